@@ -1,0 +1,26 @@
+//! Fixtures shared by the criterion benches in `benches/benches/`.
+//!
+//! Run them with `cargo bench -p mail-benches`; each group puts our crate next to the peer crates
+//! so that ratios come from one run.
+
+/// A mail body of about `size` bytes made of lines of `line_len` bytes (without CRLF), with a
+/// sprinkling of lines that start with a dot (so a dot-stuffer has work to do), ending in CRLF.
+pub fn text_body(size: usize, line_len: usize) -> Vec<u8> {
+    let line_len = line_len.max(1);
+    let mut out = Vec::with_capacity(size + line_len + 2);
+    let mut n: u32 = 0;
+    while out.len() < size {
+        n = n.wrapping_add(1);
+        if n % 17 == 0 {
+            out.push(b'.');
+        }
+        let start = out.len();
+        while out.len() - start < line_len {
+            let c = b"the quick brown fox jumps over a lazy dog. 0123456789"
+                [(out.len() + n as usize) % 53];
+            out.push(c);
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}

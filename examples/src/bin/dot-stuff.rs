@@ -1,0 +1,2 @@
+//! `dot-stuff encode|decode`: dot-stuffs standard input onto standard output (placeholder).
+fn main() {}
