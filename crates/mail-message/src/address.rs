@@ -1,0 +1,512 @@
+//! Address lists (RFC 5322 3.4 with the obsolete forms of 4.4): mailboxes, groups, display
+//! names, comments, quoted local parts, domain literals and source routes.
+
+use crate::lexer::{Lexer, Specials, Token};
+use crate::rfc2047::decode_text;
+
+/// One mailbox: an optional display name and an address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Mailbox {
+    /// The display name, RFC 2047-decoded, comments excluded; `None` when there is none.
+    pub name: Option<String>,
+    /// The local part, unquoted (`"john doe"@x` gives `john doe`).
+    pub local_part: String,
+    /// The domain (a domain literal keeps its brackets); `None` if the address had no `@`.
+    pub domain: Option<String>,
+}
+
+impl Mailbox {
+    /// The `addr-spec`, with the local part quoted if it needs to be (`"john doe"@example.com`);
+    /// `<>` for the empty address.
+    pub fn address(&self) -> String {
+        let needs_quotes = self.local_part.is_empty() && self.domain.is_some()
+            || self.local_part.bytes().any(|c| {
+                matches!(
+                    c,
+                    b'(' | b')'
+                        | b'<'
+                        | b'>'
+                        | b'@'
+                        | b','
+                        | b':'
+                        | b';'
+                        | b'\\'
+                        | b'"'
+                        | b'['
+                        | b']'
+                        | b' '
+                        | b'\t'
+                )
+            })
+            || self.local_part.starts_with('.')
+            || self.local_part.ends_with('.')
+            || self.local_part.contains("..");
+        let mut out = String::with_capacity(self.local_part.len() + 32);
+        if needs_quotes {
+            out.push('"');
+            for c in self.local_part.chars() {
+                if c == '"' || c == '\\' {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out.push('"');
+        } else {
+            out.push_str(&self.local_part);
+        }
+        match &self.domain {
+            Some(d) => {
+                out.push('@');
+                out.push_str(d);
+            }
+            None if out.is_empty() => out.push_str("<>"),
+            None => {}
+        }
+        out
+    }
+}
+
+/// One element of an address list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Address {
+    /// A single mailbox.
+    Mailbox(Mailbox),
+    /// A named group of mailboxes (possibly empty: `undisclosed-recipients:;`).
+    Group {
+        /// The group's display name.
+        name: String,
+        /// Its members.
+        members: Vec<Mailbox>,
+    },
+}
+
+/// An address list and whether it needed tolerance.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddressList {
+    /// The addresses in order.
+    pub addresses: Vec<Address>,
+    /// Whether something did not follow the grammar (junk skipped, a missing `>` or `@`,
+    /// an unclosed quote or comment).
+    pub malformed: bool,
+    /// Whether obsolete syntax (source routes, empty list elements) was accepted.
+    pub obsolete: bool,
+}
+
+impl AddressList {
+    /// Every mailbox, group members listed in place.
+    pub fn mailboxes(&self) -> impl Iterator<Item = &Mailbox> {
+        self.addresses.iter().flat_map(|a| match a {
+            Address::Mailbox(m) => std::slice::from_ref(m).iter(),
+            Address::Group { members, .. } => members.iter(),
+        })
+    }
+}
+
+/// Parses an `address-list` (also fine for `mailbox-list` fields such as From), tolerantly.
+///
+/// ```
+/// use mail_message::address::{parse_address_list, Address};
+/// let list = parse_address_list(br#""Joe Q. Public" <john.q.public@example.com>, undisclosed:;"#);
+/// let Address::Mailbox(m) = &list.addresses[0] else { panic!() };
+/// assert_eq!(m.name.as_deref(), Some("Joe Q. Public"));
+/// assert_eq!(m.address(), "john.q.public@example.com");
+/// assert!(matches!(&list.addresses[1], Address::Group { name, members } if name == "undisclosed" && members.is_empty()));
+/// ```
+pub fn parse_address_list(input: &[u8]) -> AddressList {
+    let mut lexer = Lexer::new(input, Specials::Rfc5322);
+    let tokens: Vec<Token<'_>> = lexer.by_ref().collect();
+    let mut p = Parser {
+        toks: &tokens,
+        i: 0,
+        malformed: lexer.malformed,
+        obsolete: false,
+    };
+    let mut addresses = Vec::new();
+    while p.i < tokens.len() {
+        if p.eat(b',') {
+            p.obsolete = true;
+            continue;
+        }
+        let before = p.i;
+        if let Some(a) = p.address(true) {
+            addresses.push(a);
+        }
+        if !p.eat(b',') && p.i < tokens.len() {
+            // junk after an address: skip to the next comma
+            p.malformed = true;
+            while p.i < tokens.len() && !p.eat(b',') {
+                p.i += 1;
+            }
+        }
+        if p.i == before {
+            p.i += 1;
+        }
+    }
+    // Empty elements before the first address or at the end are obs-addr-list too.
+    AddressList {
+        addresses,
+        malformed: p.malformed,
+        obsolete: p.obsolete,
+    }
+}
+
+struct Parser<'t, 'a> {
+    toks: &'t [Token<'a>],
+    i: usize,
+    malformed: bool,
+    obsolete: bool,
+}
+
+fn is_word(t: &Token<'_>) -> bool {
+    matches!(t, Token::Atom(_) | Token::Quoted(_))
+}
+
+impl Parser<'_, '_> {
+    fn peek_special(&self) -> Option<u8> {
+        match self.toks.get(self.i) {
+            Some(Token::Special(c)) => Some(*c),
+            _ => None,
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek_special() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The display name of the words in `range`: joined with single spaces, then decoded as
+    /// RFC 2047 text (so adjacent encoded-words join, and encoded-words inside quotes decode,
+    /// as most readers do).
+    fn phrase(&self, from: usize, to: usize) -> String {
+        let mut raw = Vec::new();
+        for t in &self.toks[from..to] {
+            let w: &[u8] = match t {
+                Token::Atom(a) => a,
+                Token::Quoted(q) => q,
+                _ => continue,
+            };
+            if !raw.is_empty() {
+                raw.push(b' ');
+            }
+            raw.extend_from_slice(w);
+        }
+        decode_text(&raw).0.into_owned()
+    }
+
+    fn address(&mut self, allow_group: bool) -> Option<Address> {
+        let start = self.i;
+        while self.toks.get(self.i).is_some_and(is_word) {
+            self.i += 1;
+        }
+        let words_end = self.i;
+        match self.peek_special() {
+            Some(b':') if allow_group => {
+                self.i += 1;
+                let name = self.phrase(start, words_end);
+                let mut members = Vec::new();
+                while self.i < self.toks.len() {
+                    if self.eat(b';') {
+                        return Some(Address::Group { name, members });
+                    }
+                    if self.eat(b',') {
+                        continue;
+                    }
+                    let before = self.i;
+                    match self.address(false) {
+                        Some(Address::Mailbox(m)) => members.push(m),
+                        Some(Address::Group { .. }) | None => {}
+                    }
+                    if self.i == before {
+                        self.malformed = true;
+                        self.i += 1;
+                    }
+                    if !matches!(self.peek_special(), Some(b',' | b';')) && self.i < self.toks.len()
+                    {
+                        self.malformed = true;
+                        self.i += 1;
+                    }
+                }
+                // no closing ';'
+                self.malformed = true;
+                Some(Address::Group { name, members })
+            }
+            Some(b'<') => {
+                self.i += 1;
+                let name = self.phrase(start, words_end);
+                let name = (!name.is_empty()).then_some(name);
+                let (local_part, domain) = self.addr_spec_in_angle();
+                Some(Address::Mailbox(Mailbox {
+                    name,
+                    local_part,
+                    domain,
+                }))
+            }
+            Some(b'@') if words_end > start => {
+                self.i += 1;
+                let local_part = self.concat(start, words_end);
+                let domain = self.domain(|c| matches!(c, b',' | b';' | b'<' | b'>'));
+                Some(Address::Mailbox(Mailbox {
+                    name: None,
+                    local_part,
+                    domain: Some(domain),
+                }))
+            }
+            _ if words_end > start => {
+                // A bare word with no '@': keep it as a local part.
+                self.malformed = true;
+                Some(Address::Mailbox(Mailbox {
+                    name: None,
+                    local_part: self.concat(start, words_end),
+                    domain: None,
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    fn concat(&self, from: usize, to: usize) -> String {
+        let mut raw = Vec::new();
+        for t in &self.toks[from..to] {
+            match t {
+                Token::Atom(a) => raw.extend_from_slice(a),
+                Token::Quoted(q) => raw.extend_from_slice(q),
+                Token::DomainLiteral(d) => raw.extend_from_slice(d),
+                Token::Special(c) => raw.push(*c),
+            }
+        }
+        String::from_utf8_lossy(&raw).into_owned()
+    }
+
+    fn domain(&mut self, stop: impl Fn(u8) -> bool) -> String {
+        let start = self.i;
+        while let Some(t) = self.toks.get(self.i) {
+            match t {
+                Token::Special(c) if stop(*c) => break,
+                Token::Special(_) => self.malformed = true,
+                _ => {}
+            }
+            self.i += 1;
+        }
+        if self.i - start > 1 {
+            // obs-domain: atoms separated by CFWS
+            self.obsolete = true;
+        }
+        self.concat(start, self.i)
+    }
+
+    /// After `<`: an optional obs-route, then `local@domain`, then `>`.
+    fn addr_spec_in_angle(&mut self) -> (String, Option<String>) {
+        if self.peek_special() == Some(b'@') {
+            // obs-route: "@a,@b:" is dropped
+            self.obsolete = true;
+            while self.i < self.toks.len() && !self.eat(b':') {
+                if self.peek_special() == Some(b'>') {
+                    break;
+                }
+                self.i += 1;
+            }
+        }
+        let start = self.i;
+        while self.toks.get(self.i).is_some_and(is_word) {
+            self.i += 1;
+        }
+        let local = self.concat(start, self.i);
+        let domain = if self.eat(b'@') {
+            Some(self.domain(|c| c == b'>' || c == b','))
+        } else {
+            None
+        };
+        if !self.eat(b'>') {
+            self.malformed = true;
+            // skip to '>' if it comes before the next comma
+            let mut j = self.i;
+            while let Some(t) = self.toks.get(j) {
+                match t {
+                    Token::Special(b'>') => {
+                        self.i = j + 1;
+                        break;
+                    }
+                    Token::Special(b',') => break,
+                    _ => j += 1,
+                }
+            }
+        }
+        (local, domain)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Flat = (Option<String>, String);
+
+    fn mb(name: Option<&str>, addr: &str) -> Flat {
+        (name.map(str::to_owned), addr.to_owned())
+    }
+
+    fn flat(input: &str) -> Vec<Flat> {
+        parse_address_list(input.as_bytes())
+            .mailboxes()
+            .map(|m| (m.name.clone(), m.address()))
+            .collect()
+    }
+
+    /// RFC 5322 Appendix A: every address field of the examples.
+    #[test]
+    fn rfc5322_appendix_a() {
+        let table: &[(&str, Vec<Flat>)] = &[
+            // A.1.1
+            ("John Doe <jdoe@machine.example>", vec![mb(Some("John Doe"), "jdoe@machine.example")]),
+            ("Mary Smith <mary@example.net>", vec![mb(Some("Mary Smith"), "mary@example.net")]),
+            // A.1.2
+            (
+                "\"Joe Q. Public\" <john.q.public@example.com>",
+                vec![mb(Some("Joe Q. Public"), "john.q.public@example.com")],
+            ),
+            (
+                "Mary Smith <mary@x.test>, jdoe@example.org, Who? <one@y.test>",
+                vec![
+                    mb(Some("Mary Smith"), "mary@x.test"),
+                    mb(None, "jdoe@example.org"),
+                    mb(Some("Who?"), "one@y.test"),
+                ],
+            ),
+            (
+                "<boss@nil.test>, \"Giant; \\\"Big\\\" Box\" <sysservices@example.net>",
+                vec![
+                    mb(None, "boss@nil.test"),
+                    mb(Some("Giant; \"Big\" Box"), "sysservices@example.net"),
+                ],
+            ),
+            // A.1.3
+            (
+                "A Group:Ed Jones <c@a.test>,joe@where.test,John <jdoe@one.test>;",
+                vec![
+                    mb(Some("Ed Jones"), "c@a.test"),
+                    mb(None, "joe@where.test"),
+                    mb(Some("John"), "jdoe@one.test"),
+                ],
+            ),
+            ("Undisclosed recipients:;", vec![]),
+            // A.4
+            ("Jane Brown <j-brown@other.example>", vec![mb(Some("Jane Brown"), "j-brown@other.example")]),
+            // A.5
+            (
+                "Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>",
+                vec![mb(Some("Pete"), "pete@silly.test")],
+            ),
+            (
+                "A Group(Some people)\r\n     :Chris Jones <c@(Chris's host.)public.example>,\r\n         joe@example.org,\r\n  John <jdoe@one.test> (my dear friend); (the end of the group)",
+                vec![
+                    mb(Some("Chris Jones"), "c@public.example"),
+                    mb(None, "joe@example.org"),
+                    mb(Some("John"), "jdoe@one.test"),
+                ],
+            ),
+            ("(Empty list)(start)Hidden recipients  :(nobody(that I know))  ;", vec![]),
+            // A.6.1
+            (
+                "Mary Smith\r\n  <mary@x.test>, jdoe@example.org, Who? <one@y.test>",
+                vec![
+                    mb(Some("Mary Smith"), "mary@x.test"),
+                    mb(None, "jdoe@example.org"),
+                    mb(Some("Who?"), "one@y.test"),
+                ],
+            ),
+            // A.6.2
+            ("Joe Q. Public <john.q.public@example.com>", vec![mb(Some("Joe Q. Public"), "john.q.public@example.com")]),
+            (
+                "Mary Smith <@node.test:mary@example.net>, , jdoe@test  . example",
+                vec![mb(Some("Mary Smith"), "mary@example.net"), mb(None, "jdoe@test.example")],
+            ),
+            ("John Doe <jdoe@machine(comment).  example>", vec![mb(Some("John Doe"), "jdoe@machine.example")]),
+            // A.6.3
+            ("Mary Smith\r\n     \r\n <mary@example.net>", vec![mb(Some("Mary Smith"), "mary@example.net")]),
+        ];
+        for (input, want) in table {
+            assert_eq!(&flat(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn groups_keep_their_names() {
+        let l =
+            parse_address_list(b"(Empty list)(start)Hidden recipients  :(nobody(that I know))  ;");
+        assert_eq!(
+            l.addresses,
+            [Address::Group {
+                name: "Hidden recipients".into(),
+                members: vec![]
+            }]
+        );
+        let l = parse_address_list(
+            b"A Group(Some people) :Chris Jones <c@public.example>, joe@example.org;",
+        );
+        let Address::Group { name, members } = &l.addresses[0] else {
+            panic!()
+        };
+        assert_eq!(name, "A Group");
+        assert_eq!(members.len(), 2);
+    }
+
+    #[test]
+    fn routes_and_empty_elements_are_obsolete() {
+        let l = parse_address_list(
+            b"Mary Smith <@node.test,@x.test:mary@example.net>, , jdoe@test  . example",
+        );
+        assert!(l.obsolete);
+        assert!(!l.malformed);
+        assert_eq!(l.mailboxes().count(), 2);
+    }
+
+    #[test]
+    fn quoting_domain_literals_and_encoded_names() {
+        assert_eq!(
+            flat("\"john doe\"@example.com"),
+            [mb(None, "\"john doe\"@example.com")]
+        );
+        assert_eq!(flat("jdoe@[192.168.0.1]"), [mb(None, "jdoe@[192.168.0.1]")]);
+        assert_eq!(
+            flat("=?utf-8?q?J=C3=B6rg?= =?utf-8?q?_M?= <j@x>"),
+            [mb(Some("Jörg M"), "j@x")]
+        );
+        assert_eq!(
+            flat("\"=?utf-8?q?J=C3=B6rg?=\" <j@x>"),
+            [mb(Some("Jörg"), "j@x")]
+        );
+        assert_eq!(flat("<>"), [mb(None, "<>")]);
+        assert_eq!(
+            flat("jdoe@example.org (John Doe)"),
+            [mb(None, "jdoe@example.org")]
+        );
+    }
+
+    #[test]
+    fn malformed_does_not_panic() {
+        for input in [
+            "<",
+            "a <b",
+            "a@",
+            "@",
+            ":;,",
+            "a:b<c",
+            ">>",
+            "\"",
+            "(",
+            "g: a@b",
+            "<@route",
+            "x <a@b> junk, y@z",
+        ] {
+            let l = parse_address_list(input.as_bytes());
+            let _ = l.mailboxes().count();
+        }
+        let l = parse_address_list(b"x <a@b> junk, y@z");
+        assert!(l.malformed);
+        assert_eq!(l.mailboxes().count(), 2);
+    }
+}

@@ -1,0 +1,166 @@
+//! Charset decoding to UTF-8: every WHATWG label through `encoding_rs`, plus UTF-7.
+
+use std::borrow::Cow;
+
+/// The result of decoding bytes in a named charset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded<'a> {
+    /// The text, borrowed from the input when it was already valid UTF-8 (or ASCII).
+    pub text: Cow<'a, str>,
+    /// Whether some bytes were not valid in the charset and were replaced with U+FFFD.
+    pub had_errors: bool,
+    /// Whether the charset label was known (unknown labels are read as UTF-8, lossily).
+    pub known: bool,
+}
+
+/// Decodes `bytes` in the charset named `label` (case-insensitive, surrounding white space
+/// ignored), as a mail reader would.
+///
+/// Labels are the WHATWG ones (`iso-8859-1` therefore means windows-1252, a superset), plus
+/// `utf-7` and `unicode-1-1-utf-7`. An unknown label is read as UTF-8, lossily, with
+/// `known: false`.
+///
+/// ```
+/// use mail_message::charset::decode;
+/// assert_eq!(decode("ISO-8859-1", b"caf\xe9").text, "café");
+/// assert_eq!(decode("utf-7", b"Hi Mom -+Jjo--!").text, "Hi Mom -☺-!");
+/// ```
+pub fn decode<'a>(label: &str, bytes: &'a [u8]) -> Decoded<'a> {
+    let label = label.trim();
+    if label.eq_ignore_ascii_case("utf-7") || label.eq_ignore_ascii_case("unicode-1-1-utf-7") {
+        let (text, had_errors) = decode_utf7(bytes);
+        return Decoded {
+            text: Cow::Owned(text),
+            had_errors,
+            known: true,
+        };
+    }
+    // Fast path: ASCII is the same in every ASCII-compatible charset we know.
+    let encoding = encoding_rs::Encoding::for_label(label.as_bytes());
+    let known = encoding.is_some();
+    let encoding = match encoding {
+        // `replacement` is WHATWG's answer for ISO-2022-KR and friends; UTF-8 lossy is kinder.
+        Some(e) if e == encoding_rs::REPLACEMENT => encoding_rs::UTF_8,
+        Some(e) => e,
+        None => encoding_rs::UTF_8,
+    };
+    if bytes.is_ascii() && encoding.is_ascii_compatible() {
+        return Decoded {
+            text: Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default()),
+            had_errors: false,
+            known,
+        };
+    }
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    Decoded {
+        text,
+        had_errors,
+        known,
+    }
+}
+
+/// Whether `encoding_rs` (or our UTF-7 decoder) knows the charset `label`.
+pub fn is_known(label: &str) -> bool {
+    let label = label.trim();
+    label.eq_ignore_ascii_case("utf-7")
+        || label.eq_ignore_ascii_case("unicode-1-1-utf-7")
+        || encoding_rs::Encoding::for_label(label.as_bytes()).is_some()
+}
+
+fn b64_value(b: u8) -> Option<u32> {
+    match b {
+        b'A'..=b'Z' => Some(u32::from(b - b'A')),
+        b'a'..=b'z' => Some(u32::from(b - b'a') + 26),
+        b'0'..=b'9' => Some(u32::from(b - b'0') + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
+}
+
+/// RFC 2152 UTF-7. Returns the text and whether anything was invalid.
+fn decode_utf7(bytes: &[u8]) -> (String, bool) {
+    let mut out = String::with_capacity(bytes.len());
+    let mut errors = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b != b'+' {
+            if b.is_ascii() {
+                out.push(char::from(b));
+            } else {
+                out.push(char::REPLACEMENT_CHARACTER);
+                errors = true;
+            }
+            i += 1;
+            continue;
+        }
+        i += 1;
+        if bytes.get(i) == Some(&b'-') {
+            out.push('+');
+            i += 1;
+            continue;
+        }
+        // Modified base64 run: 16-bit units, big-endian.
+        let mut acc: u32 = 0;
+        let mut bits = 0u32;
+        let mut units: Vec<u16> = Vec::new();
+        while let Some(v) = bytes.get(i).and_then(|&c| b64_value(c)) {
+            acc = (acc << 6) | v;
+            bits += 6;
+            if bits >= 16 {
+                bits -= 16;
+                units.push(((acc >> bits) & 0xffff) as u16);
+            }
+            acc &= (1 << bits) - 1;
+            i += 1;
+        }
+        if acc != 0 {
+            errors = true;
+        }
+        for c in char::decode_utf16(units.iter().copied()) {
+            match c {
+                Ok(c) => out.push(c),
+                Err(_) => {
+                    errors = true;
+                    out.push(char::REPLACEMENT_CHARACTER);
+                }
+            }
+        }
+        // An explicit '-' ends the run and is absorbed.
+        if bytes.get(i) == Some(&b'-') {
+            i += 1;
+        }
+    }
+    (out, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf7_rfc2152_examples() {
+        assert_eq!(decode_utf7(b"A+ImIDkQ.").0, "A\u{2262}\u{391}.");
+        assert_eq!(decode_utf7(b"Hi Mom -+Jjo--!").0, "Hi Mom -\u{263a}-!");
+        assert_eq!(decode_utf7(b"+ZeVnLIqe-").0, "\u{65e5}\u{672c}\u{8a9e}");
+        assert_eq!(decode_utf7(b"1 +- 1").0, "1 + 1");
+        // a surrogate pair
+        assert_eq!(decode_utf7(b"+2D3eAA-").0, "\u{1f600}");
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(decode("utf-8", "é".as_bytes()).text, "é");
+        assert_eq!(decode(" KOI8-R ", b"\xf0\xd2\xc9").text, "При");
+        assert_eq!(decode("shift_jis", b"\x82\xa0").text, "あ");
+        let d = decode("x-no-such", b"a\xffb");
+        assert!(!d.known);
+        assert_eq!(d.text, "a\u{fffd}b");
+        assert!(is_known("windows-1252"));
+        assert!(matches!(
+            decode("us-ascii", b"plain").text,
+            Cow::Borrowed(_)
+        ));
+    }
+}

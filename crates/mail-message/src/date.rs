@@ -1,0 +1,375 @@
+//! Dates (RFC 5322 3.3 and the obsolete forms of 4.3), without a date library.
+
+use crate::lexer::is_wsp;
+
+/// A calendar date and time with the zone offset it was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DateTime {
+    /// Four-digit year (two- and three-digit years are expanded as RFC 5322 4.3 says).
+    pub year: u16,
+    /// 1 to 12.
+    pub month: u8,
+    /// 1 to 31, valid for the month.
+    pub day: u8,
+    /// 0 to 23.
+    pub hour: u8,
+    /// 0 to 59.
+    pub minute: u8,
+    /// 0 to 60 (a leap second); 0 when the obsolete form left seconds out.
+    pub second: u8,
+    /// Offset from UTC in minutes, as written.
+    pub offset_minutes: i16,
+    /// False for `-0000`, a military zone or no zone at all: local time with an unknown offset
+    /// (RFC 5322 3.3), printed as `-00:00` by [`to_rfc3339`](Self::to_rfc3339) (RFC 3339 4.3).
+    pub offset_known: bool,
+}
+
+/// A parsed date and whether it used obsolete syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParsedDate {
+    /// The date.
+    pub date: DateTime,
+    /// Whether an obsolete form was accepted (2- or 3-digit year, named or military zone,
+    /// missing seconds, a missing zone, or the asctime order).
+    pub obsolete: bool,
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn is_leap(y: i64) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+
+fn days_in_month(y: u16, m: u8) -> u8 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if is_leap(i64::from(y)) => 29,
+        _ => 28,
+    }
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+impl DateTime {
+    /// Seconds since the Unix epoch of this instant (an unknown offset counts as UTC).
+    pub fn timestamp(&self) -> i64 {
+        let days = days_from_civil(
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
+            - i64::from(self.offset_minutes) * 60
+    }
+
+    /// RFC 3339 with the original offset: `2003-07-01T10:52:37+02:00`; an unknown offset is
+    /// `-00:00`.
+    pub fn to_rfc3339(&self) -> String {
+        let (sign, off) = if !self.offset_known || self.offset_minutes < 0 {
+            ('-', self.offset_minutes.unsigned_abs())
+        } else {
+            ('+', self.offset_minutes.unsigned_abs())
+        };
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+            self.year,
+            self.month,
+            self.day,
+            self.hour,
+            self.minute,
+            self.second,
+            sign,
+            off / 60,
+            off % 60
+        )
+    }
+
+    /// RFC 5322 `date-time`: `Tue, 1 Jul 2003 10:52:37 +0200` (`-0000` for an unknown offset).
+    pub fn to_rfc5322(&self) -> String {
+        let days = days_from_civil(
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        // 1970-01-01 was a Thursday.
+        let dow = DAYS[(days + 3).rem_euclid(7) as usize];
+        let (sign, off) = if !self.offset_known || self.offset_minutes < 0 {
+            ('-', self.offset_minutes.unsigned_abs())
+        } else {
+            ('+', self.offset_minutes.unsigned_abs())
+        };
+        let mut dow_s = dow.to_owned();
+        dow_s[..1].make_ascii_uppercase();
+        let mut mon = MONTHS[usize::from(self.month - 1)].to_owned();
+        mon[..1].make_ascii_uppercase();
+        format!(
+            "{dow_s}, {} {mon} {:04} {:02}:{:02}:{:02} {sign}{:02}{:02}",
+            self.day,
+            self.year,
+            self.hour,
+            self.minute,
+            self.second,
+            off / 60,
+            off % 60
+        )
+    }
+}
+
+fn strip_comments(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len());
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(&c) = input.get(i) {
+        match c {
+            b'(' => depth += 1,
+            b')' if depth > 0 => depth -= 1,
+            b'\\' if depth > 0 => i += 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+fn number(tok: &[u8]) -> Option<u32> {
+    if tok.is_empty() || tok.len() > 4 || !tok.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(tok.iter().fold(0, |n, &d| n * 10 + u32::from(d - b'0')))
+}
+
+fn month(tok: &[u8]) -> Option<u8> {
+    if tok.len() < 3 {
+        return None;
+    }
+    let t = tok.get(..3)?.to_ascii_lowercase();
+    MONTHS
+        .iter()
+        .position(|m| m.as_bytes() == t)
+        .map(|p| p as u8 + 1)
+}
+
+fn is_day_name(tok: &[u8]) -> bool {
+    tok.len() >= 3
+        && tok.iter().all(u8::is_ascii_alphabetic)
+        && DAYS
+            .iter()
+            .any(|d| tok[..3].eq_ignore_ascii_case(d.as_bytes()))
+}
+
+/// `hh:mm[:ss]`
+fn time(tok: &[u8]) -> Option<(u8, u8, Option<u8>)> {
+    let mut it = tok.split(|&c| c == b':');
+    let h = number(it.next()?)?;
+    let m = number(it.next()?)?;
+    let s = match it.next() {
+        Some(s) => Some(number(s)?),
+        None => None,
+    };
+    if it.next().is_some() || h > 23 || m > 59 || s.is_some_and(|s| s > 60) {
+        return None;
+    }
+    Some((h as u8, m as u8, s.map(|s| s as u8)))
+}
+
+/// (offset minutes, known, obsolete)
+fn zone(tok: &[u8]) -> Option<(i16, bool, bool)> {
+    if let (Some(&sign @ (b'+' | b'-')), Some(digits)) = (tok.first(), tok.get(1..)) {
+        let n = number(digits)?;
+        if digits.len() != 4 || n % 100 > 59 {
+            return None;
+        }
+        let minutes = (n / 100 * 60 + n % 100) as i16;
+        if sign == b'-' {
+            return Some((-minutes, minutes != 0, false));
+        }
+        return Some((minutes, true, false));
+    }
+    let up = tok.to_ascii_uppercase();
+    let hours: i16 = match up.as_slice() {
+        b"UT" | b"GMT" | b"UTC" | b"Z" => 0,
+        b"EDT" | b"AST" => -4,
+        b"EST" | b"CDT" => -5,
+        b"CST" | b"MDT" => -6,
+        b"MST" | b"PDT" => -7,
+        b"PST" => -8,
+        b"ADT" => -3,
+        // Military zones: RFC 5322 4.3 says to treat them as -0000.
+        [c] if c.is_ascii_alphabetic() => return Some((0, false, true)),
+        _ => return None,
+    };
+    Some((hours * 60, true, true))
+}
+
+/// Parses an RFC 5322 `date-time`, accepting the obsolete forms of section 4.3 and the asctime
+/// order (`Thu Nov 26 19:14:10 2026`) that some software writes. `None` when no date can be
+/// read.
+///
+/// ```
+/// use mail_message::date::parse_date;
+/// let d = parse_date(b"Fri, 21 Nov 1997 09:55:06 -0600").unwrap();
+/// assert!(!d.obsolete);
+/// assert_eq!(d.date.to_rfc3339(), "1997-11-21T09:55:06-06:00");
+/// let d = parse_date(b"21 Nov 97 09:55 EST").unwrap();
+/// assert!(d.obsolete);
+/// assert_eq!(d.date.to_rfc3339(), "1997-11-21T09:55:00-05:00");
+/// ```
+pub fn parse_date(input: &[u8]) -> Option<ParsedDate> {
+    let cleaned = strip_comments(input);
+    let mut toks: Vec<&[u8]> = cleaned
+        .split(|&c| is_wsp(c) || c == b',')
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut obsolete = false;
+    // "12 : 34 : 56" (obs-time with CFWS around the colons): glue colon pieces.
+    let mut i = 0;
+    let mut glued: Vec<Vec<u8>> = Vec::new();
+    while i < toks.len() {
+        let mut t = toks[i].to_vec();
+        while (t.ends_with(b":") || toks.get(i + 1).is_some_and(|n| n.starts_with(b":")))
+            && i + 1 < toks.len()
+        {
+            i += 1;
+            t.extend_from_slice(toks[i]);
+            obsolete = true;
+        }
+        glued.push(t);
+        i += 1;
+    }
+    toks = glued.iter().map(Vec::as_slice).collect();
+    let mut k = 0;
+    if toks.first().is_some_and(|t| is_day_name(t)) {
+        k = 1;
+    }
+    let rest = toks.get(k..)?;
+    let (day, mon, year_tok, time_tok, zone_tok) = match rest {
+        [d, m, y, t, z @ ..] if number(d).is_some() && month(m).is_some() => {
+            (number(d)?, month(m)?, *y, *t, z.first())
+        }
+        // asctime: "Nov 26 19:14:10 2026" with an optional zone after the time or the year
+        [m, d, t, y, z @ ..] if month(m).is_some() && number(d).is_some() && time(t).is_some() => {
+            obsolete = true;
+            let (y, z) = if number(y).is_some() {
+                (*y, z.first())
+            } else {
+                (z.first().copied()?, Some(y))
+            };
+            (number(d)?, month(m)?, y, *t, z)
+        }
+        _ => return None,
+    };
+    let year_n = number(year_tok)?;
+    let year = match year_tok.len() {
+        2 if year_n < 50 => year_n + 2000,
+        2 => year_n + 1900,
+        3 => year_n + 1900,
+        4 => year_n,
+        _ => return None,
+    };
+    if year_tok.len() != 4 {
+        obsolete = true;
+    }
+    let year = u16::try_from(year).ok()?;
+    let (hour, minute, second) = time(time_tok)?;
+    if second.is_none() {
+        obsolete = true;
+    }
+    let (offset_minutes, offset_known) = match zone_tok {
+        Some(z) => {
+            let (off, known, obs) = zone(z)?;
+            obsolete |= obs;
+            (off, known)
+        }
+        None => {
+            obsolete = true;
+            (0, false)
+        }
+    };
+    if day == 0 || day > u32::from(days_in_month(year, mon)) {
+        return None;
+    }
+    Some(ParsedDate {
+        date: DateTime {
+            year,
+            month: mon,
+            day: day as u8,
+            hour,
+            minute,
+            second: second.unwrap_or(0),
+            offset_minutes,
+            offset_known,
+        },
+        obsolete,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Option<(String, bool)> {
+        parse_date(s.as_bytes()).map(|d| (d.date.to_rfc3339(), d.obsolete))
+    }
+
+    #[test]
+    fn table() {
+        let table: &[(&str, Option<(&str, bool)>)] = &[
+            // RFC 5322 Appendix A
+            ("Fri, 21 Nov 1997 09:55:06 -0600", Some(("1997-11-21T09:55:06-06:00", false))),
+            ("Tue, 1 Jul 2003 10:52:37 +0200", Some(("2003-07-01T10:52:37+02:00", false))),
+            ("Thu,\r\n      13\r\n        Feb\r\n          1969\r\n      23:32\r\n               -0330 (Newfoundland Time)",
+                Some(("1969-02-13T23:32:00-03:30", true))),
+            ("21 Nov 97 09:55:06 GMT", Some(("1997-11-21T09:55:06+00:00", true))),
+            ("Fri, 21 Nov 1997 09:55:06 -0000", Some(("1997-11-21T09:55:06-00:00", false))),
+            ("Fri, 21 Nov 1997 09:55:06 +0000", Some(("1997-11-21T09:55:06+00:00", false))),
+            // 3-digit year, named zones, military zone, no zone
+            ("1 Jan 103 00:00:00 PDT", Some(("2003-01-01T00:00:00-07:00", true))),
+            ("1 Jan 49 00:00:00 EST", Some(("2049-01-01T00:00:00-05:00", true))),
+            ("1 Jan 50 00:00:00 CST", Some(("1950-01-01T00:00:00-06:00", true))),
+            ("1 Jan 2000 00:00:00 A", Some(("2000-01-01T00:00:00-00:00", true))),
+            ("1 Jan 2000 00:00:00", Some(("2000-01-01T00:00:00-00:00", true))),
+            ("Mon, 1 January 2000 12 : 30 : 15 +0100", Some(("2000-01-01T12:30:15+01:00", true))),
+            // asctime
+            ("Thu Nov 26 19:14:10 2026", Some(("2026-11-26T19:14:10-00:00", true))),
+            ("Thu Nov 26 19:14:10 UTC 2026", Some(("2026-11-26T19:14:10+00:00", true))),
+            // invalid
+            ("30 Feb 2000 00:00:00 +0000", None),
+            ("29 Feb 2000 00:00:00 +0000", Some(("2000-02-29T00:00:00+00:00", false))),
+            ("29 Feb 1900 00:00:00 +0000", None),
+            ("1 Foo 2000 00:00:00 +0000", None),
+            ("1 Jan 2000 24:00:00 +0000", None),
+            ("1 Jan 2000 00:00:00 +0060", None),
+            ("", None),
+            ("garbage", None),
+        ];
+        for (input, want) in table {
+            assert_eq!(p(input), want.map(|(s, o)| (s.to_owned(), o)), "{input}");
+        }
+    }
+
+    #[test]
+    fn timestamps_and_rfc5322() {
+        let d = parse_date(b"Fri, 21 Nov 1997 09:55:06 -0600").unwrap().date;
+        assert_eq!(d.timestamp(), 880_127_706);
+        assert_eq!(d.to_rfc5322(), "Fri, 21 Nov 1997 09:55:06 -0600");
+        let d = parse_date(b"Thu, 1 Jan 1970 00:00:00 +0000").unwrap().date;
+        assert_eq!(d.timestamp(), 0);
+    }
+}

@@ -1,0 +1,270 @@
+//! Content-Transfer-Encoding decoders: base64 (tolerant), quoted-printable, uuencode.
+
+const INVALID: u8 = 0xff;
+
+const fn b64_table() -> [u8; 256] {
+    let mut t = [INVALID; 256];
+    let mut i = 0;
+    while i < 26 {
+        t[b'A' as usize + i] = i as u8;
+        t[b'a' as usize + i] = i as u8 + 26;
+        i += 1;
+    }
+    let mut d = 0;
+    while d < 10 {
+        t[b'0' as usize + d] = d as u8 + 52;
+        d += 1;
+    }
+    t[b'+' as usize] = 62;
+    t[b'/' as usize] = 63;
+    t
+}
+
+static B64: [u8; 256] = b64_table();
+
+/// Decodes base64 as mail readers do: bytes outside the alphabet (line breaks, spaces, stray
+/// characters) are skipped, padding may be missing, and decoding stops at the first `=`.
+/// Appends to `out` and returns false if anything had to be skipped or a final group was
+/// incomplete (the decodable bytes are still appended).
+///
+/// ```
+/// let mut out = Vec::new();
+/// assert!(mail_message::decode::base64_decode_into(b"aGVs\r\nbG8=", &mut out));
+/// assert_eq!(out, b"hello");
+/// out.clear();
+/// mail_message::decode::base64_decode_into(b"aGVsbG8", &mut out); // no padding
+/// assert_eq!(out, b"hello");
+/// ```
+pub fn base64_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    out.reserve(input.len() / 4 * 3 + 3);
+    let mut clean = true;
+    let mut acc: u32 = 0;
+    let mut n = 0u32;
+    let mut i = 0;
+    // Fast path over whole 4-byte groups of alphabet bytes.
+    while i < input.len() {
+        if n == 0 && i + 4 <= input.len() {
+            let a = B64[usize::from(input[i])];
+            let b = B64[usize::from(input[i + 1])];
+            let c = B64[usize::from(input[i + 2])];
+            let d = B64[usize::from(input[i + 3])];
+            if (a | b | c | d) != INVALID && (a | b | c | d) < 64 {
+                let v = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
+                out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+                i += 4;
+                continue;
+            }
+        }
+        let byte = input[i];
+        i += 1;
+        let v = B64[usize::from(byte)];
+        if v == INVALID {
+            match byte {
+                b'=' => break,
+                b'\r' | b'\n' | b' ' | b'\t' => {}
+                _ => clean = false,
+            }
+            continue;
+        }
+        acc = acc << 6 | u32::from(v);
+        n += 1;
+        if n == 4 {
+            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            acc = 0;
+            n = 0;
+        }
+    }
+    match n {
+        0 => {}
+        1 => clean = false,
+        2 => out.push((acc >> 4) as u8),
+        _ => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+    }
+    clean
+}
+
+/// Decodes quoted-printable (RFC 2045 6.7): `=XX` escapes, `=` at a line end is a soft break,
+/// white space at a line end is dropped. An `=` not followed by two hex digits is kept as is
+/// (rule 1 of the robustness advice in 6.7) and makes the result false.
+///
+/// ```
+/// let mut out = Vec::new();
+/// mail_message::decode::quoted_printable_decode_into(b"caf=C3=A9 =\r\nau lait  \r\n", &mut out);
+/// assert_eq!(out, "café au lait\r\n".as_bytes());
+/// ```
+pub fn quoted_printable_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    out.reserve(input.len());
+    let mut clean = true;
+    let mut i = 0;
+    while i < input.len() {
+        // Copy a run of plain bytes.
+        let run_end =
+            memchr::memchr3(b'=', b'\n', b'\r', &input[i..]).map_or(input.len(), |p| i + p);
+        if run_end > i {
+            let run = &input[i..run_end];
+            if run_end < input.len() && input[run_end] != b'=' {
+                // Trailing white space before a line break is dropped.
+                let trimmed = run.len()
+                    - run
+                        .iter()
+                        .rev()
+                        .take_while(|&&c| c == b' ' || c == b'\t')
+                        .count();
+                out.extend_from_slice(&run[..trimmed]);
+            } else {
+                out.extend_from_slice(run);
+            }
+            i = run_end;
+            if i >= input.len() {
+                break;
+            }
+        }
+        match input[i] {
+            b'=' => {
+                let rest = &input[i + 1..];
+                if let (Some(h), Some(l)) = (
+                    rest.first().and_then(|&c| crate::rfc2047::hex(c)),
+                    rest.get(1).and_then(|&c| crate::rfc2047::hex(c)),
+                ) {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
+                }
+                // Soft line break: '=' then optional white space then CRLF or LF (or the end).
+                let ws = rest
+                    .iter()
+                    .take_while(|&&c| c == b' ' || c == b'\t')
+                    .count();
+                let after = &rest[ws..];
+                if after.starts_with(b"\r\n") {
+                    i += 1 + ws + 2;
+                } else if after.starts_with(b"\n") {
+                    i += 1 + ws + 1;
+                } else if after.is_empty() {
+                    i = input.len();
+                } else {
+                    clean = false;
+                    out.push(b'=');
+                    i += 1;
+                }
+            }
+            b'\r' if input.get(i + 1) == Some(&b'\n') => {
+                out.extend_from_slice(b"\r\n");
+                i += 2;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    clean
+}
+
+/// Decodes the first uuencoded file in `input` (`begin mode name` ... `end`); lines before
+/// `begin` are skipped. Returns false if there was no `begin` line or a line was malformed.
+///
+/// ```
+/// let mut out = Vec::new();
+/// let data = b"begin 644 cat.txt\n#0V%T\n`\nend\n";
+/// assert!(mail_message::decode::uudecode_into(data, &mut out));
+/// assert_eq!(out, b"Cat");
+/// ```
+pub fn uudecode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    fn split_lines(input: &[u8]) -> impl Iterator<Item = &[u8]> {
+        input
+            .split(|&c| c == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+    }
+    let began = split_lines(input).any(|l| l.starts_with(b"begin "));
+    let mut lines = split_lines(input);
+    if began {
+        // Skip up to and including the begin line.
+        for line in lines.by_ref() {
+            if line.starts_with(b"begin ") {
+                break;
+            }
+        }
+    }
+    let mut clean = began;
+    for line in lines {
+        if line == b"end" {
+            return clean;
+        }
+        let Some((&len_char, data)) = line.split_first() else {
+            continue;
+        };
+        let len = usize::from(len_char.wrapping_sub(b' ') & 0x3f);
+        if len == 0 {
+            continue;
+        }
+        let mut produced = 0;
+        for chunk in data.chunks(4) {
+            let v = |k: usize| u32::from(chunk.get(k).map_or(0, |&c| c.wrapping_sub(b' ') & 0x3f));
+            let w = v(0) << 18 | v(1) << 12 | v(2) << 6 | v(3);
+            for byte in [(w >> 16) as u8, (w >> 8) as u8, w as u8] {
+                if produced < len {
+                    out.push(byte);
+                    produced += 1;
+                }
+            }
+        }
+        if produced < len {
+            clean = false;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(s: &str) -> (Vec<u8>, bool) {
+        let mut v = Vec::new();
+        let ok = base64_decode_into(s.as_bytes(), &mut v);
+        (v, ok)
+    }
+
+    #[test]
+    fn base64_table() {
+        assert_eq!(b64("").0, b"");
+        assert_eq!(b64("Zg==").0, b"f");
+        assert_eq!(b64("Zm8=").0, b"fo");
+        assert_eq!(b64("Zm9v").0, b"foo");
+        assert_eq!(b64("Zm9vYg").0, b"foob");
+        assert_eq!(b64("Zm9v\r\nYmFy\r\n").0, b"foobar");
+        assert_eq!(b64(" Z m 9 v ").0, b"foo");
+        assert_eq!(b64("Zm9v!YmFy"), (b"foobar".to_vec(), false));
+        assert_eq!(b64("Zm9vY"), (b"foo".to_vec(), false));
+        assert_eq!(b64("Zm8=garbage").0, b"fo");
+    }
+
+    fn qp(s: &str) -> (Vec<u8>, bool) {
+        let mut v = Vec::new();
+        let ok = quoted_printable_decode_into(s.as_bytes(), &mut v);
+        (v, ok)
+    }
+
+    #[test]
+    fn quoted_printable_table() {
+        assert_eq!(qp("a=3Db").0, b"a=b");
+        assert_eq!(qp("a=3db").0, b"a=b");
+        assert_eq!(qp("soft=\nbreak").0, b"softbreak");
+        assert_eq!(qp("soft=  \r\nbreak").0, b"softbreak");
+        assert_eq!(qp("trail   \nx").0, b"trail\nx");
+        assert_eq!(qp("trail \t\r\nx").0, b"trail\r\nx");
+        assert_eq!(qp("end="), (b"end".to_vec(), true));
+        assert_eq!(qp("bad=ZZ"), (b"bad=ZZ".to_vec(), false));
+        assert_eq!(qp("keep trailing at end  ").0, b"keep trailing at end  ");
+        assert_eq!(qp("lone\rcr").0, b"lone\rcr");
+    }
+
+    #[test]
+    fn uuencode_lines() {
+        let mut out = Vec::new();
+        let data = b"junk\nbegin 644 x\nM5&AE(&-A=\"!S870@;VX@=&AE(&UA=\"X@5&AE(&-A=\"!S870@;VX@=&AE(&UA\n#=\"X*\n`\nend\n";
+        assert!(uudecode_into(data, &mut out));
+        assert_eq!(out, b"The cat sat on the mat. The cat sat on the mat.\n");
+    }
+}

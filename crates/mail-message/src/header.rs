@@ -1,0 +1,437 @@
+//! The header block: fields in order, raw and unfolded, with case-insensitive lookup.
+
+use std::borrow::Cow;
+
+use crate::defect::{Defect, DefectKind};
+use crate::Limits;
+
+/// One header field, borrowing the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderField<'a> {
+    name: &'a str,
+    raw_value: &'a [u8],
+    raw: &'a [u8],
+    offset: usize,
+}
+
+impl<'a> HeaderField<'a> {
+    /// The field name as written (ASCII; compare with [`str::eq_ignore_ascii_case`]).
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// The bytes after the colon, folding line breaks included, final line break excluded.
+    pub fn raw_value(&self) -> &'a [u8] {
+        self.raw_value
+    }
+
+    /// The whole field as it was in the input, from the name to the final line break inclusive.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// Byte offset of the field's first byte in the parsed input.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The value unfolded (RFC 5322 2.2.3: every CR and LF removed, the white space after them
+    /// kept) with the white space after the colon removed.
+    pub fn unfolded(&self) -> Cow<'a, [u8]> {
+        unfold(self.raw_value)
+    }
+
+    /// The value unfolded and RFC 2047-decoded, as unstructured text (RFC 6532 UTF-8 read as is;
+    /// other non-ASCII bytes replaced with U+FFFD).
+    pub fn text(&self) -> Cow<'a, str> {
+        match unfold(self.raw_value) {
+            Cow::Borrowed(b) => crate::rfc2047::decode_text(b).0,
+            Cow::Owned(b) => Cow::Owned(crate::rfc2047::decode_text(&b).0.into_owned()),
+        }
+    }
+
+    /// Like [`text`](Self::text), with the defects found while decoding (each at this field's
+    /// offset).
+    pub fn text_with_defects(&self) -> (String, Vec<Defect>) {
+        let unfolded = unfold(self.raw_value);
+        let (text, kinds) = crate::rfc2047::decode_text(&unfolded);
+        let defects = kinds
+            .into_iter()
+            .map(|k| Defect::new(k, self.offset))
+            .collect();
+        (text.into_owned(), defects)
+    }
+
+    /// Whether the field's name is `name`, ignoring ASCII case.
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+}
+
+/// Removes every CR and LF and the leading white space.
+pub(crate) fn unfold(value: &[u8]) -> Cow<'_, [u8]> {
+    let start = value
+        .iter()
+        .position(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+        .unwrap_or(value.len());
+    let value = &value[start..];
+    if memchr::memchr2(b'\r', b'\n', value).is_none() {
+        return Cow::Borrowed(value);
+    }
+    Cow::Owned(
+        value
+            .iter()
+            .copied()
+            .filter(|&c| c != b'\r' && c != b'\n')
+            .collect(),
+    )
+}
+
+/// The fields of one header block, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Header<'a> {
+    fields: Vec<HeaderField<'a>>,
+}
+
+impl<'a> Header<'a> {
+    /// The first field named `name` (ASCII case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&HeaderField<'a>> {
+        self.fields.iter().find(|f| f.is(name))
+    }
+
+    /// The unstructured text of the first field named `name`.
+    pub fn text(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.get(name).map(HeaderField::text)
+    }
+
+    /// Every field named `name`, in order.
+    pub fn get_all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s HeaderField<'a>> + 's {
+        self.fields.iter().filter(move |f| f.is(name))
+    }
+
+    /// All fields in order.
+    pub fn fields(&self) -> &[HeaderField<'a>] {
+        &self.fields
+    }
+
+    /// All fields in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, HeaderField<'a>> {
+        self.fields.iter()
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Whether there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s Header<'a> {
+    type Item = &'s HeaderField<'a>;
+    type IntoIter = std::slice::Iter<'s, HeaderField<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.fields.iter()
+    }
+}
+
+/// Where a header block ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BlockEnd {
+    /// End of the last field (its line break included): the header range is `start..header_end`.
+    pub(crate) header_end: usize,
+    /// First byte of the body (after the empty separator line, if any).
+    pub(crate) body_start: usize,
+}
+
+/// Scans the header block in `input[start..end]`. With `at_eof` false, returns `None` when the
+/// block might go on past `end`.
+pub(crate) fn scan_block<'a>(
+    input: &'a [u8],
+    start: usize,
+    end: usize,
+    at_eof: bool,
+    limits: &Limits,
+    header: &mut Header<'a>,
+    defects: &mut Vec<Defect>,
+) -> Option<BlockEnd> {
+    let mut pos = start;
+    let mut too_long_flagged = false;
+    let mut too_many_flagged = false;
+    let region = input.get(..end).unwrap_or(input);
+    // An mbox "From " line before the header.
+    if region.get(pos..).is_some_and(|r| r.starts_with(b"From ")) {
+        match memchr::memchr(b'\n', &region[pos..]) {
+            Some(n) => {
+                defects.push(Defect::new(DefectKind::MboxFromLine, pos));
+                pos += n + 1;
+            }
+            None if !at_eof => return None,
+            None => {}
+        }
+    }
+    loop {
+        if pos >= end {
+            if !at_eof {
+                return None;
+            }
+            return Some(BlockEnd {
+                header_end: end,
+                body_start: end,
+            });
+        }
+        let rest = &region[pos..];
+        let nl = memchr::memchr(b'\n', rest);
+        let line_len = match nl {
+            Some(n) => n,
+            None if !at_eof => return None,
+            None => rest.len(),
+        };
+        let line = &rest[..line_len];
+        let line_content = line.strip_suffix(b"\r").unwrap_or(line);
+        if line_content.is_empty() {
+            // The empty line that separates header and body (or the end of input).
+            return Some(BlockEnd {
+                header_end: pos,
+                body_start: pos + nl.map_or(line_len, |n| n + 1),
+            });
+        }
+        if line_len > limits.max_line_length && !too_long_flagged {
+            too_long_flagged = true;
+            defects.push(Defect::new(DefectKind::LineTooLong, pos));
+        }
+        if line_content[0] == b' ' || line_content[0] == b'\t' {
+            defects.push(Defect::new(DefectKind::FirstLineIsContinuation, pos));
+            pos += nl.map_or(line_len, |n| n + 1);
+            continue;
+        }
+        let Some(colon) = memchr::memchr(b':', line_content) else {
+            defects.push(Defect::new(DefectKind::MissingHeaderBodySeparator, pos));
+            return Some(BlockEnd {
+                header_end: pos,
+                body_start: pos,
+            });
+        };
+        let raw_name = &line_content[..colon];
+        let name = trim_end_wsp(raw_name);
+        if !name.iter().all(|&c| (33..=126).contains(&c)) {
+            defects.push(Defect::new(DefectKind::MissingHeaderBodySeparator, pos));
+            return Some(BlockEnd {
+                header_end: pos,
+                body_start: pos,
+            });
+        }
+        if name.is_empty() {
+            defects.push(Defect::new(DefectKind::InvalidFieldName, pos));
+        }
+        if name.len() != raw_name.len() {
+            defects.push(Defect::new(DefectKind::ObsoleteWhitespaceBeforeColon, pos));
+        }
+        // Extend over continuation lines.
+        let mut field_end = pos + nl.map_or(line_len, |n| n + 1);
+        let mut value_end = pos + line_len;
+        while field_end < end {
+            match region[field_end] {
+                b' ' | b'\t' => {}
+                _ => break,
+            }
+            let rest = &region[field_end..];
+            let (len, next) = match memchr::memchr(b'\n', rest) {
+                Some(n) => (n, field_end + n + 1),
+                None if !at_eof => return None,
+                None => (rest.len(), end),
+            };
+            // A line of only white space is still a continuation (obs-FWS); keep it.
+            if len > limits.max_line_length && !too_long_flagged {
+                too_long_flagged = true;
+                defects.push(Defect::new(DefectKind::LineTooLong, field_end));
+            }
+            value_end = field_end + len;
+            field_end = next;
+        }
+        if field_end >= end && !at_eof {
+            // The next line could be a continuation.
+            return None;
+        }
+        let mut raw_value = &region[pos + colon + 1..value_end];
+        if let Some(v) = raw_value.strip_suffix(b"\r") {
+            raw_value = v;
+        }
+        if header.fields.len() < limits.max_headers {
+            header.fields.push(HeaderField {
+                // Checked above: every byte is printable ASCII.
+                name: std::str::from_utf8(name).unwrap_or_default(),
+                raw_value,
+                raw: &region[pos..field_end],
+                offset: pos,
+            });
+        } else if !too_many_flagged {
+            too_many_flagged = true;
+            defects.push(Defect::new(DefectKind::TooManyHeaders, pos));
+        }
+        pos = field_end;
+    }
+}
+
+fn trim_end_wsp(s: &[u8]) -> &[u8] {
+    let n = s
+        .iter()
+        .rev()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    &s[..s.len() - n]
+}
+
+/// A header block parsed on its own (for example the header of an SMTP `DATA` in progress).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderBlock<'a> {
+    /// The fields.
+    pub header: Header<'a>,
+    /// What was wrong, with offsets into the input.
+    pub defects: Vec<Defect>,
+    /// Where the body starts: after the empty line that ends the header.
+    pub body_start: usize,
+}
+
+/// Parses a header block that is still arriving: [`Status::Incomplete`](crate::Status) until the
+/// empty line that ends it has been seen (a field is complete only once the next line shows it
+/// is not folded further). Bytes before the first field that are not a field end the block, as
+/// in a whole-message parse.
+///
+/// ```
+/// use mail_message::{header::parse_header_block, Limits, Status};
+/// assert!(parse_header_block(b"Subject: hi\r\n", &Limits::default()).is_incomplete());
+/// let Status::Complete(block, used) = parse_header_block(b"Subject: hi\r\n\r\nbody", &Limits::default())
+/// else { panic!() };
+/// assert_eq!(block.header.text("subject").as_deref(), Some("hi"));
+/// assert_eq!(used, 15);
+/// ```
+pub fn parse_header_block<'a>(input: &'a [u8], limits: &Limits) -> crate::Status<HeaderBlock<'a>> {
+    let mut header = Header::default();
+    let mut defects = Vec::new();
+    match scan_block(
+        input,
+        0,
+        input.len(),
+        false,
+        limits,
+        &mut header,
+        &mut defects,
+    ) {
+        Some(end) => crate::Status::Complete(
+            HeaderBlock {
+                header,
+                defects,
+                body_start: end.body_start,
+            },
+            end.body_start,
+        ),
+        None => crate::Status::Incomplete,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(input: &[u8]) -> (Header<'_>, BlockEnd, Vec<Defect>) {
+        let mut h = Header::default();
+        let mut d = Vec::new();
+        let end = scan_block(
+            input,
+            0,
+            input.len(),
+            true,
+            &Limits::default(),
+            &mut h,
+            &mut d,
+        )
+        .expect("complete at eof");
+        (h, end, d)
+    }
+
+    #[test]
+    fn fields_in_order_with_folding() {
+        let msg = b"Subject: This\r\n is a test\r\nFROM: a@b\r\nX-Empty:\r\n\r\nbody";
+        let (h, end, d) = parse(msg);
+        assert!(d.is_empty());
+        assert_eq!(h.len(), 3);
+        assert_eq!(h.get("subject").unwrap().text(), "This is a test");
+        assert_eq!(h.get("From").unwrap().name(), "FROM");
+        assert_eq!(h.get("x-empty").unwrap().text(), "");
+        assert_eq!(h.fields()[0].raw(), b"Subject: This\r\n is a test\r\n");
+        assert_eq!(h.fields()[1].offset(), 27);
+        assert_eq!(&msg[end.body_start..], b"body");
+        assert_eq!(end.header_end, 48);
+    }
+
+    #[test]
+    fn bare_lf_and_no_body() {
+        let (h, end, _) = parse(b"A: 1\nB: 2\n");
+        assert_eq!(h.len(), 2);
+        assert_eq!(end.body_start, 10);
+        let (h, _, _) = parse(b"A: 1");
+        assert_eq!(h.get("a").unwrap().raw_value(), b" 1");
+    }
+
+    #[test]
+    fn defects_with_offsets() {
+        let (h, end, d) = parse(b" cont\r\nFrom: x\r\nnot a header\r\nmore\r\n");
+        assert_eq!(h.len(), 1);
+        assert_eq!(d[0], Defect::new(DefectKind::FirstLineIsContinuation, 0));
+        assert_eq!(
+            d[1],
+            Defect::new(DefectKind::MissingHeaderBodySeparator, 16)
+        );
+        assert_eq!(end.body_start, 16);
+        let (h, _, d) = parse(b"Subject : obs\r\n\r\n");
+        assert_eq!(h.get("subject").unwrap().text(), "obs");
+        assert_eq!(
+            d,
+            [Defect::new(DefectKind::ObsoleteWhitespaceBeforeColon, 0)]
+        );
+        let (h, _, d) = parse(b"From MAILER-DAEMON Mon Jan 1 00:00:00 2001\nTo: x\n\n");
+        assert_eq!(h.len(), 1);
+        assert_eq!(d[0].kind, DefectKind::MboxFromLine);
+    }
+
+    #[test]
+    fn unfolding_keeps_white_space() {
+        let (h, _, _) = parse(b"Subject:   a\r\n\t b  \r\n\r\n");
+        assert_eq!(&*h.get("subject").unwrap().unfolded(), b"a\t b  ");
+    }
+
+    #[test]
+    fn incomplete_until_the_next_line_is_seen() {
+        let l = Limits::default();
+        assert!(parse_header_block(b"", &l).is_incomplete());
+        assert!(parse_header_block(b"Sub", &l).is_incomplete());
+        assert!(parse_header_block(b"Subject: a\r\n", &l).is_incomplete());
+        assert!(parse_header_block(b"Subject: a\r\n b\r\n", &l).is_incomplete());
+        assert!(parse_header_block(b"Subject: a\r\n b\r\n\r", &l).is_incomplete());
+        assert!(parse_header_block(b"Subject: a\r\n b\r\n\r\n", &l).is_complete());
+    }
+
+    #[test]
+    fn limits_flag_instead_of_failing() {
+        let l = Limits {
+            max_headers: 2,
+            max_line_length: 10,
+            ..Limits::default()
+        };
+        let input = b"A: 1\nB: 2\nC: 3\nD: a long long line\n\n";
+        let mut h = Header::default();
+        let mut d = Vec::new();
+        scan_block(input, 0, input.len(), true, &l, &mut h, &mut d).unwrap();
+        assert_eq!(h.len(), 2);
+        assert!(d
+            .iter()
+            .any(|d| d.kind == DefectKind::TooManyHeaders && d.offset == 10));
+        assert!(d
+            .iter()
+            .any(|d| d.kind == DefectKind::LineTooLong && d.offset == 15));
+    }
+}

@@ -1,0 +1,606 @@
+//! The MIME tree: each part with the byte ranges of its header and body in the input.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use crate::address::{parse_address_list, AddressList};
+use crate::date::{parse_date, DateTime};
+use crate::defect::{Defect, DefectKind};
+use crate::header::{scan_block, BlockEnd, Header};
+use crate::params::{
+    parse_content_disposition, parse_content_type, parse_message_ids, ContentDisposition,
+    ContentType, TransferEncoding,
+};
+use crate::Limits;
+
+/// A parsed message: the input and the tree of its parts. Nothing is copied from the input;
+/// bodies are decoded only when asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message<'a> {
+    input: &'a [u8],
+    root: Part<'a>,
+}
+
+/// One MIME entity: a header and a body, which is a leaf, a multipart or a nested message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part<'a> {
+    input: &'a [u8],
+    header: Header<'a>,
+    header_range: Range<usize>,
+    body_range: Range<usize>,
+    content_type: ContentType,
+    transfer_encoding: TransferEncoding,
+    body: Body<'a>,
+    defects: Vec<Defect>,
+}
+
+/// What a part's body is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body<'a> {
+    /// Content (decode it with [`Part::decoded_body`] or [`Part::text`]).
+    Leaf,
+    /// A `multipart/*` body.
+    Multipart(Multipart<'a>),
+    /// A `message/rfc822` (or `message/global`) body: the whole nested message as a part.
+    Message(Box<Part<'a>>),
+}
+
+/// The body of a multipart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Multipart<'a> {
+    /// The bytes before the first boundary line (the line break before it excluded).
+    pub preamble: Range<usize>,
+    /// The parts in order.
+    pub parts: Vec<Part<'a>>,
+    /// The bytes after the closing boundary line; empty when that line is missing.
+    pub epilogue: Range<usize>,
+}
+
+impl<'a> Message<'a> {
+    /// Parses a whole message with the default [`Limits`]. Never fails: what does not follow the
+    /// grammar is recorded as a [`Defect`] on the part where it was found.
+    pub fn parse(input: &'a [u8]) -> Self {
+        Self::parse_with(input, &Limits::default())
+    }
+
+    /// Parses a whole message with the given limits.
+    pub fn parse_with(input: &'a [u8], limits: &Limits) -> Self {
+        let mut ctx = Ctx { limits, parts: 0 };
+        let root = parse_part(
+            input,
+            0,
+            input.len(),
+            ContentType::text_plain(),
+            0,
+            &mut ctx,
+        );
+        Self { input, root }
+    }
+
+    /// The input this message was parsed from.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.input
+    }
+
+    /// The top-level part (the message header and body).
+    pub fn root(&self) -> &Part<'a> {
+        &self.root
+    }
+
+    /// The message header.
+    pub fn header(&self) -> &Header<'a> {
+        &self.root.header
+    }
+
+    /// The decoded Subject.
+    pub fn subject(&self) -> Option<Cow<'a, str>> {
+        self.root.header.text("subject")
+    }
+
+    /// The addresses of the first field named `name` (From, To, Cc, Bcc, Reply-To, Sender...).
+    pub fn addresses(&self, name: &str) -> Option<AddressList> {
+        self.root
+            .header
+            .get(name)
+            .map(|f| parse_address_list(&f.unfolded()))
+    }
+
+    /// From.
+    pub fn from(&self) -> Option<AddressList> {
+        self.addresses("from")
+    }
+
+    /// To.
+    pub fn to(&self) -> Option<AddressList> {
+        self.addresses("to")
+    }
+
+    /// Cc.
+    pub fn cc(&self) -> Option<AddressList> {
+        self.addresses("cc")
+    }
+
+    /// The Date, if present and readable.
+    pub fn date(&self) -> Option<DateTime> {
+        let f = self.root.header.get("date")?;
+        parse_date(&f.unfolded()).map(|d| d.date)
+    }
+
+    /// The Message-ID without its angle brackets.
+    pub fn message_id(&self) -> Option<String> {
+        let f = self.root.header.get("message-id")?;
+        parse_message_ids(&f.unfolded()).0.into_iter().next()
+    }
+
+    /// The ids of In-Reply-To.
+    pub fn in_reply_to(&self) -> Vec<String> {
+        self.ids("in-reply-to")
+    }
+
+    /// The ids of References.
+    pub fn references(&self) -> Vec<String> {
+        self.ids("references")
+    }
+
+    fn ids(&self, name: &str) -> Vec<String> {
+        self.root
+            .header
+            .get(name)
+            .map(|f| parse_message_ids(&f.unfolded()).0)
+            .unwrap_or_default()
+    }
+
+    /// The leaf parts depth first, each with its IMAP section number (RFC 3501 6.4.5): the body
+    /// of a non-multipart message is `1`, the parts of a multipart are `1`, `2`..., and the
+    /// body of a `message/rfc822` part `P` is numbered as if it were a message of its own
+    /// under `P`.
+    pub fn leaves(&self) -> Vec<(String, &Part<'a>)> {
+        let mut out = Vec::new();
+        collect_leaves(&self.root, "", &mut out);
+        out
+    }
+
+    /// Every defect of every part, in tree order.
+    pub fn defects(&self) -> Vec<Defect> {
+        let mut out = Vec::new();
+        self.root.visit(&mut |p| out.extend_from_slice(&p.defects));
+        out
+    }
+
+    /// Writes the message back from its tree: for a message nobody changed, the input byte for
+    /// byte.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        self.root.write_to(out);
+    }
+}
+
+fn section(prefix: &str, n: usize) -> String {
+    if prefix.is_empty() {
+        n.to_string()
+    } else {
+        format!("{prefix}.{n}")
+    }
+}
+
+fn collect_leaves<'p, 'a>(part: &'p Part<'a>, path: &str, out: &mut Vec<(String, &'p Part<'a>)>) {
+    match &part.body {
+        Body::Multipart(m) => {
+            for (i, c) in m.parts.iter().enumerate() {
+                collect_child(c, &section(path, i + 1), out);
+            }
+        }
+        Body::Message(_) | Body::Leaf => {
+            collect_child(part, &section(path, 1), out);
+        }
+    }
+}
+
+/// `part` sits at section `path` inside a multipart.
+fn collect_child<'p, 'a>(part: &'p Part<'a>, path: &str, out: &mut Vec<(String, &'p Part<'a>)>) {
+    match &part.body {
+        Body::Multipart(m) => {
+            for (i, c) in m.parts.iter().enumerate() {
+                collect_child(c, &section(path, i + 1), out);
+            }
+        }
+        Body::Message(nested) => collect_leaves(nested, path, out),
+        Body::Leaf => out.push((path.to_owned(), part)),
+    }
+}
+
+struct Ctx<'l> {
+    limits: &'l Limits,
+    parts: usize,
+}
+
+fn parse_part<'a>(
+    input: &'a [u8],
+    start: usize,
+    end: usize,
+    default_type: ContentType,
+    depth: usize,
+    ctx: &mut Ctx<'_>,
+) -> Part<'a> {
+    ctx.parts += 1;
+    let mut header = Header::default();
+    let mut defects = Vec::new();
+    let block = scan_block(
+        input,
+        start,
+        end,
+        true,
+        ctx.limits,
+        &mut header,
+        &mut defects,
+    )
+    .unwrap_or(BlockEnd {
+        header_end: end,
+        body_start: end,
+    });
+    let content_type = match header.get("content-type") {
+        Some(f) => match parse_content_type(&f.unfolded()) {
+            Some(ct) => ct,
+            None => {
+                defects.push(Defect::new(DefectKind::InvalidContentType, f.offset()));
+                ContentType::text_plain()
+            }
+        },
+        None => default_type,
+    };
+    let transfer_encoding = match header.get("content-transfer-encoding") {
+        Some(f) => {
+            let te = TransferEncoding::parse(&f.unfolded());
+            if te == TransferEncoding::Unknown {
+                defects.push(Defect::new(DefectKind::UnknownTransferEncoding, f.offset()));
+            }
+            te
+        }
+        None => TransferEncoding::SevenBit,
+    };
+    let body_start = block.body_start;
+    let composite = content_type.media_type == "multipart"
+        || content_type.is("message", "rfc822")
+        || content_type.is("message", "global");
+    let body = if composite && depth >= ctx.limits.max_depth.min(Limits::DEPTH_CEILING) {
+        defects.push(Defect::new(DefectKind::TooDeep, start));
+        Body::Leaf
+    } else if content_type.media_type == "multipart" {
+        if !transfer_encoding.is_identity() {
+            defects.push(Defect::new(
+                DefectKind::InvalidMultipartTransferEncoding,
+                start,
+            ));
+        }
+        match content_type.param("boundary") {
+            Some(b) if !b.is_empty() => {
+                let b = b.as_bytes().to_vec();
+                let digest = content_type.subtype == "digest";
+                parse_multipart(input, body_start, end, &b, digest, depth, ctx, &mut defects)
+            }
+            _ => {
+                defects.push(Defect::new(DefectKind::MissingBoundary, start));
+                Body::Leaf
+            }
+        }
+    } else if composite && transfer_encoding.is_identity() {
+        Body::Message(Box::new(parse_part(
+            input,
+            body_start,
+            end,
+            ContentType::text_plain(),
+            depth + 1,
+            ctx,
+        )))
+    } else {
+        if composite {
+            defects.push(Defect::new(
+                DefectKind::InvalidMultipartTransferEncoding,
+                start,
+            ));
+        }
+        if let Some(at) = long_line(
+            input.get(body_start..end).unwrap_or_default(),
+            ctx.limits.max_line_length,
+        ) {
+            defects.push(Defect::new(DefectKind::LineTooLong, body_start + at));
+        }
+        Body::Leaf
+    };
+    Part {
+        input,
+        header,
+        header_range: start..body_start,
+        body_range: body_start..end,
+        content_type,
+        transfer_encoding,
+        body,
+        defects,
+    }
+}
+
+/// Offset of the first line longer than `max`, if any.
+fn long_line(body: &[u8], max: usize) -> Option<usize> {
+    if body.len() <= max {
+        return None;
+    }
+    let mut line_start = 0;
+    for nl in memchr::memchr_iter(b'\n', body) {
+        let len = nl - line_start;
+        let len = if len > 0 && body.get(nl - 1) == Some(&b'\r') {
+            len - 1
+        } else {
+            len
+        };
+        if len > max {
+            return Some(line_start);
+        }
+        line_start = nl + 1;
+    }
+    (body.len() - line_start > max).then_some(line_start)
+}
+
+/// Where a boundary line is: its first byte, the first byte after its line break, and whether
+/// it is the closing one.
+struct Delimiter {
+    at: usize,
+    next: usize,
+    close: bool,
+}
+
+/// Start of the line break before `at` (RFC 2046 5.1.1: it belongs to the boundary), not before
+/// `floor`.
+fn before_break(input: &[u8], at: usize, floor: usize) -> usize {
+    let mut e = at;
+    if e > floor && input.get(e - 1) == Some(&b'\n') {
+        e -= 1;
+        if e > floor && input.get(e - 1) == Some(&b'\r') {
+            e -= 1;
+        }
+    }
+    e
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parse_multipart<'a>(
+    input: &'a [u8],
+    start: usize,
+    end: usize,
+    boundary: &[u8],
+    digest: bool,
+    depth: usize,
+    ctx: &mut Ctx<'_>,
+    defects: &mut Vec<Defect>,
+) -> Body<'a> {
+    let mut delim = Vec::with_capacity(boundary.len() + 2);
+    delim.extend_from_slice(b"--");
+    delim.extend_from_slice(boundary);
+    let region = input.get(..end).unwrap_or(input);
+    let finder = memchr::memmem::Finder::new(&delim);
+    let mut delimiters: Vec<Delimiter> = Vec::new();
+    let mut from = start;
+    while let Some(p) = region.get(from..).and_then(|r| finder.find(r)) {
+        let at = from + p;
+        from = at + delim.len();
+        // A boundary counts only at a line start.
+        if at != start && region.get(at - 1) != Some(&b'\n') {
+            continue;
+        }
+        let mut k = at + delim.len();
+        let close = region.get(k..k + 2) == Some(b"--");
+        if close {
+            k += 2;
+        }
+        while matches!(region.get(k), Some(b' ' | b'\t')) {
+            k += 1;
+        }
+        let next = match region.get(k) {
+            None => end,
+            Some(b'\n') => k + 1,
+            Some(b'\r') if region.get(k + 1) == Some(&b'\n') => k + 2,
+            Some(b'\r') if region.get(k + 1).is_none() => end,
+            Some(_) => continue,
+        };
+        delimiters.push(Delimiter { at, next, close });
+        if close {
+            break;
+        }
+    }
+    let Some(first) = delimiters.first() else {
+        defects.push(Defect::new(DefectKind::NoBoundaryFound, start));
+        return Body::Leaf;
+    };
+    let preamble = start..before_break(input, first.at, start);
+    let closed = delimiters.last().is_some_and(|d| d.close);
+    if !closed {
+        defects.push(Defect::new(DefectKind::MissingCloseBoundary, end));
+    }
+    let mut parts = Vec::new();
+    let mut epilogue = end..end;
+    for (k, d) in delimiters.iter().enumerate() {
+        if d.close {
+            epilogue = d.next..end;
+            break;
+        }
+        let part_end = match delimiters.get(k + 1) {
+            Some(n) => before_break(input, n.at, d.next),
+            None => end,
+        };
+        if ctx.parts >= ctx.limits.max_parts {
+            defects.push(Defect::new(DefectKind::TooManyParts, d.at));
+            epilogue = d.at..end;
+            break;
+        }
+        let default = if digest {
+            ContentType::message_rfc822()
+        } else {
+            ContentType::text_plain()
+        };
+        parts.push(parse_part(input, d.next, part_end, default, depth + 1, ctx));
+    }
+    Body::Multipart(Multipart {
+        preamble,
+        parts,
+        epilogue,
+    })
+}
+
+impl<'a> Part<'a> {
+    /// The header fields.
+    pub fn header(&self) -> &Header<'a> {
+        &self.header
+    }
+
+    /// The header in the input, the empty line after it included (IMAP `HEADER` / `MIME`).
+    pub fn header_range(&self) -> Range<usize> {
+        self.header_range.clone()
+    }
+
+    /// The body in the input (IMAP `TEXT`, or the part's content for a leaf).
+    pub fn body_range(&self) -> Range<usize> {
+        self.body_range.clone()
+    }
+
+    /// The raw header bytes.
+    pub fn raw_header(&self) -> &'a [u8] {
+        self.input
+            .get(self.header_range.clone())
+            .unwrap_or_default()
+    }
+
+    /// The raw (still transfer-encoded) body bytes.
+    pub fn raw_body(&self) -> &'a [u8] {
+        self.input.get(self.body_range.clone()).unwrap_or_default()
+    }
+
+    /// Number of lines in the raw body (IMAP BODYSTRUCTURE `body-fld-lines`).
+    pub fn body_lines(&self) -> usize {
+        let body = self.raw_body();
+        let n = memchr::memchr_iter(b'\n', body).count();
+        if body.last().is_some_and(|&c| c != b'\n') {
+            n + 1
+        } else {
+            n
+        }
+    }
+
+    /// The Content-Type in force (the default when the field is missing or invalid).
+    pub fn content_type(&self) -> &ContentType {
+        &self.content_type
+    }
+
+    /// The Content-Transfer-Encoding (7bit when missing).
+    pub fn transfer_encoding(&self) -> TransferEncoding {
+        self.transfer_encoding
+    }
+
+    /// The body's shape.
+    pub fn body(&self) -> &Body<'a> {
+        &self.body
+    }
+
+    /// What was wrong with this part (not its children).
+    pub fn defects(&self) -> &[Defect] {
+        &self.defects
+    }
+
+    /// The Content-Disposition, if present and valid.
+    pub fn disposition(&self) -> Option<ContentDisposition> {
+        let f = self.header.get("content-disposition")?;
+        parse_content_disposition(&f.unfolded())
+    }
+
+    /// The file name: Content-Disposition `filename`, else Content-Type `name`.
+    pub fn filename(&self) -> Option<String> {
+        if let Some(d) = self.disposition() {
+            if let Some(f) = d.filename() {
+                return Some(f.to_owned());
+            }
+        }
+        self.content_type.param("name").map(str::to_owned)
+    }
+
+    /// The `charset` parameter, if any.
+    pub fn charset(&self) -> Option<&str> {
+        self.content_type.param("charset")
+    }
+
+    /// The body with its transfer encoding undone; borrowed when there is nothing to undo.
+    pub fn decoded_body(&self) -> Cow<'a, [u8]> {
+        self.decoded_body_checked().0
+    }
+
+    /// Like [`decoded_body`](Self::decoded_body), with the defect of the transfer encoding if
+    /// the data was not valid (what could be read is still returned).
+    pub fn decoded_body_checked(&self) -> (Cow<'a, [u8]>, Option<Defect>) {
+        let raw = self.raw_body();
+        let mut out = Vec::new();
+        let (ok, kind) = match self.transfer_encoding {
+            TransferEncoding::Base64 => (
+                crate::decode::base64_decode_into(raw, &mut out),
+                DefectKind::InvalidBase64,
+            ),
+            TransferEncoding::QuotedPrintable => (
+                crate::decode::quoted_printable_decode_into(raw, &mut out),
+                DefectKind::InvalidQuotedPrintable,
+            ),
+            TransferEncoding::Uuencode => (
+                crate::decode::uudecode_into(raw, &mut out),
+                DefectKind::InvalidUuencode,
+            ),
+            _ => return (Cow::Borrowed(raw), None),
+        };
+        let defect = (!ok).then(|| Defect::new(kind, self.body_range.start));
+        (Cow::Owned(out), defect)
+    }
+
+    /// For `text/*` parts, the body decoded to UTF-8: transfer encoding undone, then the
+    /// charset (a missing charset reads valid UTF-8 as UTF-8 and anything else as
+    /// windows-1252). `None` for other types.
+    pub fn text(&self) -> Option<Cow<'a, str>> {
+        if self.content_type.media_type != "text" {
+            return None;
+        }
+        Some(decode_charset(self.decoded_body(), self.charset()))
+    }
+
+    /// Calls `f` on this part and every part below it, depth first.
+    pub fn visit<'s>(&'s self, f: &mut dyn FnMut(&'s Self)) {
+        f(self);
+        match &self.body {
+            Body::Multipart(m) => m.parts.iter().for_each(|p| p.visit(f)),
+            Body::Message(m) => m.visit(f),
+            Body::Leaf => {}
+        }
+    }
+
+    /// Writes the part back from its ranges and children.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        let full = self.header_range.start..self.body_range.end;
+        let mut pos = full.start;
+        let mut children: Vec<&Self> = Vec::new();
+        match &self.body {
+            Body::Multipart(m) => children.extend(m.parts.iter()),
+            Body::Message(m) => children.push(m),
+            Body::Leaf => {}
+        }
+        for c in children {
+            let cs = c.header_range.start;
+            out.extend_from_slice(self.input.get(pos..cs).unwrap_or_default());
+            c.write_to(out);
+            pos = c.body_range.end;
+        }
+        out.extend_from_slice(self.input.get(pos..full.end).unwrap_or_default());
+    }
+}
+
+fn decode_charset<'a>(bytes: Cow<'a, [u8]>, charset: Option<&str>) -> Cow<'a, str> {
+    let label = match charset {
+        Some(cs) => cs,
+        None if std::str::from_utf8(&bytes).is_ok() => "utf-8",
+        None => "windows-1252",
+    };
+    match bytes {
+        Cow::Borrowed(b) => crate::charset::decode(label, b).text,
+        Cow::Owned(v) => Cow::Owned(crate::charset::decode(label, &v).text.into_owned()),
+    }
+}

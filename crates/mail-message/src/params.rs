@@ -1,0 +1,517 @@
+//! Content-Type, Content-Disposition and Content-Transfer-Encoding (RFC 2045, RFC 2183), with
+//! RFC 2231 parameters (continuations joined before charset conversion) and Message-IDs.
+
+use std::borrow::Cow;
+
+use crate::lexer::{is_wsp, Lexer, Specials, Token};
+
+/// A parsed `Content-Type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContentType {
+    /// The type, lower case (`text`).
+    pub media_type: String,
+    /// The subtype, lower case (`plain`).
+    pub subtype: String,
+    /// Parameters in order: names lower case, values decoded (RFC 2231, and RFC 2047 in quoted
+    /// values as many writers use it for file names).
+    pub params: Vec<(String, String)>,
+}
+
+impl ContentType {
+    /// `text/plain; charset=us-ascii`, the default of RFC 2045 5.2.
+    pub fn text_plain() -> Self {
+        Self {
+            media_type: "text".into(),
+            subtype: "plain".into(),
+            params: vec![("charset".into(), "us-ascii".into())],
+        }
+    }
+
+    /// `message/rfc822`, the default inside `multipart/digest` (RFC 2046 5.1.5).
+    pub fn message_rfc822() -> Self {
+        Self {
+            media_type: "message".into(),
+            subtype: "rfc822".into(),
+            params: Vec::new(),
+        }
+    }
+
+    /// Whether the type is `ty/sub` (ASCII case-insensitive; `sub` may be `*`).
+    pub fn is(&self, ty: &str, sub: &str) -> bool {
+        self.media_type.eq_ignore_ascii_case(ty)
+            && (sub == "*" || self.subtype.eq_ignore_ascii_case(sub))
+    }
+
+    /// The value of parameter `name` (ASCII case-insensitive).
+    pub fn param(&self, name: &str) -> Option<&str> {
+        param(&self.params, name)
+    }
+
+    /// `type/subtype`.
+    pub fn essence(&self) -> String {
+        format!("{}/{}", self.media_type, self.subtype)
+    }
+}
+
+fn param<'p>(params: &'p [(String, String)], name: &str) -> Option<&'p str> {
+    params
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// A parsed `Content-Disposition` (RFC 2183).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContentDisposition {
+    /// `inline`, `attachment` or another token, lower case.
+    pub kind: String,
+    /// Parameters as in [`ContentType::params`].
+    pub params: Vec<(String, String)>,
+}
+
+impl ContentDisposition {
+    /// The value of parameter `name`.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        param(&self.params, name)
+    }
+
+    /// The `filename` parameter.
+    pub fn filename(&self) -> Option<&str> {
+        self.param("filename")
+    }
+}
+
+/// Parses a `Content-Type` value; `None` when it has no valid `type/subtype`.
+///
+/// ```
+/// use mail_message::params::parse_content_type;
+/// let ct = parse_content_type(b"Text/HTML; charset=\"UTF-8\" (comment); name*=utf-8''%E2%82%AC.html").unwrap();
+/// assert!(ct.is("text", "html"));
+/// assert_eq!(ct.param("CHARSET"), Some("UTF-8"));
+/// assert_eq!(ct.param("name"), Some("€.html"));
+/// ```
+pub fn parse_content_type(input: &[u8]) -> Option<ContentType> {
+    let mut lx = Lexer::new(input, Specials::Mime);
+    let media_type = match lx.next()? {
+        Token::Atom(a) => String::from_utf8_lossy(a).to_ascii_lowercase(),
+        _ => return None,
+    };
+    if lx.next()? != Token::Special(b'/') {
+        return None;
+    }
+    let subtype = match lx.next()? {
+        Token::Atom(a) => String::from_utf8_lossy(a).to_ascii_lowercase(),
+        _ => return None,
+    };
+    let params = parse_params(&mut lx);
+    Some(ContentType {
+        media_type,
+        subtype,
+        params,
+    })
+}
+
+/// Parses a `Content-Disposition` value; `None` when it has no disposition type.
+///
+/// ```
+/// use mail_message::params::parse_content_disposition;
+/// let cd = parse_content_disposition(b"attachment; filename*0*=utf-8''%E2%82; filename*1*=%AC; filename*2=.txt").unwrap();
+/// assert_eq!(cd.kind, "attachment");
+/// assert_eq!(cd.filename(), Some("€.txt"));
+/// ```
+pub fn parse_content_disposition(input: &[u8]) -> Option<ContentDisposition> {
+    let mut lx = Lexer::new(input, Specials::Mime);
+    let kind = match lx.next()? {
+        Token::Atom(a) => String::from_utf8_lossy(a).to_ascii_lowercase(),
+        _ => return None,
+    };
+    let params = parse_params(&mut lx);
+    Some(ContentDisposition { kind, params })
+}
+
+struct RawParam<'a> {
+    name: String,
+    section: Option<u32>,
+    extended: bool,
+    value: Cow<'a, [u8]>,
+    quoted: bool,
+}
+
+fn parse_params<'a>(lx: &mut Lexer<'a>) -> Vec<(String, String)> {
+    let mut raw: Vec<RawParam<'a>> = Vec::new();
+    loop {
+        // Skip to the next ';'.
+        loop {
+            match lx.next() {
+                None => return join_params(raw),
+                Some(Token::Special(b';')) => break,
+                Some(_) => {}
+            }
+        }
+        let Some(Token::Atom(name)) = lx.next() else {
+            continue;
+        };
+        lx.skip_cfws();
+        if lx.rest().first() != Some(&b'=') {
+            continue;
+        }
+        lx.take_until(|c| c != b'=');
+        lx.skip_cfws();
+        let (value, quoted): (Cow<'a, [u8]>, bool) = if lx.rest().first() == Some(&b'"') {
+            match lx.next() {
+                Some(Token::Quoted(q)) => (q, true),
+                _ => continue,
+            }
+        } else {
+            // A token, read tolerantly: real boundaries and file names carry tspecials
+            // such as '=' and '/' unquoted.
+            let v = lx.take_until(|c| c == b';' || is_wsp(c) || c == b'"' || c == b'(');
+            (Cow::Borrowed(v), false)
+        };
+        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+        let (base, section, extended) = split_name(&name);
+        raw.push(RawParam {
+            name: base,
+            section,
+            extended,
+            value,
+            quoted,
+        });
+    }
+}
+
+/// `name*1*` -> ("name", Some(1), true)
+fn split_name(name: &str) -> (String, Option<u32>, bool) {
+    let (rest, extended) = match name.strip_suffix('*') {
+        Some(r) => (r, true),
+        None => (name, false),
+    };
+    if let Some((base, num)) = rest.rsplit_once('*') {
+        if !num.is_empty() && num.len() <= 3 && num.bytes().all(|c| c.is_ascii_digit()) {
+            return (base.to_owned(), num.parse().ok(), extended);
+        }
+    }
+    (rest.to_owned(), None, extended)
+}
+
+fn percent_decode(v: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    while i < v.len() {
+        if v[i] == b'%' {
+            if let (Some(h), Some(l)) = (
+                v.get(i + 1).and_then(|&c| crate::rfc2047::hex(c)),
+                v.get(i + 2).and_then(|&c| crate::rfc2047::hex(c)),
+            ) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(v[i]);
+        i += 1;
+    }
+}
+
+fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut done: Vec<&str> = Vec::new();
+    for p in &raw {
+        if done.contains(&p.name.as_str()) {
+            continue;
+        }
+        done.push(&p.name);
+        let rfc2231: Vec<&RawParam<'_>> = raw
+            .iter()
+            .filter(|q| q.name == p.name && (q.extended || q.section.is_some()))
+            .collect();
+        let value = if rfc2231.is_empty() {
+            let plain = raw
+                .iter()
+                .find(|q| q.name == p.name)
+                .map_or(&p.value, |q| &q.value);
+            if p.name != "boundary" && memchr::memmem::find(plain, b"=?").is_some() {
+                crate::rfc2047::decode_text(plain).0.into_owned()
+            } else {
+                String::from_utf8_lossy(plain).into_owned()
+            }
+        } else {
+            // Sections in numeric order (a lone `name*=` is section 0), joined as octets and
+            // converted once with the charset of the first section.
+            let mut sections = rfc2231;
+            sections.sort_by_key(|q| q.section.unwrap_or(0));
+            sections.dedup_by_key(|q| q.section.unwrap_or(0));
+            let mut bytes = Vec::new();
+            let mut charset: Option<String> = None;
+            for (k, s) in sections.iter().enumerate() {
+                let mut v: &[u8] = &s.value;
+                if k == 0 && s.extended && !s.quoted {
+                    let mut it = v.splitn(3, |&c| c == b'\'');
+                    if let (Some(cs), Some(_lang), Some(text)) = (it.next(), it.next(), it.next()) {
+                        charset = Some(String::from_utf8_lossy(cs).into_owned());
+                        v = text;
+                    }
+                } else if k == 0 && s.extended {
+                    // Quoted extended values are invalid but common; same reading.
+                    let mut it = v.splitn(3, |&c| c == b'\'');
+                    if let (Some(cs), Some(_), Some(text)) = (it.next(), it.next(), it.next()) {
+                        charset = Some(String::from_utf8_lossy(cs).into_owned());
+                        v = text;
+                    }
+                }
+                if s.extended {
+                    percent_decode(v, &mut bytes);
+                } else {
+                    bytes.extend_from_slice(v);
+                }
+            }
+            match charset.as_deref() {
+                Some(cs) if !cs.is_empty() => crate::charset::decode(cs, &bytes).text.into_owned(),
+                _ => String::from_utf8_lossy(&bytes).into_owned(),
+            }
+        };
+        out.push((p.name.clone(), value));
+    }
+    out
+}
+
+/// The Content-Transfer-Encoding of a part (RFC 2045 6).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransferEncoding {
+    /// `7bit`, the default.
+    SevenBit,
+    /// `8bit`.
+    EightBit,
+    /// `binary`.
+    Binary,
+    /// `base64`.
+    Base64,
+    /// `quoted-printable`.
+    QuotedPrintable,
+    /// `x-uuencode` (also `uuencode`, `x-uue`).
+    Uuencode,
+    /// Anything else: the body is left as it is.
+    Unknown,
+}
+
+impl TransferEncoding {
+    /// Parses a Content-Transfer-Encoding value (case-insensitive, comments ignored).
+    pub fn parse(value: &[u8]) -> Self {
+        let mut lx = Lexer::new(value, Specials::Mime);
+        let Some(Token::Atom(a)) = lx.next() else {
+            return Self::Unknown;
+        };
+        match a.to_ascii_lowercase().as_slice() {
+            b"7bit" => Self::SevenBit,
+            b"8bit" => Self::EightBit,
+            b"binary" => Self::Binary,
+            b"base64" => Self::Base64,
+            b"quoted-printable" => Self::QuotedPrintable,
+            b"x-uuencode" | b"uuencode" | b"x-uue" => Self::Uuencode,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// Whether the body is the content itself (no decoding needed).
+    pub fn is_identity(self) -> bool {
+        matches!(
+            self,
+            Self::SevenBit | Self::EightBit | Self::Binary | Self::Unknown
+        )
+    }
+
+    /// The canonical token.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SevenBit => "7bit",
+            Self::EightBit => "8bit",
+            Self::Binary => "binary",
+            Self::Base64 => "base64",
+            Self::QuotedPrintable => "quoted-printable",
+            Self::Uuencode => "x-uuencode",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// Parses the `msg-id`s of a Message-ID, In-Reply-To or References field, without their angle
+/// brackets. Obsolete forms (CFWS inside, quoted local parts, missing brackets) are accepted;
+/// the flag tells whether any was used. Phrases between ids (RFC 822 `In-Reply-To`) are skipped.
+///
+/// ```
+/// use mail_message::params::parse_message_ids;
+/// let (ids, obsolete) = parse_message_ids(b"<1234@local.machine.example>\r\n <3456@example.net>");
+/// assert_eq!(ids, ["1234@local.machine.example", "3456@example.net"]);
+/// assert!(!obsolete);
+/// ```
+pub fn parse_message_ids(input: &[u8]) -> (Vec<String>, bool) {
+    let mut lx = Lexer::new(input, Specials::Rfc5322);
+    let mut ids = Vec::new();
+    let mut obsolete = lx.malformed;
+    let mut saw_angle = false;
+    let mut bare: Vec<String> = Vec::new();
+    let mut prev: Vec<Token<'_>> = Vec::new();
+    while let Some(t) = lx.next() {
+        // "local@domain" without brackets, remembered in case no bracketed id comes.
+        if let (Some(Token::Atom(d)), [.., Token::Atom(l), Token::Special(b'@')]) =
+            (Some(&t), prev.as_slice())
+        {
+            bare.push(format!(
+                "{}@{}",
+                String::from_utf8_lossy(l),
+                String::from_utf8_lossy(d)
+            ));
+        }
+        if !matches!(t, Token::Special(b'<')) {
+            prev.push(t.clone());
+            if prev.len() > 2 {
+                prev.remove(0);
+            }
+        }
+        if t == Token::Special(b'<') {
+            {
+                saw_angle = true;
+                let mut id = Vec::new();
+                let mut parts = 0;
+                loop {
+                    match lx.next() {
+                        None => {
+                            obsolete = true;
+                            break;
+                        }
+                        Some(Token::Special(b'>')) => break,
+                        Some(Token::Atom(a)) => {
+                            id.extend_from_slice(a);
+                            parts += 1;
+                        }
+                        Some(Token::Quoted(q)) => {
+                            id.push(b'"');
+                            id.extend_from_slice(&q);
+                            id.push(b'"');
+                            parts += 1;
+                            obsolete = true;
+                        }
+                        Some(Token::DomainLiteral(d)) => {
+                            id.extend_from_slice(&d);
+                            parts += 1;
+                        }
+                        Some(Token::Special(c)) => {
+                            id.push(c);
+                            parts += 1;
+                        }
+                    }
+                }
+                if parts > 3 {
+                    obsolete = true;
+                }
+                ids.push(String::from_utf8_lossy(&id).into_owned());
+            }
+        }
+    }
+    if !saw_angle && !bare.is_empty() {
+        // No brackets at all: the bare words that look like ids.
+        obsolete = true;
+        ids.extend(bare);
+    }
+    (ids, obsolete)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ct(s: &str) -> Option<ContentType> {
+        parse_content_type(s.as_bytes())
+    }
+
+    #[test]
+    fn content_type_table() {
+        let c = ct("multipart/mixed; boundary=----=_Part_0_1.2").unwrap();
+        assert_eq!(c.param("boundary"), Some("----=_Part_0_1.2"));
+        let c = ct("text/plain;charset=us-ascii (Plain text)").unwrap();
+        assert_eq!(c.param("charset"), Some("us-ascii"));
+        let c = ct(" TEXT / Plain ; Format = flowed").unwrap();
+        assert!(c.is("text", "plain"));
+        assert_eq!(c.param("format"), Some("flowed"));
+        assert!(ct("text").is_none());
+        assert!(ct("").is_none());
+        assert!(ct("/plain").is_none());
+        let c = ct("application/x-stuff; title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A")
+            .unwrap();
+        assert_eq!(c.param("title"), Some("This is ***fun***"));
+    }
+
+    /// RFC 2231 section 3 and 4 examples.
+    #[test]
+    fn rfc2231_examples() {
+        let c = ct("message/external-body; access-type=URL;\r\n URL*0=\"ftp://\";\r\n URL*1=\"cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar\"").unwrap();
+        assert_eq!(
+            c.param("url"),
+            Some("ftp://cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar")
+        );
+        let c = ct("application/x-stuff;\r\n title*0*=us-ascii'en'This%20is%20even%20more%20;\r\n title*1*=%2A%2A%2Afun%2A%2A%2A%20;\r\n title*2=\"isn't it!\"").unwrap();
+        assert_eq!(
+            c.param("title"),
+            Some("This is even more ***fun*** isn't it!")
+        );
+        // Out-of-order sections and a UTF-8 sequence split over two sections.
+        let c = ct("a/b; n*1*=%A9; n*0*=utf-8''caf%C3").unwrap();
+        assert_eq!(c.param("n"), Some("café"));
+        // Latin-1
+        let c = ct("a/b; n*=iso-8859-1''caf%E9").unwrap();
+        assert_eq!(c.param("n"), Some("café"));
+        // Extended wins over plain.
+        let c = ct("a/b; name=\"plain.txt\"; name*=utf-8''%E2%82%AC.txt").unwrap();
+        assert_eq!(c.param("name"), Some("€.txt"));
+        // RFC 2047 inside a quoted value (not standard, very common).
+        let c = ct("a/b; name=\"=?utf-8?B?4oKs?=.txt\"").unwrap();
+        assert_eq!(c.param("name"), Some("€.txt"));
+    }
+
+    #[test]
+    fn disposition() {
+        let d = parse_content_disposition(b"Attachment; filename=\"genome.jpeg\";\r\n modification-date=\"Wed, 12 Feb 1997 16:29:51 -0500\"").unwrap();
+        assert_eq!(d.kind, "attachment");
+        assert_eq!(d.filename(), Some("genome.jpeg"));
+        assert_eq!(
+            d.param("modification-date"),
+            Some("Wed, 12 Feb 1997 16:29:51 -0500")
+        );
+        assert!(parse_content_disposition(b"").is_none());
+    }
+
+    #[test]
+    fn transfer_encodings() {
+        assert_eq!(
+            TransferEncoding::parse(b" Base64 "),
+            TransferEncoding::Base64
+        );
+        assert_eq!(
+            TransferEncoding::parse(b"quoted-printable (x)"),
+            TransferEncoding::QuotedPrintable
+        );
+        assert_eq!(
+            TransferEncoding::parse(b"x-uue"),
+            TransferEncoding::Uuencode
+        );
+        assert_eq!(TransferEncoding::parse(b"gzip"), TransferEncoding::Unknown);
+    }
+
+    #[test]
+    fn message_ids() {
+        assert_eq!(parse_message_ids(b"<a@b>").0, ["a@b"]);
+        assert_eq!(
+            parse_message_ids(b"<a@b> <c@d>\r\n <e@f>").0,
+            ["a@b", "c@d", "e@f"]
+        );
+        let (ids, obs) = parse_message_ids(b"< a . b @ c (comment) >");
+        assert_eq!(ids, ["a.b@c"]);
+        assert!(obs);
+        let (ids, obs) = parse_message_ids(b"bare@id.example");
+        assert_eq!(ids, ["bare@id.example"]);
+        assert!(obs);
+        assert_eq!(parse_message_ids(b"Your message of <a@b>").0, ["a@b"]);
+        assert_eq!(parse_message_ids(b"<\"q p\"@x>").0, ["\"q p\"@x"]);
+        assert!(parse_message_ids(b"").0.is_empty());
+    }
+}

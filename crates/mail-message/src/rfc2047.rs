@@ -1,0 +1,306 @@
+//! RFC 2047 encoded-words: decoding of header text.
+
+use std::borrow::Cow;
+
+use crate::charset;
+use crate::defect::DefectKind;
+
+/// Decodes unstructured header text (already unfolded): RFC 2047 encoded-words become their
+/// text, white space between two adjacent encoded-words is dropped (RFC 2047 section 6.2), and
+/// adjacent encoded-words in the same charset are joined *before* charset decoding, so a UTF-8
+/// sequence split across two words comes out whole. Raw non-ASCII bytes are read as UTF-8
+/// (RFC 6532), lossily.
+///
+/// Encoded-words glued to other text (`foo=?utf-8?q?bar?=`) are decoded as most readers do, with
+/// a [`DefectKind::EncodedWordNotSeparated`].
+///
+/// ```
+/// use mail_message::rfc2047::decode_text;
+/// let (text, _) = decode_text(b"=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?= c");
+/// assert_eq!(text, "ab c");
+/// let (text, _) = decode_text(b"=?utf-8?B?w6k=?= =?utf-8?B?w6k=?=");
+/// assert_eq!(text, "éé");
+/// ```
+pub fn decode_text(input: &[u8]) -> (Cow<'_, str>, Vec<DefectKind>) {
+    let mut defects = Vec::new();
+    if memchr::memmem::find(input, b"=?").is_none() {
+        return (utf8_lossy(input, &mut defects), defects);
+    }
+    let mut out = String::with_capacity(input.len());
+    // Encoded bytes waiting for their charset decode, and white space after the last word.
+    let mut pending: Option<(&str, Vec<u8>)> = None;
+    let mut pending_ws: &[u8] = &[];
+    let mut last_was_ew = false;
+    let mut i = 0;
+    while i < input.len() {
+        let rest = &input[i..];
+        if let Some(ew) = parse_encoded_word(rest) {
+            if !last_was_ew {
+                // a literal run or the start came before: nothing pending to join
+            } else {
+                // white space between two encoded-words is dropped
+                pending_ws = &[];
+            }
+            let mut bytes = Vec::new();
+            if !ew.decode_into(&mut bytes) {
+                defects.push(DefectKind::InvalidEncodedWord);
+            }
+            match &mut pending {
+                Some((cs, buf)) if cs.eq_ignore_ascii_case(ew.charset) => buf.extend(bytes),
+                _ => {
+                    flush(&mut out, &mut pending, &mut defects);
+                    pending = Some((ew.charset, bytes));
+                }
+            }
+            last_was_ew = true;
+            i += ew.len;
+            // An encoded-word followed directly by text is glued.
+            if let Some(&next) = input.get(i) {
+                if next != b' ' && next != b'\t' && !input[i..].starts_with(b"=?") {
+                    defects.push(DefectKind::EncodedWordNotSeparated);
+                }
+            }
+            continue;
+        }
+        let b = rest[0];
+        if b == b' ' || b == b'\t' {
+            let n = rest
+                .iter()
+                .position(|&c| c != b' ' && c != b'\t')
+                .unwrap_or(rest.len());
+            if last_was_ew {
+                pending_ws = &rest[..n];
+            } else {
+                out.push_str(&utf8_lossy(&rest[..n], &mut defects));
+            }
+            i += n;
+            continue;
+        }
+        // A literal run: up to white space or an "=?" that starts a valid encoded-word.
+        let mut end = 1;
+        while end < rest.len() {
+            let c = rest[end];
+            if c == b' ' || c == b'\t' {
+                break;
+            }
+            if c == b'='
+                && rest.get(end + 1) == Some(&b'?')
+                && parse_encoded_word(&rest[end..]).is_some()
+            {
+                defects.push(DefectKind::EncodedWordNotSeparated);
+                break;
+            }
+            end += 1;
+        }
+        flush(&mut out, &mut pending, &mut defects);
+        if last_was_ew && pending_ws.is_empty() {
+            defects.push(DefectKind::EncodedWordNotSeparated);
+        }
+        out.push_str(&utf8_lossy(pending_ws, &mut defects));
+        pending_ws = &[];
+        out.push_str(&utf8_lossy(&rest[..end], &mut defects));
+        last_was_ew = false;
+        i += end;
+    }
+    flush(&mut out, &mut pending, &mut defects);
+    out.push_str(&utf8_lossy(pending_ws, &mut defects));
+    (Cow::Owned(out), defects)
+}
+
+fn flush(out: &mut String, pending: &mut Option<(&str, Vec<u8>)>, defects: &mut Vec<DefectKind>) {
+    if let Some((cs, bytes)) = pending.take() {
+        let d = charset::decode(cs, &bytes);
+        if !d.known {
+            defects.push(DefectKind::UnknownCharset);
+        } else if d.had_errors {
+            defects.push(DefectKind::InvalidCharsetBytes);
+        }
+        out.push_str(&d.text);
+    }
+}
+
+pub(crate) fn utf8_lossy<'a>(bytes: &'a [u8], defects: &mut Vec<DefectKind>) -> Cow<'a, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => {
+            defects.push(DefectKind::NonUtf8Header);
+            String::from_utf8_lossy(bytes)
+        }
+    }
+}
+
+/// One syntactically valid encoded-word at the start of some input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EncodedWord<'a> {
+    /// The charset, without any RFC 2231 `*language` suffix.
+    pub charset: &'a str,
+    /// The RFC 2231 language, if any (`=?utf-8*en?Q?..?=`).
+    pub language: Option<&'a str>,
+    /// Whether the encoding is `B` (else `Q`).
+    pub base64: bool,
+    /// The encoded text between the third `?` and the final `?=`.
+    pub text: &'a [u8],
+    /// Length of the whole word in the input.
+    pub len: usize,
+}
+
+impl EncodedWord<'_> {
+    /// Appends the decoded octets (still in `charset`) to `out`; false if the encoded text was
+    /// not valid (what could be read is still appended).
+    pub fn decode_into(&self, out: &mut Vec<u8>) -> bool {
+        if self.base64 {
+            crate::decode::base64_decode_into(self.text, out)
+        } else {
+            let mut ok = true;
+            let t = self.text;
+            let mut i = 0;
+            while i < t.len() {
+                match t[i] {
+                    b'_' => out.push(b' '),
+                    b'=' => match (
+                        t.get(i + 1).and_then(|&c| hex(c)),
+                        t.get(i + 2).and_then(|&c| hex(c)),
+                    ) {
+                        (Some(h), Some(l)) => {
+                            out.push(h << 4 | l);
+                            i += 2;
+                        }
+                        _ => {
+                            ok = false;
+                            out.push(b'=');
+                        }
+                    },
+                    c => out.push(c),
+                }
+                i += 1;
+            }
+            ok
+        }
+    }
+}
+
+pub(crate) fn hex(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// Parses `=?charset[*lang]?B|Q?text?=` at the start of `input`. The charset is a `token`
+/// (RFC 2047 section 2), the text holds no `?` and no white space.
+pub fn parse_encoded_word(input: &[u8]) -> Option<EncodedWord<'_>> {
+    let rest = input.strip_prefix(b"=?")?;
+    let q1 = rest.iter().position(|&c| c == b'?')?;
+    let cs_full = &rest[..q1];
+    if cs_full.is_empty()
+        || !cs_full
+            .iter()
+            .all(|&c| c.is_ascii_graphic() && !b"()<>@,;:\"/[]?=".contains(&c))
+    {
+        return None;
+    }
+    let cs_full = std::str::from_utf8(cs_full).ok()?;
+    let (charset, language) = match cs_full.split_once('*') {
+        Some((c, l)) => (c, Some(l)),
+        None => (cs_full, None),
+    };
+    if charset.is_empty() {
+        return None;
+    }
+    let rest = &rest[q1 + 1..];
+    let base64 = match rest.first()? {
+        b'B' | b'b' => true,
+        b'Q' | b'q' => false,
+        _ => return None,
+    };
+    let rest = rest.get(1..)?.strip_prefix(b"?")?;
+    let mut j = 0;
+    loop {
+        let c = *rest.get(j)?;
+        if c == b'?' {
+            if rest.get(j + 1) == Some(&b'=') {
+                break;
+            }
+            return None;
+        }
+        if c == b' ' || c == b'\t' || c == b'\r' || c == b'\n' {
+            return None;
+        }
+        j += 1;
+    }
+    let text = &rest[..j];
+    let len = 2 + q1 + 1 + 2 + j + 2;
+    Some(EncodedWord {
+        charset,
+        language,
+        base64,
+        text,
+        len,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> String {
+        decode_text(s.as_bytes()).0.into_owned()
+    }
+
+    /// RFC 2047 section 8 examples of white space handling.
+    #[test]
+    fn rfc2047_section8_table() {
+        let table = [
+            ("(=?ISO-8859-1?Q?a?=)", "(a)"),
+            ("(=?ISO-8859-1?Q?a?= b)", "(a b)"),
+            ("(=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?=)", "(ab)"),
+            ("(=?ISO-8859-1?Q?a?=  =?ISO-8859-1?Q?b?=)", "(ab)"),
+            ("(=?ISO-8859-1?Q?a?=\t =?ISO-8859-1?Q?b?=)", "(ab)"),
+            ("(=?ISO-8859-1?Q?a_b?=)", "(a b)"),
+            ("(=?ISO-8859-1?Q?a?= =?ISO-8859-2?Q?_b?=)", "(a b)"),
+            ("=?US-ASCII?Q?Keith_Moore?=", "Keith Moore"),
+            ("=?ISO-8859-1?Q?Keld_J=F8rn_Simonsen?=", "Keld Jørn Simonsen"),
+            ("=?ISO-8859-1?Q?Andr=E9?= Pirard", "André Pirard"),
+            (
+                "=?ISO-8859-1?B?SWYgeW91IGNhbiByZWFkIHRoaXMgeW8=?= =?ISO-8859-2?B?dSB1bmRlcnN0YW5kIHRoZSBleGFtcGxlLg==?=",
+                "If you can read this you understand the example.",
+            ),
+            ("=?UTF-8*en?Q?hello?=", "hello"),
+            ("a =?utf-8?q?b?= c", "a b c"),
+            ("no words here", "no words here"),
+            ("=?utf-8?q?bad", "=?utf-8?q?bad"),
+            ("=?utf-8?x?bad?=", "=?utf-8?x?bad?="),
+            ("=??q?x?=", "=??q?x?="),
+            ("=?utf-8?q??=", ""),
+            ("=?utf-8?b?w6k?=", "é"),
+        ];
+        for (input, want) in table {
+            assert_eq!(d(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn split_utf8_across_words() {
+        // "é" is C3 A9, split over two words.
+        assert_eq!(d("=?utf-8?q?=C3?= =?utf-8?q?=A9?="), "é");
+        assert_eq!(d("=?UTF-8?B?w6nDqcOp?= =?utf-8?B?w6k=?="), "éééé");
+    }
+
+    #[test]
+    fn glued_words_decode_with_defect() {
+        let (t, defects) = decode_text(b"foo=?utf-8?q?bar?=baz");
+        assert_eq!(t, "foobarbaz");
+        assert!(defects.contains(&DefectKind::EncodedWordNotSeparated));
+    }
+
+    #[test]
+    fn adversarial_is_linear() {
+        let s = "=?a?q?".repeat(50_000);
+        let (t, _) = decode_text(s.as_bytes());
+        assert_eq!(t.len(), s.len());
+        let s = "=?".repeat(100_000);
+        assert_eq!(d(&s), s);
+    }
+}
