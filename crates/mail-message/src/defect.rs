@@ -40,6 +40,8 @@ pub enum DefectKind {
     FirstLineIsContinuation,
     /// An mbox `From ` line before the header, which was skipped.
     MboxFromLine,
+    /// A UTF-8 byte order mark before the header, which was skipped.
+    ByteOrderMark,
     /// A line is longer than the limit (998 octets by default, RFC 5322 2.1.1).
     LineTooLong,
     /// More header fields than the limit; the rest were skipped.
@@ -90,6 +92,7 @@ impl std::fmt::Display for DefectKind {
             Self::ObsoleteWhitespaceBeforeColon => "white space before a header colon",
             Self::FirstLineIsContinuation => "header block starts with a continuation line",
             Self::MboxFromLine => "mbox From line before the header",
+            Self::ByteOrderMark => "byte order mark before the header",
             Self::LineTooLong => "line longer than the limit",
             Self::TooManyHeaders => "more header fields than the limit",
             Self::TooDeep => "nesting deeper than the limit",

@@ -162,6 +162,14 @@ pub(crate) fn scan_block<'a>(
     let mut too_long_flagged = false;
     let mut too_many_flagged = false;
     let region = input.get(..end).unwrap_or(input);
+    // A UTF-8 byte order mark, written by some Windows tools.
+    if region
+        .get(pos..)
+        .is_some_and(|r| r.starts_with(b"\xef\xbb\xbf"))
+    {
+        defects.push(Defect::new(DefectKind::ByteOrderMark, pos));
+        pos += 3;
+    }
     // An mbox "From " line before the header.
     if region.get(pos..).is_some_and(|r| r.starts_with(b"From ")) {
         match memchr::memchr(b'\n', &region[pos..]) {

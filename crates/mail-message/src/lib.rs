@@ -83,6 +83,34 @@ pub struct Limits {
 impl Limits {
     /// The hard ceiling on [`Limits::max_depth`].
     pub const DEPTH_CEILING: usize = 1000;
+
+    /// These limits with [`max_depth`](Self::max_depth) set.
+    #[must_use]
+    pub fn with_max_depth(mut self, n: usize) -> Self {
+        self.max_depth = n;
+        self
+    }
+
+    /// These limits with [`max_parts`](Self::max_parts) set.
+    #[must_use]
+    pub fn with_max_parts(mut self, n: usize) -> Self {
+        self.max_parts = n;
+        self
+    }
+
+    /// These limits with [`max_headers`](Self::max_headers) set.
+    #[must_use]
+    pub fn with_max_headers(mut self, n: usize) -> Self {
+        self.max_headers = n;
+        self
+    }
+
+    /// These limits with [`max_line_length`](Self::max_line_length) set.
+    #[must_use]
+    pub fn with_max_line_length(mut self, n: usize) -> Self {
+        self.max_line_length = n;
+        self
+    }
 }
 
 impl Default for Limits {
