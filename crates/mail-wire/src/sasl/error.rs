@@ -104,3 +104,21 @@ pub enum SaslError {
     #[error("random number generator failed")]
     Random,
 }
+
+impl SaslError {
+    /// Whether the peer caused the error (it sent something the mechanism forbids), as
+    /// opposed to the caller misusing the API or the system failing. A protocol server
+    /// answers peer errors with its syntax-error or authentication-failed reply.
+    /// [`SaslError::Saslprep`] counts as remote, though on the client side it comes from the
+    /// caller's credentials.
+    pub fn is_remote(&self) -> bool {
+        !matches!(
+            self,
+            Self::OutOfOrder { .. }
+                | Self::InvalidNonce
+                | Self::InvalidScramKeys { .. }
+                | Self::UnsupportedMechanism(_)
+                | Self::Random
+        )
+    }
+}

@@ -275,7 +275,10 @@ impl ServerMechanism {
             });
         }
         if let Some(response) = initial_response {
-            self.check_len(response)?;
+            if let Err(e) = self.check_len(response) {
+                self.phase = Phase::Done;
+                return Err(e);
+            }
         }
         let result = match &mut self.inner {
             Inner::Plain(s) => s.start(initial_response),
@@ -339,6 +342,11 @@ impl ServerMechanism {
 
     /// Answers a [`ServerStep::LookupScram`] with the user's stored keys, or `None` if the
     /// user is unknown or may not act as the `authzid`.
+    ///
+    /// `None` fails at once, which tells a prober the user does not exist. To hide that,
+    /// answer unknown users with keys derived from a server-wide secret and the user name
+    /// (stable salt, random-looking keys): the exchange then runs to the end and fails with
+    /// [`Failure::InvalidProof`].
     pub fn scram_keys(&mut self, keys: Option<ScramKeys>) -> Result<ServerStep, SaslError> {
         self.answer(Answer::ScramKeys(keys))
     }

@@ -492,6 +492,8 @@ fn error_messages_are_lowercase_without_period() {
         SaslError::ChannelBindingNotSupported,
         SaslError::OutOfOrder { expected: "x" },
     ];
+    assert!(SaslError::NonceMismatch.is_remote());
+    assert!(!SaslError::OutOfOrder { expected: "x" }.is_remote());
     for e in errors {
         let text = e.to_string();
         assert!(text.starts_with(|c: char| c.is_ascii_lowercase()), "{text}");
