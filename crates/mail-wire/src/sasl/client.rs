@@ -122,7 +122,7 @@ impl ClientMechanism {
                 } else {
                     ScramHash::Sha256
                 };
-                Self::scram(hash, authzid.as_deref(), username, password)
+                Self::scram(hash, authzid.as_deref(), username, password.clone())
             }
             (Mechanism::XOAuth2, ClientCredentials::OAuthToken { user, token, .. }) => {
                 Ok(Self::xoauth2(user, token.clone()))
@@ -193,7 +193,7 @@ impl ClientMechanism {
         hash: ScramHash,
         authzid: Option<&str>,
         username: &str,
-        password: &Secret<String>,
+        password: Secret<String>,
     ) -> Result<Self, SaslError> {
         Self::scram_with_nonce(hash, authzid, username, password, super::random_nonce()?)
     }
@@ -204,10 +204,10 @@ impl ClientMechanism {
         hash: ScramHash,
         authzid: Option<&str>,
         username: &str,
-        password: &Secret<String>,
+        password: Secret<String>,
         nonce: String,
     ) -> Result<Self, SaslError> {
-        let client = scram::Client::new(hash, authzid, username, password, nonce)?;
+        let client = scram::Client::new(hash, authzid, username, &password, nonce)?;
         Ok(Self {
             inner: Inner::Scram(Box::new(client)),
         })

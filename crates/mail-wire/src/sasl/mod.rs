@@ -19,7 +19,7 @@
 //! use mail_wire::Secret;
 //!
 //! let keys = ScramKeys::derive(ScramHash::Sha256, "pencil", b"salt-of-user", 4096)?;
-//! let mut client = ClientMechanism::scram(ScramHash::Sha256, None, "user", &Secret::new("pencil".into()))?;
+//! let mut client = ClientMechanism::scram(ScramHash::Sha256, None, "user", Secret::new("pencil".into()))?;
 //! let mut server = ServerMechanism::new(&Mechanism::ScramSha256, ServerOptions::default())?;
 //!
 //! let mut step = server.start(client.initial_response().as_deref())?;

@@ -501,6 +501,26 @@ fn error_messages_are_lowercase_without_period() {
     }
 }
 
+#[test]
+fn select_then_build_from_a_capability_line() {
+    // SMTP "250-AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2" before STARTTLS.
+    let offered: Vec<Mechanism> = b"PLAIN LOGIN CRAM-MD5 XOAUTH2"
+        .split(|&b| b == b' ')
+        .filter_map(|name| Mechanism::from_bytes(name).ok())
+        .collect();
+    let credentials = ClientCredentials::Password {
+        authzid: None,
+        username: "tim".into(),
+        password: Secret::new("tanstaaftanstaaf".into()),
+    };
+    let picked = select_mechanism(&offered, &[credentials.kind()], false).unwrap();
+    assert_eq!(picked, Mechanism::CramMd5);
+    let client = ClientMechanism::new(&picked, &credentials).unwrap();
+    assert_eq!(client.mechanism(), Mechanism::CramMd5);
+    let done = drive(client, &picked, ServerOptions::default(), &APP, true).unwrap();
+    assert_eq!(authcid(&done), Some("tim"));
+}
+
 const ALL: [Mechanism; 8] = [
     Mechanism::Plain,
     Mechanism::Login,
@@ -547,7 +567,7 @@ proptest! {
         // Take real client messages and flip one bit: the server must answer with an error
         // or a failure, never panic, never succeed.
         let password = Secret::new("pencil".to_owned());
-        let mut client = ClientMechanism::scram_with_nonce(ScramHash::Sha1, None, "user", &password, "cn".into()).unwrap();
+        let mut client = ClientMechanism::scram_with_nonce(ScramHash::Sha1, None, "user", password, "cn".into()).unwrap();
         let mut server = ServerMechanism::with_nonce(&Mechanism::ScramSha1, ServerOptions::default(), "sn".into()).unwrap();
         let first = client.initial_response().unwrap();
         let _ = server.start(Some(&first)).unwrap();
