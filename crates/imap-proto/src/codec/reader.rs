@@ -1,0 +1,623 @@
+//! The lexical layer shared by the command and response parsers: a cursor over one complete
+//! unit (framed beforehand, so running out of bytes here is a grammar error, not a pause).
+
+use std::borrow::Cow;
+use std::num::NonZeroU32;
+
+use crate::codec::ParseOptions;
+use crate::error::{ParseError, ParseErrorKind};
+use crate::types::*;
+
+pub(crate) type PResult<T> = Result<T, ParseError>;
+
+pub(crate) struct Reader<'a, 'o> {
+    buf: &'a [u8],
+    pub(crate) pos: usize,
+    pub(crate) opts: &'o ParseOptions,
+    depth: usize,
+}
+
+impl<'a, 'o> Reader<'a, 'o> {
+    pub(crate) fn new(buf: &'a [u8], opts: &'o ParseOptions) -> Self {
+        Self {
+            buf,
+            pos: 0,
+            opts,
+            depth: 0,
+        }
+    }
+
+    pub(crate) fn depth(&self) -> usize {
+        self.depth
+    }
+
+    pub(crate) fn set_depth(&mut self, depth: usize) {
+        self.depth = depth;
+    }
+
+    pub(crate) fn err<T>(&self, what: &'static str) -> PResult<T> {
+        Err(ParseError::new(self.pos, ParseErrorKind::Expected(what)))
+    }
+
+    pub(crate) fn fail<T>(&self, kind: ParseErrorKind) -> PResult<T> {
+        Err(ParseError::new(self.pos, kind))
+    }
+
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.buf.get(self.pos).copied()
+    }
+
+    pub(crate) fn peek_at(&self, n: usize) -> Option<u8> {
+        self.buf.get(self.pos + n).copied()
+    }
+
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.buf.get(self.pos..).unwrap_or_default()
+    }
+
+    pub(crate) fn rest_from(&self, start: usize) -> &'a [u8] {
+        self.buf.get(start..self.pos).unwrap_or_default()
+    }
+
+    pub(crate) fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn expect(&mut self, b: u8, what: &'static str) -> PResult<()> {
+        if self.eat(b) {
+            Ok(())
+        } else {
+            self.err(what)
+        }
+    }
+
+    /// One SP (more with `allow_extra_spaces`).
+    pub(crate) fn sp(&mut self) -> PResult<()> {
+        self.expect(b' ', "SP")?;
+        if self.opts.allow_extra_spaces {
+            while self.eat(b' ') {}
+        }
+        Ok(())
+    }
+
+    /// Enters a parenthesised level, checking the nesting limit.
+    pub(crate) fn open(&mut self) -> PResult<()> {
+        self.expect(b'(', "(")?;
+        self.depth += 1;
+        if self.depth > self.opts.max_depth {
+            return self.fail(ParseErrorKind::TooDeep {
+                limit: self.opts.max_depth,
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn close(&mut self) -> PResult<()> {
+        if self.opts.allow_extra_spaces {
+            while self.eat(b' ') {}
+        }
+        self.expect(b')', ")")?;
+        self.depth = self.depth.saturating_sub(1);
+        Ok(())
+    }
+
+    /// Whether the next byte closes a list (after tolerated spaces).
+    pub(crate) fn at_close(&self) -> bool {
+        let mut i = self.pos;
+        if self.opts.allow_extra_spaces {
+            while self.buf.get(i) == Some(&b' ') {
+                i += 1;
+            }
+        }
+        self.buf.get(i) == Some(&b')')
+    }
+
+    /// A space-separated list in parentheses; `()` is allowed when `allow_empty`.
+    pub(crate) fn list<T>(
+        &mut self,
+        allow_empty: bool,
+        mut item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        self.open()?;
+        let mut out = Vec::new();
+        if self.at_close() {
+            if !allow_empty && !self.opts.allow_empty_lists {
+                return self.err("list element");
+            }
+        } else {
+            out.push(item(self)?);
+            while !self.at_close() {
+                self.sp()?;
+                if self.opts.allow_extra_spaces && self.at_close() {
+                    break;
+                }
+                out.push(item(self)?);
+            }
+        }
+        self.close()?;
+        Ok(out)
+    }
+
+    /// CRLF at the end of a unit (LF alone with `allow_bare_lf`).
+    pub(crate) fn eol(&mut self) -> PResult<()> {
+        if self.opts.allow_trailing_space {
+            while self.eat(b' ') {}
+        }
+        if self.eat(b'\r') {
+            return self.expect(b'\n', "LF after CR");
+        }
+        if self.opts.allow_bare_lf && self.eat(b'\n') {
+            return Ok(());
+        }
+        self.err("CRLF")
+    }
+
+    pub(crate) fn at_eol(&self) -> bool {
+        matches!(self.peek(), Some(b'\r') | None)
+            || (self.opts.allow_bare_lf && self.peek() == Some(b'\n'))
+    }
+
+    fn take_while(&mut self, f: impl Fn(u8) -> bool) -> &'a [u8] {
+        let start = self.pos;
+        while self.peek().is_some_and(&f) {
+            self.pos += 1;
+        }
+        self.buf.get(start..self.pos).unwrap_or_default()
+    }
+
+    fn str_of(bytes: &'a [u8]) -> &'a str {
+        // Only called on ASCII runs.
+        std::str::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// A case-insensitive keyword not followed by another atom character.
+    pub(crate) fn keyword(&mut self, kw: &str) -> bool {
+        let end = self.pos + kw.len();
+        match self.buf.get(self.pos..end) {
+            Some(s) if s.eq_ignore_ascii_case(kw.as_bytes()) => {
+                if self.buf.get(end).is_some_and(|&b| is_atom_char(b)) {
+                    return false;
+                }
+                self.pos = end;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A case-insensitive prefix (no boundary check).
+    pub(crate) fn prefix(&mut self, p: &str) -> bool {
+        let end = self.pos + p.len();
+        match self.buf.get(self.pos..end) {
+            Some(s) if s.eq_ignore_ascii_case(p.as_bytes()) => {
+                self.pos = end;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub(crate) fn atom_str(&mut self) -> PResult<&'a str> {
+        let s = self.take_while(is_atom_char);
+        if s.is_empty() {
+            return self.err("atom");
+        }
+        Ok(Self::str_of(s))
+    }
+
+    pub(crate) fn atom(&mut self) -> PResult<Atom<'a>> {
+        Ok(Atom::unchecked(Cow::Borrowed(self.atom_str()?)))
+    }
+
+    pub(crate) fn tag(&mut self) -> PResult<Tag<'a>> {
+        let s = self.take_while(is_tag_char);
+        if s.is_empty() {
+            return self.err("tag");
+        }
+        Ok(Tag::unchecked(Cow::Borrowed(Self::str_of(s))))
+    }
+
+    pub(crate) fn number64(&mut self) -> PResult<u64> {
+        let start = self.pos;
+        let digits = self.take_while(|b| b.is_ascii_digit());
+        if digits.is_empty() {
+            return self.err("number");
+        }
+        let mut n: u64 = 0;
+        for &d in digits {
+            n = match n
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(u64::from(d - b'0')))
+            {
+                Some(n) => n,
+                None => return Err(ParseError::new(start, ParseErrorKind::NumberOutOfRange)),
+            };
+        }
+        Ok(n)
+    }
+
+    pub(crate) fn number(&mut self) -> PResult<u32> {
+        let start = self.pos;
+        let n = self.number64()?;
+        u32::try_from(n).map_err(|_| ParseError::new(start, ParseErrorKind::NumberOutOfRange))
+    }
+
+    pub(crate) fn nz_number(&mut self) -> PResult<NonZeroU32> {
+        let start = self.pos;
+        NonZeroU32::new(self.number()?).ok_or(ParseError::new(
+            start,
+            ParseErrorKind::Expected("non-zero number"),
+        ))
+    }
+
+    /// A quoted string's content, unescaped (borrowed when there are no escapes).
+    pub(crate) fn quoted(&mut self) -> PResult<Cow<'a, [u8]>> {
+        self.expect(b'"', "quoted string")?;
+        let start = self.pos;
+        let rest = self.rest();
+        let mut owned: Option<Vec<u8>> = None;
+        let mut i = 0;
+        loop {
+            let Some(off) = memchr::memchr3(b'"', b'\\', b'\r', rest.get(i..).unwrap_or_default())
+            else {
+                self.pos = self.buf.len();
+                return self.err("closing quote");
+            };
+            let j = i + off;
+            let chunk = rest.get(i..j).unwrap_or_default();
+            if chunk.contains(&b'\n') || chunk.contains(&0) {
+                self.pos = start + i;
+                return self.err("quoted character");
+            }
+            match rest.get(j) {
+                Some(b'"') => {
+                    self.pos = start + j + 1;
+                    return Ok(match owned {
+                        None => Cow::Borrowed(chunk_or_empty(rest.get(..j))),
+                        Some(mut v) => {
+                            v.extend_from_slice(chunk);
+                            Cow::Owned(v)
+                        }
+                    });
+                }
+                Some(b'\\') => {
+                    let v = owned.get_or_insert_with(Vec::new);
+                    v.extend_from_slice(chunk);
+                    match rest.get(j + 1) {
+                        Some(&c @ (b'"' | b'\\')) => v.push(c),
+                        Some(&c)
+                            if self.opts.allow_any_quoted_escape && c != b'\r' && c != b'\n' =>
+                        {
+                            v.push(b'\\');
+                            v.push(c);
+                        }
+                        _ => {
+                            self.pos = start + j + 1;
+                            return self.err("\\\" or \\\\ after backslash");
+                        }
+                    }
+                    i = j + 2;
+                }
+                _ => {
+                    self.pos = start + j;
+                    return self.err("closing quote");
+                }
+            }
+        }
+    }
+
+    /// `{n}CRLF` / `{n+}CRLF` / `~{n}CRLF` and the data.
+    pub(crate) fn literal(&mut self) -> PResult<Literal<'a>> {
+        let binary = self.eat(b'~');
+        self.expect(b'{', "literal")?;
+        let start = self.pos;
+        let n = self.number64()?;
+        let mode = if self.eat(b'+') {
+            LiteralMode::NonSync
+        } else {
+            LiteralMode::Sync
+        };
+        self.expect(b'}', "}")?;
+        if n > self.opts.max_literal {
+            return Err(ParseError::new(
+                start,
+                ParseErrorKind::LiteralTooLarge {
+                    length: n,
+                    limit: self.opts.max_literal,
+                },
+            ));
+        }
+        self.eol()?;
+        let len = usize::try_from(n).unwrap_or(usize::MAX);
+        let Some(data) = self.buf.get(self.pos..self.pos.saturating_add(len)) else {
+            return self.err("literal data");
+        };
+        if !binary && !self.opts.allow_nul_in_literal && memchr::memchr(0, data).is_some() {
+            return self.fail(ParseErrorKind::Nul);
+        }
+        self.pos += len;
+        Ok(Literal::unchecked(data, mode, binary))
+    }
+
+    pub(crate) fn string(&mut self) -> PResult<IString<'a>> {
+        match self.peek() {
+            Some(b'"') => Ok(IString::Quoted(Quoted::unchecked(self.quoted()?))),
+            Some(b'{') => Ok(IString::Literal(self.literal()?)),
+            Some(b'~') if self.peek_at(1) == Some(b'{') => Ok(IString::Literal(self.literal()?)),
+            _ => self.err("string"),
+        }
+    }
+
+    pub(crate) fn nstring(&mut self) -> PResult<NString<'a>> {
+        if self.keyword("NIL") {
+            return Ok(None);
+        }
+        self.string().map(Some)
+    }
+
+    /// A string where servers sometimes send NIL (`allow_nil_for_string` maps it to `""`).
+    pub(crate) fn string_or_nil(&mut self) -> PResult<IString<'a>> {
+        if self.opts.allow_nil_for_string && self.keyword("NIL") {
+            return Ok(IString::Quoted(Quoted::unchecked(Cow::Borrowed(b""))));
+        }
+        self.string()
+    }
+
+    pub(crate) fn astring(&mut self) -> PResult<AString<'a>> {
+        match self.peek() {
+            Some(b'"' | b'{') => Ok(AString::String(self.string()?)),
+            Some(b'~') if self.peek_at(1) == Some(b'{') => Ok(AString::String(self.string()?)),
+            _ => {
+                let s = self.take_while(is_astring_char);
+                if s.is_empty() {
+                    return self.err("astring");
+                }
+                Ok(AString::Atom(AtomExt::unchecked(Cow::Borrowed(
+                    Self::str_of(s),
+                ))))
+            }
+        }
+    }
+
+    pub(crate) fn mailbox(&mut self) -> PResult<Mailbox<'a>> {
+        // 8-bit names (UTF8=ACCEPT servers, or broken ones) arrive quoted; atoms are ASCII.
+        self.astring().map(Mailbox)
+    }
+
+    pub(crate) fn flag(&mut self) -> PResult<Flag<'a>> {
+        if self.eat(b'\\') {
+            if self.eat(b'*') {
+                return Ok(Flag::Wildcard);
+            }
+            return Ok(Flag::system(self.atom()?));
+        }
+        Ok(Flag::Keyword(self.atom()?))
+    }
+
+    /// `(flag ...)`; `\*` is only accepted where `wildcard` says (PERMANENTFLAGS) or with
+    /// `allow_wildcard_in_flags`.
+    pub(crate) fn flag_list(&mut self, wildcard: bool) -> PResult<Vec<Flag<'a>>> {
+        let wildcard = wildcard || self.opts.allow_wildcard_in_flags;
+        self.list(true, |r| {
+            let at = r.pos;
+            let f = r.flag()?;
+            if f == Flag::Wildcard && !wildcard {
+                return Err(ParseError::new(
+                    at,
+                    ParseErrorKind::Expected("flag (\\* only in PERMANENTFLAGS)"),
+                ));
+            }
+            Ok(f)
+        })
+    }
+
+    fn seq_number(&mut self) -> PResult<SeqNumber> {
+        if self.eat(b'*') {
+            return Ok(SeqNumber::Largest);
+        }
+        Ok(SeqNumber::Value(self.nz_number()?))
+    }
+
+    pub(crate) fn sequence_set(&mut self) -> PResult<SequenceSet> {
+        if self.eat(b'$') {
+            return Ok(SequenceSet::Saved);
+        }
+        let mut items = Vec::new();
+        loop {
+            let a = self.seq_number()?;
+            if self.eat(b':') {
+                items.push(Sequence::Range(a, self.seq_number()?));
+            } else {
+                items.push(Sequence::Single(a));
+            }
+            if !self.eat(b',') {
+                break;
+            }
+        }
+        Ok(SequenceSet::Set(items))
+    }
+
+    /// A generic value (see [`Value`]).
+    pub(crate) fn value(&mut self) -> PResult<Value<'a>> {
+        match self.peek() {
+            Some(b'(') => {
+                // Like `list`, but adjacent parenthesised items need no SP (body-type-mpart).
+                self.open()?;
+                let mut items = Vec::new();
+                while !self.at_close() {
+                    let adjacent =
+                        self.peek() == Some(b'(') && matches!(items.last(), Some(Value::List(_)));
+                    if !items.is_empty() && !adjacent {
+                        self.sp()?;
+                    }
+                    items.push(self.value()?);
+                }
+                self.close()?;
+                Ok(Value::List(items))
+            }
+            Some(b'"' | b'{') => Ok(Value::String(self.string()?)),
+            Some(b'~') if self.peek_at(1) == Some(b'{') => Ok(Value::String(self.string()?)),
+            Some(b'0'..=b'9') => {
+                let save = self.pos;
+                let n = self.number64();
+                if let Ok(n) = n {
+                    if !self.peek().is_some_and(|b| is_token_char(b) && b != b')') {
+                        return Ok(Value::Number(n));
+                    }
+                }
+                self.pos = save;
+                self.token().map(Value::Atom)
+            }
+            _ => {
+                if self.keyword("NIL") {
+                    return Ok(Value::Nil);
+                }
+                self.token().map(Value::Atom)
+            }
+        }
+    }
+
+    /// `[SP tagged-ext-val]` (RFC 4466): a value only if it starts like one (a parenthesised
+    /// list, a number or a sequence set), since a bare atom would be the next parameter.
+    pub(crate) fn opt_ext_value(&mut self) -> PResult<Option<Value<'a>>> {
+        match (self.peek(), self.peek_at(1)) {
+            (Some(b' '), Some(b'(' | b'0'..=b'9' | b'*' | b'$')) => {
+                self.pos += 1;
+                Ok(Some(self.value()?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// A bare token; a `[` opens a section that may hold spaces and parentheses up to `]`.
+    pub(crate) fn token(&mut self) -> PResult<Token<'a>> {
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if b == b'[' {
+                let Some(end) = memchr::memchr(b']', self.rest()) else {
+                    return self.err("]");
+                };
+                let inner = self.rest().get(..end).unwrap_or_default();
+                if inner.iter().any(|&b| matches!(b, b'\r' | b'\n' | b'{')) {
+                    return self.err("]");
+                }
+                self.pos += end + 1;
+            } else if is_token_char(b) {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        let s = self.buf.get(start..self.pos).unwrap_or_default();
+        if s.is_empty() {
+            return self.err("value");
+        }
+        match std::str::from_utf8(s) {
+            Ok(s) => Ok(Token::unchecked(Cow::Borrowed(s))),
+            Err(_) => Err(ParseError::new(start, ParseErrorKind::InvalidUtf8)),
+        }
+    }
+
+    /// Text up to the end of the line (not consuming CRLF).
+    pub(crate) fn text_to_eol(&mut self) -> PResult<Cow<'a, str>> {
+        let start = self.pos;
+        let rest = self.rest();
+        let end = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
+        let mut bytes = rest.get(..end).unwrap_or_default();
+        if self.opts.allow_trailing_space {
+            while let Some((b' ', head)) = bytes.split_last() {
+                bytes = head;
+            }
+        }
+        self.pos = start + bytes.len();
+        self.utf8(bytes, start)
+    }
+
+    pub(crate) fn utf8(&self, bytes: &'a [u8], at: usize) -> PResult<Cow<'a, str>> {
+        if bytes.contains(&0) {
+            return Err(ParseError::new(at, ParseErrorKind::Nul));
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(Cow::Borrowed(s)),
+            Err(_) if self.opts.allow_8bit_text => Ok(String::from_utf8_lossy(bytes)),
+            Err(_) => Err(ParseError::new(at, ParseErrorKind::InvalidUtf8)),
+        }
+    }
+
+    /// A string parsed as text (dates, ESEARCH tags...).
+    pub(crate) fn string_text(&mut self) -> PResult<Cow<'a, str>> {
+        let at = self.pos;
+        let bytes = match self.string()? {
+            IString::Quoted(q) => q.into_data(),
+            IString::Literal(l) => l.into_data(),
+        };
+        let bad = ParseError::new(at, ParseErrorKind::InvalidUtf8);
+        match bytes {
+            Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| bad),
+            Cow::Owned(v) => String::from_utf8(v).map(Cow::Owned).map_err(|_| bad),
+        }
+    }
+
+    /// A part path `1.2.3` (non-empty) — stops before a `.` not followed by a digit.
+    pub(crate) fn part_path(&mut self) -> PResult<Vec<NonZeroU32>> {
+        let mut part = vec![self.nz_number()?];
+        while self.peek() == Some(b'.') && self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+            part.push(self.nz_number()?);
+        }
+        Ok(part)
+    }
+
+    /// `[section]` contents after `[` up to and including `]`.
+    pub(crate) fn section(&mut self) -> PResult<crate::types::Section<'a>> {
+        let mut section = crate::types::Section::default();
+        if self.eat(b']') {
+            return Ok(section);
+        }
+        if self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            section.part = self.part_path()?;
+            if self.eat(b']') {
+                return Ok(section);
+            }
+            self.expect(b'.', ".")?;
+        }
+        let text = if self.keyword("HEADER.FIELDS.NOT") {
+            self.sp()?;
+            SectionText::HeaderFieldsNot(self.list(false, Self::astring)?)
+        } else if self.keyword("HEADER.FIELDS") {
+            self.sp()?;
+            SectionText::HeaderFields(self.list(false, Self::astring)?)
+        } else if self.prefix("HEADER") {
+            SectionText::Header
+        } else if self.prefix("TEXT") {
+            SectionText::Text
+        } else if !section.part.is_empty() && self.prefix("MIME") {
+            SectionText::Mime
+        } else {
+            return self.err("section text");
+        };
+        section.text = Some(text);
+        self.expect(b']', "]")?;
+        Ok(section)
+    }
+
+    /// `[` binary part path `]` (possibly empty).
+    pub(crate) fn binary_section(&mut self) -> PResult<Vec<NonZeroU32>> {
+        self.expect(b'[', "[")?;
+        if self.eat(b']') {
+            return Ok(Vec::new());
+        }
+        let p = self.part_path()?;
+        self.expect(b']', "]")?;
+        Ok(p)
+    }
+}
+
+fn chunk_or_empty(s: Option<&[u8]>) -> &[u8] {
+    s.unwrap_or_default()
+}
