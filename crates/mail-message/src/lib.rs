@@ -52,6 +52,7 @@ mod lexer;
 pub mod mime;
 pub mod params;
 pub mod rfc2047;
+pub mod summary;
 
 pub use defect::{Defect, DefectKind};
 pub use mail_wire::Status;
