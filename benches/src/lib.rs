@@ -11,7 +11,7 @@ pub fn text_body(size: usize, line_len: usize) -> Vec<u8> {
     let mut n: u32 = 0;
     while out.len() < size {
         n = n.wrapping_add(1);
-        if n % 17 == 0 {
+        if n.is_multiple_of(17) {
             out.push(b'.');
         }
         let start = out.len();

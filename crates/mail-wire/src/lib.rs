@@ -1,9 +1,9 @@
 //! Sans-IO wire pieces shared by the SMTP, POP3 and IMAP crates of this workspace.
 //!
-//! - [`line`]: CRLF line framing with a length limit and a bare CR/LF policy.
-//! - [`dot`]: dot-stuffing of multi-line bodies (SMTP `DATA`, POP3 `RETR`), both directions,
+//! - [`line`](mod@line): CRLF line framing with a length limit and a bare CR/LF policy.
+//! - [`dot`](mod@dot): dot-stuffing of multi-line bodies (SMTP `DATA`, POP3 `RETR`), both directions,
 //!   streaming, ending only at `CRLF.CRLF`.
-//! - [`sasl`]: SASL mechanisms as small client and server state machines.
+//! - [`sasl`](mod@sasl): SASL mechanisms as small client and server state machines.
 //! - [`Secret`]: credentials that print as `[redacted]`.
 //! - [`Status`]: the `Complete(value, consumed)` / `Incomplete` shape of every parser.
 //!
