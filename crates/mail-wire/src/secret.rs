@@ -64,7 +64,10 @@ mod tests {
             user: String,
             password: Secret<String>,
         }
-        let login = Login { user: "alice".into(), password: Secret::new("s3cr3t".into()) };
+        let login = Login {
+            user: "alice".into(),
+            password: Secret::new("s3cr3t".into()),
+        };
         let printed = format!("{login:?} {:#?} {}", login, login.password);
         assert!(!printed.contains("s3cr3t"), "{printed}");
         assert!(printed.contains("[redacted]"));
