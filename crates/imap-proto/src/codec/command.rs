@@ -141,7 +141,7 @@ impl<'a> Reader<'a, '_> {
                         self.sp()?;
                     }
                     if self.peek() == Some(b'"') {
-                        m.date = Some(self.string_text()?);
+                        m.date = Some(Quoted::unchecked(self.quoted()?));
                         self.sp()?;
                     }
                     m.message = self.literal()?;

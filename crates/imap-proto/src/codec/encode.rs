@@ -670,7 +670,7 @@ impl W {
             }
             FetchItem::InternalDate(d) => {
                 self.s("INTERNALDATE ");
-                self.quoted(d.as_bytes());
+                self.quoted(d.data());
             }
             FetchItem::Rfc822Size(n) => self.kv("RFC822.SIZE ", *n),
             FetchItem::Uid(n) => self.kv("UID ", *n),

@@ -328,7 +328,7 @@ impl W {
                         self.sp();
                     }
                     if let Some(d) = &m.date {
-                        self.quoted(d.as_bytes());
+                        self.quoted(d.data());
                         self.sp();
                     }
                     self.literal(&m.message);

@@ -549,20 +549,6 @@ impl<'a, 'o> Reader<'a, 'o> {
         }
     }
 
-    /// A string parsed as text (dates, ESEARCH tags...).
-    pub(crate) fn string_text(&mut self) -> PResult<Cow<'a, str>> {
-        let at = self.pos;
-        let bytes = match self.string()? {
-            IString::Quoted(q) => q.into_data(),
-            IString::Literal(l) => l.into_data(),
-        };
-        let bad = ParseError::new(at, ParseErrorKind::InvalidUtf8);
-        match bytes {
-            Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed).map_err(|_| bad),
-            Cow::Owned(v) => String::from_utf8(v).map(Cow::Owned).map_err(|_| bad),
-        }
-    }
-
     /// A part path `1.2.3` (non-empty) — stops before a `.` not followed by a digit.
     pub(crate) fn part_path(&mut self) -> PResult<Vec<NonZeroU32>> {
         let mut part = vec![self.nz_number()?];

@@ -662,7 +662,7 @@ impl<'a> Reader<'a, '_> {
             "FLAGS" => FetchItem::Flags(self.flag_list(false)?),
             "UID" => FetchItem::Uid(self.nz_number()?.get()),
             "RFC822.SIZE" => FetchItem::Rfc822Size(self.number64()?),
-            "INTERNALDATE" => FetchItem::InternalDate(self.string_text()?),
+            "INTERNALDATE" => FetchItem::InternalDate(Quoted::unchecked(self.quoted()?)),
             "MODSEQ" => {
                 self.open()?;
                 let n = self.number64()?;

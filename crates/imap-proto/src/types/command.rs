@@ -7,8 +7,8 @@ use mail_wire::Secret;
 
 use crate::types::fetch::Section;
 use crate::types::{
-    AString, Atom, Capability, Flag, IString, ListAtom, Literal, Mailbox, NString, SequenceSet,
-    StatusAttribute, Tag, Value,
+    AString, Atom, Capability, Flag, IString, ListAtom, Literal, Mailbox, NString, Quoted,
+    SequenceSet, StatusAttribute, Tag, Value,
 };
 
 /// A tagged command.
@@ -310,7 +310,7 @@ pub struct AppendMessage<'a> {
     /// Flags to set.
     pub flags: Option<Vec<Flag<'a>>>,
     /// The internal date (`"17-Jul-1996 02:44:25 -0700"`).
-    pub date: Option<Cow<'a, str>>,
+    pub date: Option<Quoted<'a>>,
     /// The message (a literal or, with BINARY, a literal8).
     pub message: Literal<'a>,
 }

@@ -164,10 +164,6 @@ impl<'a> Literal<'a> {
         self.mode
     }
 
-    pub(crate) fn into_data(self) -> Cow<'a, [u8]> {
-        self.data
-    }
-
     /// Whether this is a literal8 (`~{n}`).
     pub fn is_binary(&self) -> bool {
         self.binary
@@ -220,10 +216,6 @@ impl<'a> Quoted<'a> {
     /// The unescaped bytes.
     pub fn data(&self) -> &[u8] {
         &self.0
-    }
-
-    pub(crate) fn into_data(self) -> Cow<'a, [u8]> {
-        self.0
     }
 }
 
@@ -492,11 +484,53 @@ pub enum Value<'a> {
     List(Vec<Self>),
 }
 
-validated_str!(
-    /// A bare token of a generic [`Value`]: printable ASCII without SP, parentheses, `"` or `{`,
-    /// not starting with a digit-only run that would read as a number, and `[`/`]` balanced.
-    Token, "token", is_token_char
-);
+/// A bare token of a generic [`Value`]: printable ASCII without SP, parentheses, `"` or `{`,
+/// where a bracketed part (`BODY[HEADER.FIELDS (A B)]`) may hold spaces and parentheses; not
+/// `NIL` and not all digits (those read as [`Value::Nil`] and [`Value::Number`]).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Token<'a>(Cow<'a, str>);
+
+impl<'a> Token<'a> {
+    /// Builds a token, refusing what would not read back as the same token.
+    pub fn new(s: impl Into<Cow<'a, str>>) -> Result<Self, ValueError> {
+        let s = s.into();
+        if s.is_empty() || s.eq_ignore_ascii_case("NIL") || s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ValueError::new("token", "empty, NIL or a number"));
+        }
+        let mut in_brackets = false;
+        for b in s.bytes() {
+            let ok = if in_brackets {
+                in_brackets = b != b']';
+                matches!(b, 0x20..=0x7e) && b != b'{'
+            } else {
+                in_brackets = b == b'[';
+                is_token_char(b)
+            };
+            if !ok {
+                return Err(ValueError::new("token", "character not allowed"));
+            }
+        }
+        if in_brackets {
+            return Err(ValueError::new("token", "unclosed ["));
+        }
+        Ok(Self(s))
+    }
+
+    pub(crate) fn unchecked(s: Cow<'a, str>) -> Self {
+        Self(s)
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Token({:?})", self.0)
+    }
+}
 
 /// Whether `b` may appear in a generic token.
 pub(crate) const fn is_token_char(b: u8) -> bool {

@@ -1,9 +1,8 @@
 //! FETCH data: items, sections, envelopes and body structures.
 
-use std::borrow::Cow;
 use std::num::NonZeroU32;
 
-use crate::types::{AString, Flag, IString, NString, Value};
+use crate::types::{AString, Flag, IString, NString, Quoted, Value};
 
 /// A body section specifier: `BODY[1.2.HEADER.FIELDS (From)]` has part `[1, 2]` and text
 /// `HeaderFields(["From"])`; `BODY[]` is the default (empty part, no text).
@@ -165,7 +164,7 @@ pub enum FetchItem<'a> {
     /// `FLAGS (...)`.
     Flags(Vec<Flag<'a>>),
     /// `INTERNALDATE "..."`.
-    InternalDate(Cow<'a, str>),
+    InternalDate(Quoted<'a>),
     /// `RFC822.SIZE n`.
     Rfc822Size(u64),
     /// `UID n`.
