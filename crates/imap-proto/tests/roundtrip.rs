@@ -368,9 +368,7 @@ fn command_body() -> impl Strategy<Value = CommandBody<'static>> {
                 ))
             )
                 .prop_map(|(selection, reference, patterns, ret)| {
-                    let mut options = ListOptions::default();
-                    options.selection = selection;
-                    options.ret = ret;
+                    let options = ListOptions { selection, ret };
                     CommandBody::List {
                         options,
                         reference,
