@@ -275,6 +275,15 @@ pub fn parse_date(input: &[u8]) -> Option<ParsedDate> {
         }
         _ => return None,
     };
+    let zone_tok: Option<&[u8]> = zone_tok.copied();
+    // "00:01+0000": a zone glued to the time.
+    let (time_tok, zone_tok) = match time_tok.iter().position(|&c| c == b'+' || c == b'-') {
+        Some(p) => {
+            obsolete = true;
+            (&time_tok[..p], Some(&time_tok[p..]))
+        }
+        _ => (time_tok, zone_tok),
+    };
     let year_n = number(year_tok)?;
     let year = match year_tok.len() {
         2 if year_n < 50 => year_n + 2000,
@@ -349,6 +358,8 @@ mod tests {
             // asctime
             ("Thu Nov 26 19:14:10 2026", Some(("2026-11-26T19:14:10-00:00", true))),
             ("Thu Nov 26 19:14:10 UTC 2026", Some(("2026-11-26T19:14:10+00:00", true))),
+            ("01 Jan 2001 00:01+0000", Some(("2001-01-01T00:01:00+00:00", true))),
+            ("Wed, 20 Sep 1995 00:19:00 (EDT) -0400", Some(("1995-09-20T00:19:00-04:00", false))),
             // invalid
             ("30 Feb 2000 00:00:00 +0000", None),
             ("29 Feb 2000 00:00:00 +0000", Some(("2000-02-29T00:00:00+00:00", false))),

@@ -191,6 +191,14 @@ impl<'a> Iterator for Lexer<'a> {
             return Some(Token::Special(c));
         }
         let start = self.pos;
+        if self.specials == Specials::Rfc5322 {
+            // An encoded-word is one word even when its text holds specials (RFC 2047 5(3)
+            // forbids that, but writers do it and readers cope).
+            if let Some(ew) = crate::rfc2047::parse_encoded_word(&self.input[start..]) {
+                self.pos += ew.len;
+                return Some(Token::Atom(&self.input[start..self.pos]));
+            }
+        }
         while let Some(&c) = self.input.get(self.pos) {
             if is_wsp(c) || self.specials.is_special(c) {
                 break;

@@ -242,7 +242,9 @@ fn parse_part<'a>(
             Some(ct) => ct,
             None => {
                 defects.push(Defect::new(DefectKind::InvalidContentType, f.offset()));
-                ContentType::text_plain()
+                let mut ct = ContentType::text_plain();
+                ct.params = crate::params::salvage_params(&f.unfolded());
+                ct
             }
         },
         None => default_type,
@@ -405,7 +407,8 @@ fn parse_multipart<'a>(
             break;
         }
     }
-    let Some(first) = delimiters.first() else {
+    // RFC 2046 5.1.1: at least one body part. A lone closing line is no multipart.
+    let Some(first) = delimiters.first().filter(|d| !d.close) else {
         defects.push(Defect::new(DefectKind::NoBoundaryFound, start));
         return Body::Leaf;
     };

@@ -18,12 +18,13 @@ pub struct ContentType {
 }
 
 impl ContentType {
-    /// `text/plain; charset=us-ascii`, the default of RFC 2045 5.2.
+    /// `text/plain`, the default of RFC 2045 5.2 (whose implied `charset=us-ascii` is not
+    /// listed as a parameter: [`Part::text`](crate::Part::text) applies it).
     pub fn text_plain() -> Self {
         Self {
             media_type: "text".into(),
             subtype: "plain".into(),
-            params: vec![("charset".into(), "us-ascii".into())],
+            params: Vec::new(),
         }
     }
 
@@ -109,6 +110,13 @@ pub fn parse_content_type(input: &[u8]) -> Option<ContentType> {
         subtype,
         params,
     })
+}
+
+/// The parameters of a field whose value before the first `;` is invalid (`application;
+/// name=x.gz`): readers still find the file name there.
+pub(crate) fn salvage_params(input: &[u8]) -> Vec<(String, String)> {
+    let mut lx = Lexer::new(input, Specials::Mime);
+    parse_params(&mut lx)
 }
 
 /// Parses a `Content-Disposition` value; `None` when it has no disposition type.
