@@ -199,3 +199,66 @@ fn gmail_spaces_between_addresses() {
         kinds(&lenient)
     );
 }
+
+/// Any split of a unit gives `Incomplete`, then the same value; a [`Framer`] fed one byte at a
+/// time finds the same unit ends (and never rescans: it is O(n) over the whole file).
+#[test]
+fn corpus_split_anywhere() {
+    let opts = ParseOptions::lenient();
+    let mut checked = 0usize;
+    for f in files() {
+        if rel_name(&f) == BROKEN {
+            continue;
+        }
+        let bytes = normalise(&std::fs::read(&f).unwrap_or_default());
+        let mut ends = Vec::new();
+        let mut off = 0;
+        while let Ok(Status::Complete(r, used)) =
+            parse_response(bytes.get(off..).unwrap_or_default(), &opts)
+        {
+            let unit = bytes.get(off..off + used).unwrap_or_default();
+            let want = format!("{r:?}");
+            let step = (unit.len() / 200).max(1);
+            for k in (0..unit.len())
+                .step_by(step)
+                .chain(unit.len().saturating_sub(3)..unit.len())
+            {
+                let got = parse_response(unit.get(..k).unwrap_or_default(), &opts);
+                assert!(
+                    matches!(got, Ok(Status::Incomplete)),
+                    "{}: split {k}: {got:?}",
+                    rel_name(&f)
+                );
+                checked += 1;
+            }
+            let again = parse_response(unit, &opts)
+                .ok()
+                .and_then(|s| s.complete())
+                .map(|(r, _)| format!("{r:?}"));
+            assert_eq!(again.as_deref(), Some(want.as_str()));
+            off += used;
+            ends.push(off);
+        }
+        assert_eq!(off, bytes.len(), "{}", rel_name(&f));
+
+        let mut framer = imap_proto::Framer::new();
+        let mut start = 0;
+        let mut found = Vec::new();
+        for end in 1..=bytes.len() {
+            loop {
+                match framer.next(bytes.get(start..end).unwrap_or_default(), &opts) {
+                    Ok(imap_proto::FrameEvent::Complete(n)) => {
+                        start += n;
+                        found.push(start);
+                    }
+                    Ok(imap_proto::FrameEvent::LiteralAnnounced { .. }) => continue,
+                    Ok(imap_proto::FrameEvent::Incomplete) => {}
+                    Err(e) => panic!("{}: {e}", rel_name(&f)),
+                }
+                break;
+            }
+        }
+        assert_eq!(found, ends, "{}", rel_name(&f));
+    }
+    assert!(checked > 50_000, "{checked}");
+}
