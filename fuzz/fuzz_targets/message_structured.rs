@@ -1,0 +1,26 @@
+//! The structured-field parsers and decoders on any bytes: no panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mail_message::{address, charset, date, decode, header, params, rfc2047, Limits};
+
+fuzz_target!(|data: &[u8]| {
+    let list = address::parse_address_list(data);
+    for m in list.mailboxes() {
+        let _ = m.address();
+    }
+    if let Some(d) = date::parse_date(data) {
+        let _ = (d.date.to_rfc3339(), d.date.to_rfc5322(), d.date.timestamp());
+    }
+    let _ = params::parse_content_type(data);
+    let _ = params::parse_content_disposition(data);
+    let _ = params::parse_message_ids(data);
+    let _ = params::TransferEncoding::parse(data);
+    let _ = rfc2047::decode_text(data);
+    let mut out = Vec::new();
+    let _ = decode::base64_decode_into(data, &mut out);
+    let _ = decode::quoted_printable_decode_into(data, &mut out);
+    let _ = decode::uudecode_into(data, &mut out);
+    let _ = charset::decode("utf-7", data);
+    let _ = header::parse_header_block(data, &Limits::default());
+});
