@@ -52,16 +52,20 @@ fn dot_decode(c: &mut Criterion) {
         });
 
         // The zero-copy path: the sink sees borrowed pieces, as a server writing to a file would.
-        group.bench_with_input(BenchmarkId::new("mail-wire-borrowed", name), &wire, |b, wire| {
-            b.iter(|| {
-                let mut len = 0usize;
-                let mut decoder = DotDecoder::new(LineEnding::Reject);
-                for chunk in wire.chunks(READ) {
-                    let _ = decoder.decode_with(chunk, |piece| len += black_box(piece).len());
-                }
-                black_box(len)
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("mail-wire-borrowed", name),
+            &wire,
+            |b, wire| {
+                b.iter(|| {
+                    let mut len = 0usize;
+                    let mut decoder = DotDecoder::new(LineEnding::Reject);
+                    for chunk in wire.chunks(READ) {
+                        let _ = decoder.decode_with(chunk, |piece| len += black_box(piece).len());
+                    }
+                    black_box(len)
+                })
+            },
+        );
 
         group.bench_with_input(
             BenchmarkId::new("mail-wire-allow", name),
