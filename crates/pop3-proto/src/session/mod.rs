@@ -1,0 +1,4 @@
+//! Client and server state machines. See the crate docs for the driving loop.
+
+pub mod client;
+pub mod server;
