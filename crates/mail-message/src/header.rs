@@ -171,7 +171,11 @@ pub(crate) fn scan_block<'a>(
         pos += 3;
     }
     // An mbox "From " line before the header.
-    if region.get(pos..).is_some_and(|r| r.starts_with(b"From ")) {
+    // ("From  : x" with obsolete white space before the colon is a field, not an mbox line.)
+    let is_mbox_from = region.get(pos..).is_some_and(|r| {
+        r.starts_with(b"From ") && r[4..].iter().find(|&&c| c != b' ' && c != b'\t') != Some(&b':')
+    });
+    if is_mbox_from {
         match memchr::memchr(b'\n', &region[pos..]) {
             Some(n) => {
                 defects.push(Defect::new(DefectKind::MboxFromLine, pos));
