@@ -1,0 +1,957 @@
+//! SMTP, ESMTP and LMTP commands (RFC 5321 4.1, RFC 2033, RFC 3030, RFC 3207, RFC 4954) with
+//! every MAIL and RCPT parameter of the extensions this crate knows.
+//!
+//! ```
+//! use smtp_proto::codec::command::{parse_command, Command};
+//! use mail_wire::Status;
+//!
+//! let wire = b"MAIL FROM:<ann@example.org> SIZE=1000 BODY=8BITMIME\r\nRCPT TO:<bob@example.net>\r\n";
+//! let Ok(Status::Complete(Command::Mail { from, params }, used)) = parse_command(wire) else { panic!() };
+//! assert_eq!(from.mailbox().unwrap().to_string(), "ann@example.org");
+//! assert_eq!(params.size, Some(1000));
+//! assert_eq!(used, 53);
+//! let mut out = Vec::new();
+//! Command::Mail { from, params }.write_to(&mut out);
+//! assert_eq!(out, &wire[..used]);
+//! ```
+
+use mail_wire::sasl::{decode_initial_response, encode_initial_response, Mechanism};
+use mail_wire::Status;
+
+use super::{find_line, ParseError, ParseErrorKind};
+use crate::types::{
+    is_atext, validate_domain, AuthMechanism, Domain, ForwardPath, InvalidValue, Keyword, Mailbox,
+    ParamValue, ReversePath, Text, XText,
+};
+
+/// The longest command line [`parse_command`] accepts, counting CRLF: RFC 5321 4.5.3.1.4 sets
+/// 512, SMTP extensions raise it (RFC 1869 adds 40 per MAIL parameter); 4096 covers every
+/// parameter this crate knows at once and long AUTH initial responses.
+pub const DEFAULT_MAX_COMMAND_LINE: usize = 4096;
+
+/// One command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Command {
+    /// `HELO domain`.
+    Helo(Domain),
+    /// `EHLO domain-or-literal`.
+    Ehlo(Domain),
+    /// `LHLO domain` (LMTP, RFC 2033).
+    Lhlo(Domain),
+    /// `MAIL FROM:<path> params`.
+    Mail {
+        /// The reverse path.
+        from: ReversePath,
+        /// The parameters.
+        params: MailParams,
+    },
+    /// `RCPT TO:<path> params`.
+    Rcpt {
+        /// The forward path.
+        to: ForwardPath,
+        /// The parameters.
+        params: RcptParams,
+    },
+    /// `DATA`.
+    Data,
+    /// `BDAT size [LAST]` (RFC 3030); `size` octets of message follow the line.
+    Bdat {
+        /// Octets in the chunk.
+        size: u64,
+        /// Whether this is the last chunk.
+        last: bool,
+    },
+    /// `RSET`.
+    Rset,
+    /// `VRFY string`.
+    Vrfy(Text),
+    /// `EXPN string`.
+    Expn(Text),
+    /// `HELP [string]`.
+    Help(Option<Text>),
+    /// `NOOP [string]`.
+    Noop(Option<Text>),
+    /// `QUIT`.
+    Quit,
+    /// `STARTTLS` (RFC 3207).
+    StartTls,
+    /// `AUTH mechanism [initial-response]` (RFC 4954).
+    Auth {
+        /// The mechanism.
+        mechanism: AuthMechanism,
+        /// The decoded initial response (`=` on the wire is the empty one).
+        initial_response: Option<Vec<u8>>,
+    },
+}
+
+/// `BODY=` (RFC 1652, RFC 3030).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Body {
+    /// `7BIT`.
+    SevenBit,
+    /// `8BITMIME`.
+    EightBitMime,
+    /// `BINARYMIME` (needs BDAT).
+    BinaryMime,
+}
+
+/// `RET=` (RFC 3461).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ret {
+    /// `FULL`: return the whole message in a DSN.
+    Full,
+    /// `HDRS`: only the headers.
+    Headers,
+}
+
+/// `AUTH=` on MAIL (RFC 4954 5): the identity that submitted the message, or `<>` for unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AuthParam {
+    /// `AUTH=<>`.
+    Unknown,
+    /// `AUTH=xtext`.
+    Identity(XText),
+}
+
+/// `BY=` of DELIVERBY (RFC 2852).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DeliverBy {
+    /// Seconds (may be negative in `N` mode), at most 9 digits.
+    pub time: i32,
+    /// `R` (return if late) or `N` (notify if late).
+    pub return_if_late: bool,
+    /// `T`: trace the delivery.
+    pub trace: bool,
+}
+
+/// A parameter this crate does not know, kept as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherParam {
+    /// The keyword.
+    pub keyword: Keyword,
+    /// The value after `=`, if any.
+    pub value: Option<ParamValue>,
+}
+
+/// The parameters of MAIL. Unknown ones are kept in [`MailParams::other`] in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct MailParams {
+    /// `SIZE=n` (RFC 1870).
+    pub size: Option<u64>,
+    /// `BODY=` (RFC 1652, RFC 3030).
+    pub body: Option<Body>,
+    /// `SMTPUTF8` (RFC 6531).
+    pub smtputf8: bool,
+    /// `RET=` (RFC 3461).
+    pub ret: Option<Ret>,
+    /// `ENVID=` (RFC 3461).
+    pub envid: Option<XText>,
+    /// `AUTH=` (RFC 4954).
+    pub auth: Option<AuthParam>,
+    /// `REQUIRETLS` (RFC 8689).
+    pub requiretls: bool,
+    /// `MT-PRIORITY=` -9..9 (RFC 6710).
+    pub mt_priority: Option<i8>,
+    /// `HOLDFOR=` seconds (RFC 4865).
+    pub hold_for: Option<u64>,
+    /// `HOLDUNTIL=` date-time (RFC 4865), as sent.
+    pub hold_until: Option<ParamValue>,
+    /// `BY=` (RFC 2852).
+    pub by: Option<DeliverBy>,
+    /// Everything else, in order.
+    pub other: Vec<OtherParam>,
+}
+
+/// `NOTIFY=` (RFC 3461).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Notify {
+    /// `SUCCESS`.
+    pub success: bool,
+    /// `FAILURE`.
+    pub failure: bool,
+    /// `DELAY`.
+    pub delay: bool,
+}
+
+impl Notify {
+    /// `NEVER`: none of the three.
+    pub fn is_never(self) -> bool {
+        !(self.success || self.failure || self.delay)
+    }
+}
+
+/// `ORCPT=addr-type;xtext` (RFC 3461).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Orcpt {
+    /// The address type (`rfc822`, `utf-8`).
+    pub addr_type: Keyword,
+    /// The original address.
+    pub address: XText,
+}
+
+/// `RRVS=date-time[;R|C]` (RFC 7293).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Rrvs {
+    /// The time the mailbox was known to be owned, as sent.
+    pub time: ParamValue,
+    /// `Some(true)` for `R` (reject), `Some(false)` for `C` (continue), `None` if absent.
+    pub reject: Option<bool>,
+}
+
+/// The parameters of RCPT. Unknown ones are kept in [`RcptParams::other`] in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct RcptParams {
+    /// `NOTIFY=` (RFC 3461).
+    pub notify: Option<Notify>,
+    /// `ORCPT=` (RFC 3461).
+    pub orcpt: Option<Orcpt>,
+    /// `RRVS=` (RFC 7293).
+    pub rrvs: Option<Rrvs>,
+    /// Everything else, in order.
+    pub other: Vec<OtherParam>,
+}
+
+impl MailParams {
+    /// Whether this holds any parameter.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+}
+
+impl RcptParams {
+    /// Whether this holds any parameter.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+}
+
+/// Parses the command at the front of `buf` (it must end in CRLF within
+/// [`DEFAULT_MAX_COMMAND_LINE`] bytes). For BDAT, the chunk bytes that follow are not consumed.
+pub fn parse_command(buf: &[u8]) -> Result<Status<Command>, ParseError> {
+    parse_command_with(buf, DEFAULT_MAX_COMMAND_LINE)
+}
+
+/// [`parse_command`] with another line limit.
+pub fn parse_command_with(buf: &[u8], max_line: usize) -> Result<Status<Command>, ParseError> {
+    match find_line(buf, max_line)? {
+        None => Ok(Status::Incomplete),
+        Some((len, total)) => {
+            let line = buf.get(..len).unwrap_or_default();
+            Command::parse_line(line).map(|c| Status::Complete(c, total))
+        }
+    }
+}
+
+/// A cursor over one command line.
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn rest(&self) -> &'a [u8] {
+        self.b.get(self.i..).unwrap_or_default()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, c: u8, what: &'static str) -> Result<(), ParseError> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(ParseError::expected(what, self.i))
+        }
+    }
+
+    fn eat_ci(&mut self, word: &[u8]) -> bool {
+        match self.rest().get(..word.len()) {
+            Some(w) if w.eq_ignore_ascii_case(word) => {
+                self.i += word.len();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn at_end(&self) -> bool {
+        self.i >= self.b.len()
+    }
+
+    fn end(&self) -> Result<(), ParseError> {
+        if self.at_end() {
+            Ok(())
+        } else {
+            Err(ParseError::expected("end of line", self.i))
+        }
+    }
+
+    /// Takes bytes up to the next space (or the end).
+    fn token(&mut self) -> &'a [u8] {
+        let rest = self.rest();
+        let n = memchr::memchr(b' ', rest).unwrap_or(rest.len());
+        self.i += n;
+        rest.get(..n).unwrap_or_default()
+    }
+}
+
+fn utf8(b: &[u8], at: usize) -> Result<&str, ParseError> {
+    std::str::from_utf8(b).map_err(|_| ParseError::expected("UTF-8", at))
+}
+
+fn text_arg(c: &mut Cursor<'_>) -> Result<Text, ParseError> {
+    let at = c.i;
+    let s = utf8(c.rest(), at)?;
+    c.i = c.b.len();
+    Text::new(s).map_err(|e| ParseError::invalid(e, at + e.at))
+}
+
+fn domain_arg(c: &mut Cursor<'_>) -> Result<Domain, ParseError> {
+    c.expect(b' ', "' ' and a domain")?;
+    let at = c.i;
+    let d = utf8(c.rest(), at)?;
+    let d = Domain::new(d).map_err(|e| ParseError::invalid(e, at + e.at))?;
+    c.i = c.b.len();
+    Ok(d)
+}
+
+impl Command {
+    /// Parses one command line without its CRLF.
+    pub fn parse_line(line: &[u8]) -> Result<Self, ParseError> {
+        let mut c = Cursor { b: line, i: 0 };
+        let verb_len = line
+            .iter()
+            .position(|&b| b == b' ' || b == b':')
+            .unwrap_or(line.len());
+        let verb = line.get(..verb_len).unwrap_or_default();
+        let is = |w: &[u8]| verb.eq_ignore_ascii_case(w);
+        c.i = verb_len;
+        let cmd = if is(b"MAIL") {
+            if !c.eat_ci(b" FROM:") {
+                return Err(ParseError::expected("' FROM:'", c.i));
+            }
+            let from = match parse_path(&mut c, false)? {
+                Path::Null => ReversePath::Null,
+                Path::Mailbox(m) => ReversePath::Mailbox(m),
+                Path::Postmaster => return Err(ParseError::expected("'@'", c.i)),
+            };
+            let params = parse_mail_params(&mut c)?;
+            Self::Mail { from, params }
+        } else if is(b"RCPT") {
+            if !c.eat_ci(b" TO:") {
+                return Err(ParseError::expected("' TO:'", c.i));
+            }
+            let to = match parse_path(&mut c, true)? {
+                Path::Null => return Err(ParseError::expected("a mailbox", c.i)),
+                Path::Mailbox(m) => ForwardPath::Mailbox(m),
+                Path::Postmaster => ForwardPath::Postmaster,
+            };
+            let params = parse_rcpt_params(&mut c)?;
+            Self::Rcpt { to, params }
+        } else if is(b"EHLO") {
+            Self::Ehlo(domain_arg(&mut c)?)
+        } else if is(b"HELO") {
+            Self::Helo(domain_arg(&mut c)?)
+        } else if is(b"LHLO") {
+            Self::Lhlo(domain_arg(&mut c)?)
+        } else if is(b"DATA") {
+            c.end()?;
+            Self::Data
+        } else if is(b"BDAT") {
+            c.expect(b' ', "' ' and a chunk size")?;
+            let at = c.i;
+            let size = parse_number(c.token(), 20).ok_or(ParseError::expected("a size", at))?;
+            let last = if c.eat(b' ') {
+                if !c.eat_ci(b"LAST") {
+                    return Err(ParseError::expected("'LAST'", c.i));
+                }
+                true
+            } else {
+                false
+            };
+            c.end()?;
+            Self::Bdat { size, last }
+        } else if is(b"RSET") {
+            c.end()?;
+            Self::Rset
+        } else if is(b"QUIT") {
+            c.end()?;
+            Self::Quit
+        } else if is(b"NOOP") {
+            Self::Noop(if c.eat(b' ') {
+                Some(text_arg(&mut c)?)
+            } else {
+                c.end()?;
+                None
+            })
+        } else if is(b"HELP") {
+            Self::Help(if c.eat(b' ') {
+                Some(text_arg(&mut c)?)
+            } else {
+                c.end()?;
+                None
+            })
+        } else if is(b"VRFY") {
+            c.expect(b' ', "' ' and a string")?;
+            Self::Vrfy(text_arg(&mut c)?)
+        } else if is(b"EXPN") {
+            c.expect(b' ', "' ' and a string")?;
+            Self::Expn(text_arg(&mut c)?)
+        } else if is(b"STARTTLS") {
+            c.end()?;
+            Self::StartTls
+        } else if is(b"AUTH") {
+            c.expect(b' ', "' ' and a mechanism")?;
+            let at = c.i;
+            let name = c.token();
+            let mechanism = Mechanism::from_bytes(name)
+                .ok()
+                .and_then(|m| AuthMechanism::new(m).ok())
+                .ok_or(ParseError::expected("a SASL mechanism name", at))?;
+            let initial_response = if c.eat(b' ') {
+                let at = c.i;
+                let arg = c.token();
+                Some(
+                    decode_initial_response(arg, usize::MAX)
+                        .map_err(|_| ParseError::expected("base64 or '='", at))?,
+                )
+            } else {
+                None
+            };
+            c.end()?;
+            Self::Auth {
+                mechanism,
+                initial_response,
+            }
+        } else {
+            return Err(ParseError::new(ParseErrorKind::UnknownCommand, 0));
+        };
+        Ok(cmd)
+    }
+
+    /// Appends the command and its CRLF to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        match self {
+            Self::Helo(d) => push_all(out, &[b"HELO ", d.as_str().as_bytes()]),
+            Self::Ehlo(d) => push_all(out, &[b"EHLO ", d.as_str().as_bytes()]),
+            Self::Lhlo(d) => push_all(out, &[b"LHLO ", d.as_str().as_bytes()]),
+            Self::Mail { from, params } => {
+                out.extend_from_slice(b"MAIL FROM:");
+                from.write_to(out);
+                write_mail_params(params, out);
+            }
+            Self::Rcpt { to, params } => {
+                out.extend_from_slice(b"RCPT TO:");
+                to.write_to(out);
+                write_rcpt_params(params, out);
+            }
+            Self::Data => out.extend_from_slice(b"DATA"),
+            Self::Bdat { size, last } => {
+                out.extend_from_slice(format!("BDAT {size}").as_bytes());
+                if *last {
+                    out.extend_from_slice(b" LAST");
+                }
+            }
+            Self::Rset => out.extend_from_slice(b"RSET"),
+            Self::Vrfy(t) => push_all(out, &[b"VRFY ", t.as_str().as_bytes()]),
+            Self::Expn(t) => push_all(out, &[b"EXPN ", t.as_str().as_bytes()]),
+            Self::Help(t) => {
+                out.extend_from_slice(b"HELP");
+                if let Some(t) = t {
+                    push_all(out, &[b" ", t.as_str().as_bytes()]);
+                }
+            }
+            Self::Noop(t) => {
+                out.extend_from_slice(b"NOOP");
+                if let Some(t) = t {
+                    push_all(out, &[b" ", t.as_str().as_bytes()]);
+                }
+            }
+            Self::Quit => out.extend_from_slice(b"QUIT"),
+            Self::StartTls => out.extend_from_slice(b"STARTTLS"),
+            Self::Auth {
+                mechanism,
+                initial_response,
+            } => {
+                push_all(out, &[b"AUTH ", mechanism.get().as_str().as_bytes()]);
+                if let Some(ir) = initial_response {
+                    push_all(out, &[b" ", encode_initial_response(ir).as_bytes()]);
+                }
+            }
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+
+    /// The command's wire form.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.write_to(&mut out);
+        out
+    }
+}
+
+fn push_all(out: &mut Vec<u8>, parts: &[&[u8]]) {
+    for p in parts {
+        out.extend_from_slice(p);
+    }
+}
+
+fn parse_number(b: &[u8], max_digits: usize) -> Option<u64> {
+    if b.is_empty() || b.len() > max_digits || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(b).ok()?.parse().ok()
+}
+
+enum Path {
+    Null,
+    Postmaster,
+    Mailbox(Mailbox),
+}
+
+/// `"<" [ A-d-l ":" ] Mailbox ">"`, `<>`, or (for RCPT) `<Postmaster>`.
+fn parse_path(c: &mut Cursor<'_>, rcpt: bool) -> Result<Path, ParseError> {
+    c.expect(b'<', "'<'")?;
+    if c.eat(b'>') {
+        return Ok(Path::Null);
+    }
+    if rcpt && c.eat_ci(b"Postmaster>") {
+        return Ok(Path::Postmaster);
+    }
+    if c.peek() == Some(b'@') {
+        // Obsolete source route `@a,@b:`: accepted and ignored (RFC 5321 4.1.1.3).
+        loop {
+            c.expect(b'@', "'@' of a source route")?;
+            let at = c.i;
+            let rest = c.rest();
+            let n = rest
+                .iter()
+                .position(|&b| b == b',' || b == b':')
+                .ok_or(ParseError::expected("':' after a source route", c.b.len()))?;
+            validate_domain(rest.get(..n).unwrap_or_default())
+                .map_err(|e| ParseError::invalid(e, at + e.at))?;
+            c.i += n;
+            if c.eat(b':') {
+                break;
+            }
+            c.expect(b',', "','")?;
+        }
+    }
+    let m = parse_mailbox(c)?;
+    c.expect(b'>', "'>'")?;
+    Ok(Path::Mailbox(m))
+}
+
+/// Parses `Local-part "@" ( Domain / address-literal )` at the cursor; the domain ends at `>`,
+/// a space or the end.
+fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
+    let start = c.i;
+    let mut local = Vec::new();
+    if c.eat(b'"') {
+        loop {
+            match c.peek() {
+                Some(b'"') => {
+                    c.i += 1;
+                    break;
+                }
+                Some(b'\\') => {
+                    c.i += 1;
+                    match c.peek() {
+                        Some(q @ 32..=126) => {
+                            local.push(q);
+                            c.i += 1;
+                        }
+                        _ => return Err(ParseError::expected("a quoted character", c.i)),
+                    }
+                }
+                Some(q) if (32..=126).contains(&q) || q >= 0x80 => {
+                    local.push(q);
+                    c.i += 1;
+                }
+                _ => return Err(ParseError::expected("'\"' closing the local part", c.i)),
+            }
+        }
+    } else {
+        // Dot-string: atoms separated by single dots.
+        let mut need_atom = true;
+        while let Some(b) = c.peek() {
+            if is_atext(b) {
+                need_atom = false;
+            } else if b == b'.' && !need_atom {
+                need_atom = true;
+            } else {
+                break;
+            }
+            local.push(b);
+            c.i += 1;
+        }
+        if need_atom {
+            return Err(ParseError::expected("a local part", c.i));
+        }
+    }
+    c.expect(b'@', "'@'")?;
+    let local = std::str::from_utf8(&local).map_err(|_| ParseError::expected("UTF-8", start))?;
+    let dstart = c.i;
+    let rest = c.rest();
+    let n = if rest.first() == Some(&b'[') {
+        memchr::memchr(b']', rest).map_or(rest.len(), |k| k + 1)
+    } else {
+        rest.iter()
+            .position(|&b| b == b'>' || b == b' ')
+            .unwrap_or(rest.len())
+    };
+    let d = rest.get(..n).unwrap_or_default();
+    let d = utf8(d, dstart)?;
+    let domain = Domain::new(d).map_err(|e| ParseError::invalid(e, dstart + e.at))?;
+    c.i += n;
+    Mailbox::new(local, domain).map_err(|e| ParseError::invalid(e, start))
+}
+
+/// Parses a whole string as a mailbox.
+pub(crate) fn parse_mailbox_exact(s: &[u8]) -> Result<Mailbox, InvalidValue> {
+    let mut c = Cursor { b: s, i: 0 };
+    let bad = |e: ParseError| match e.kind {
+        ParseErrorKind::Invalid(v) => v,
+        ParseErrorKind::Expected(what) => InvalidValue::new("mailbox", what, e.offset),
+        _ => InvalidValue::new("mailbox", "syntax", e.offset),
+    };
+    let m = parse_mailbox(&mut c).map_err(bad)?;
+    c.end().map_err(bad)?;
+    Ok(m)
+}
+
+/// One parameter: where it starts, its keyword, its value.
+type RawParam<'a> = (usize, &'a [u8], Option<&'a [u8]>);
+
+/// Splits ` k=v k2` into keyword/value pairs.
+fn params<'a>(c: &mut Cursor<'a>) -> impl Iterator<Item = Result<RawParam<'a>, ParseError>> + 'a {
+    let b = c.b;
+    let mut i = c.i;
+    c.i = b.len();
+    std::iter::from_fn(move || {
+        if i >= b.len() {
+            return None;
+        }
+        if b.get(i) != Some(&b' ') {
+            return Some(Err(ParseError::expected("' ' before a parameter", i)));
+        }
+        i += 1;
+        let start = i;
+        let rest = b.get(i..).unwrap_or_default();
+        let n = memchr::memchr(b' ', rest).unwrap_or(rest.len());
+        let tok = rest.get(..n).unwrap_or_default();
+        i += n;
+        Some(Ok(match memchr::memchr(b'=', tok) {
+            Some(k) => (start, tok.get(..k).unwrap_or_default(), tok.get(k + 1..)),
+            None => (start, tok, None),
+        }))
+    })
+}
+
+fn other_param(at: usize, k: &[u8], v: Option<&[u8]>) -> Result<OtherParam, ParseError> {
+    let keyword = Keyword::new(utf8(k, at)?).map_err(|e| ParseError::invalid(e, at + e.at))?;
+    let value = match v {
+        None => None,
+        Some(v) => Some(
+            ParamValue::new(utf8(v, at)?)
+                .map_err(|e| ParseError::invalid(e, at + k.len() + 1 + e.at))?,
+        ),
+    };
+    Ok(OtherParam { keyword, value })
+}
+
+fn set<T>(slot: &mut Option<T>, v: T, name: &'static str, at: usize) -> Result<(), ParseError> {
+    if slot.is_some() {
+        return Err(ParseError::new(ParseErrorKind::Duplicate(name), at));
+    }
+    *slot = Some(v);
+    Ok(())
+}
+
+fn flag(
+    slot: &mut bool,
+    v: Option<&[u8]>,
+    name: &'static str,
+    at: usize,
+) -> Result<(), ParseError> {
+    if v.is_some() {
+        return Err(ParseError::expected("no value", at));
+    }
+    if *slot {
+        return Err(ParseError::new(ParseErrorKind::Duplicate(name), at));
+    }
+    *slot = true;
+    Ok(())
+}
+
+fn value(v: Option<&[u8]>, at: usize) -> Result<&[u8], ParseError> {
+    v.filter(|v| !v.is_empty())
+        .ok_or(ParseError::expected("'=' and a value", at))
+}
+
+fn xtext(v: &[u8], at: usize) -> Result<XText, ParseError> {
+    XText::decode(v).map_err(|e| ParseError::invalid(e, at + e.at))
+}
+
+fn param_value(v: &[u8], at: usize) -> Result<ParamValue, ParseError> {
+    ParamValue::new(utf8(v, at)?).map_err(|e| ParseError::invalid(e, at + e.at))
+}
+
+fn parse_mail_params(c: &mut Cursor<'_>) -> Result<MailParams, ParseError> {
+    let mut p = MailParams::default();
+    for item in params(c) {
+        let (at, k, v) = item?;
+        let is = |w: &[u8]| k.eq_ignore_ascii_case(w);
+        if is(b"SIZE") {
+            let n = parse_number(value(v, at)?, 20).ok_or(ParseError::expected("digits", at))?;
+            set(&mut p.size, n, "SIZE", at)?;
+        } else if is(b"BODY") {
+            let v = value(v, at)?;
+            let body = if v.eq_ignore_ascii_case(b"7BIT") {
+                Body::SevenBit
+            } else if v.eq_ignore_ascii_case(b"8BITMIME") {
+                Body::EightBitMime
+            } else if v.eq_ignore_ascii_case(b"BINARYMIME") {
+                Body::BinaryMime
+            } else {
+                return Err(ParseError::expected("7BIT, 8BITMIME or BINARYMIME", at));
+            };
+            set(&mut p.body, body, "BODY", at)?;
+        } else if is(b"SMTPUTF8") {
+            flag(&mut p.smtputf8, v, "SMTPUTF8", at)?;
+        } else if is(b"REQUIRETLS") {
+            flag(&mut p.requiretls, v, "REQUIRETLS", at)?;
+        } else if is(b"RET") {
+            let v = value(v, at)?;
+            let r = if v.eq_ignore_ascii_case(b"FULL") {
+                Ret::Full
+            } else if v.eq_ignore_ascii_case(b"HDRS") {
+                Ret::Headers
+            } else {
+                return Err(ParseError::expected("FULL or HDRS", at));
+            };
+            set(&mut p.ret, r, "RET", at)?;
+        } else if is(b"ENVID") {
+            let x = xtext(value(v, at)?, at)?;
+            set(&mut p.envid, x, "ENVID", at)?;
+        } else if is(b"AUTH") {
+            let v = value(v, at)?;
+            let a = if v == b"<>" {
+                AuthParam::Unknown
+            } else {
+                AuthParam::Identity(xtext(v, at)?)
+            };
+            set(&mut p.auth, a, "AUTH", at)?;
+        } else if is(b"MT-PRIORITY") {
+            let v = value(v, at)?;
+            let s = utf8(v, at)?;
+            let n: i8 = s
+                .parse()
+                .ok()
+                .filter(|n: &i8| (-9..=9).contains(n) && s.len() <= 2)
+                .ok_or(ParseError::expected("a priority -9 to 9", at))?;
+            set(&mut p.mt_priority, n, "MT-PRIORITY", at)?;
+        } else if is(b"HOLDFOR") {
+            let n = parse_number(value(v, at)?, 20).ok_or(ParseError::expected("digits", at))?;
+            set(&mut p.hold_for, n, "HOLDFOR", at)?;
+        } else if is(b"HOLDUNTIL") {
+            let pv = param_value(value(v, at)?, at)?;
+            set(&mut p.hold_until, pv, "HOLDUNTIL", at)?;
+        } else if is(b"BY") {
+            let by = parse_by(value(v, at)?).ok_or(ParseError::expected("time;R or time;N", at))?;
+            set(&mut p.by, by, "BY", at)?;
+        } else {
+            p.other.push(other_param(at, k, v)?);
+        }
+    }
+    Ok(p)
+}
+
+fn parse_by(v: &[u8]) -> Option<DeliverBy> {
+    let k = memchr::memchr(b';', v)?;
+    let (t, mode) = (v.get(..k)?, v.get(k + 1..)?);
+    let (neg, digits) = match t.first() {
+        Some(b'-') => (true, t.get(1..)?),
+        Some(b'+') => (false, t.get(1..)?),
+        _ => (false, t),
+    };
+    let n = parse_number(digits, 9)? as i32;
+    let time = if neg { -n } else { n };
+    let (r, trace) = match mode {
+        [m] => (*m, false),
+        [m, t] if t.eq_ignore_ascii_case(&b'T') => (*m, true),
+        _ => return None,
+    };
+    let return_if_late = match r.to_ascii_uppercase() {
+        b'R' => true,
+        b'N' => false,
+        _ => return None,
+    };
+    Some(DeliverBy {
+        time,
+        return_if_late,
+        trace,
+    })
+}
+
+fn parse_rcpt_params(c: &mut Cursor<'_>) -> Result<RcptParams, ParseError> {
+    let mut p = RcptParams::default();
+    for item in params(c) {
+        let (at, k, v) = item?;
+        let is = |w: &[u8]| k.eq_ignore_ascii_case(w);
+        if is(b"NOTIFY") {
+            let v = value(v, at)?;
+            let mut n = Notify::default();
+            if !v.eq_ignore_ascii_case(b"NEVER") {
+                for word in v.split(|&b| b == b',') {
+                    let slot = if word.eq_ignore_ascii_case(b"SUCCESS") {
+                        &mut n.success
+                    } else if word.eq_ignore_ascii_case(b"FAILURE") {
+                        &mut n.failure
+                    } else if word.eq_ignore_ascii_case(b"DELAY") {
+                        &mut n.delay
+                    } else {
+                        return Err(ParseError::expected("NEVER, SUCCESS, FAILURE or DELAY", at));
+                    };
+                    if *slot {
+                        return Err(ParseError::new(ParseErrorKind::Duplicate("NOTIFY"), at));
+                    }
+                    *slot = true;
+                }
+            }
+            set(&mut p.notify, n, "NOTIFY", at)?;
+        } else if is(b"ORCPT") {
+            let v = value(v, at)?;
+            let k = memchr::memchr(b';', v).ok_or(ParseError::expected("addr-type;xtext", at))?;
+            let t = utf8(v.get(..k).unwrap_or_default(), at)?;
+            let addr_type = Keyword::new(t).map_err(|e| ParseError::invalid(e, at))?;
+            let address = xtext(v.get(k + 1..).unwrap_or_default(), at)?;
+            if address.as_str().is_empty() {
+                return Err(ParseError::expected("an address after ';'", at));
+            }
+            set(&mut p.orcpt, Orcpt { addr_type, address }, "ORCPT", at)?;
+        } else if is(b"RRVS") {
+            let v = value(v, at)?;
+            let (t, reject) = match v.len().checked_sub(2).and_then(|k| v.get(k..)) {
+                Some([b';', m]) if m.eq_ignore_ascii_case(&b'R') => {
+                    (v.get(..v.len() - 2), Some(true))
+                }
+                Some([b';', m]) if m.eq_ignore_ascii_case(&b'C') => {
+                    (v.get(..v.len() - 2), Some(false))
+                }
+                _ => (Some(v), None),
+            };
+            let time = param_value(t.unwrap_or_default(), at)?;
+            if time.as_str().contains(';') {
+                return Err(ParseError::expected("date-time[;R|C]", at));
+            }
+            set(&mut p.rrvs, Rrvs { time, reject }, "RRVS", at)?;
+        } else {
+            p.other.push(other_param(at, k, v)?);
+        }
+    }
+    Ok(p)
+}
+
+fn write_other(other: &[OtherParam], out: &mut Vec<u8>) {
+    for o in other {
+        push_all(out, &[b" ", o.keyword.as_str().as_bytes()]);
+        if let Some(v) = &o.value {
+            push_all(out, &[b"=", v.as_str().as_bytes()]);
+        }
+    }
+}
+
+fn write_mail_params(p: &MailParams, out: &mut Vec<u8>) {
+    if let Some(n) = p.size {
+        out.extend_from_slice(format!(" SIZE={n}").as_bytes());
+    }
+    if let Some(b) = p.body {
+        out.extend_from_slice(match b {
+            Body::SevenBit => b" BODY=7BIT",
+            Body::EightBitMime => b" BODY=8BITMIME",
+            Body::BinaryMime => b" BODY=BINARYMIME",
+        });
+    }
+    if p.smtputf8 {
+        out.extend_from_slice(b" SMTPUTF8");
+    }
+    if let Some(r) = p.ret {
+        out.extend_from_slice(match r {
+            Ret::Full => b" RET=FULL",
+            Ret::Headers => b" RET=HDRS",
+        });
+    }
+    if let Some(x) = &p.envid {
+        out.extend_from_slice(b" ENVID=");
+        x.write_to(out);
+    }
+    if let Some(a) = &p.auth {
+        out.extend_from_slice(b" AUTH=");
+        match a {
+            AuthParam::Unknown => out.extend_from_slice(b"<>"),
+            AuthParam::Identity(x) => x.write_to(out),
+        }
+    }
+    if p.requiretls {
+        out.extend_from_slice(b" REQUIRETLS");
+    }
+    if let Some(n) = p.mt_priority {
+        out.extend_from_slice(format!(" MT-PRIORITY={n}").as_bytes());
+    }
+    if let Some(n) = p.hold_for {
+        out.extend_from_slice(format!(" HOLDFOR={n}").as_bytes());
+    }
+    if let Some(v) = &p.hold_until {
+        push_all(out, &[b" HOLDUNTIL=", v.as_str().as_bytes()]);
+    }
+    if let Some(by) = p.by {
+        let mode = if by.return_if_late { "R" } else { "N" };
+        let trace = if by.trace { "T" } else { "" };
+        out.extend_from_slice(format!(" BY={};{mode}{trace}", by.time).as_bytes());
+    }
+    write_other(&p.other, out);
+}
+
+fn write_rcpt_params(p: &RcptParams, out: &mut Vec<u8>) {
+    if let Some(n) = p.notify {
+        out.extend_from_slice(b" NOTIFY=");
+        if n.is_never() {
+            out.extend_from_slice(b"NEVER");
+        } else {
+            let words = [
+                (n.success, "SUCCESS"),
+                (n.failure, "FAILURE"),
+                (n.delay, "DELAY"),
+            ];
+            let list: Vec<&str> = words.iter().filter(|w| w.0).map(|w| w.1).collect();
+            out.extend_from_slice(list.join(",").as_bytes());
+        }
+    }
+    if let Some(o) = &p.orcpt {
+        push_all(out, &[b" ORCPT=", o.addr_type.as_str().as_bytes(), b";"]);
+        o.address.write_to(out);
+    }
+    if let Some(r) = &p.rrvs {
+        push_all(out, &[b" RRVS=", r.time.as_str().as_bytes()]);
+        match r.reject {
+            Some(true) => out.extend_from_slice(b";R"),
+            Some(false) => out.extend_from_slice(b";C"),
+            None => {}
+        }
+    }
+    write_other(&p.other, out);
+}

@@ -1,0 +1,265 @@
+//! The EHLO reply as typed capabilities (RFC 5321 4.1.1.1 and the extension RFCs). A keyword
+//! this crate does not know, or a known one with parameters it cannot read, is kept verbatim as
+//! [`Capability::Other`].
+//!
+//! ```
+//! use smtp_proto::codec::ehlo::{Capability, EhloReply};
+//! use smtp_proto::codec::reply::parse_reply;
+//!
+//! let wire = b"250-mx.example.org greets you\r\n250-SIZE 35882577\r\n250-AUTH PLAIN LOGIN\r\n250-X-FOO bar\r\n250 PIPELINING\r\n";
+//! let (reply, _) = parse_reply(wire).unwrap().complete().unwrap();
+//! let ehlo = EhloReply::from_reply(&reply);
+//! assert_eq!(ehlo.size(), Some(35882577));
+//! assert!(ehlo.has(&Capability::Pipelining));
+//! assert_eq!(ehlo.auth_mechanisms().len(), 2);
+//! assert_eq!(ehlo.to_reply().to_bytes(), wire);
+//! ```
+
+use mail_wire::sasl::Mechanism;
+
+use super::reply::Reply;
+use crate::types::{Keyword, ParamValue, ReplyCode, Text};
+
+/// One line of an EHLO reply after the greeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Capability {
+    /// `SIZE [n]` (RFC 1870): the largest message, `None` or 0 for no fixed limit.
+    Size(Option<u64>),
+    /// `AUTH mech...` (RFC 4954).
+    Auth(Vec<Mechanism>),
+    /// `PIPELINING` (RFC 2920).
+    Pipelining,
+    /// `CHUNKING` (RFC 3030).
+    Chunking,
+    /// `8BITMIME` (RFC 6152).
+    EightBitMime,
+    /// `BINARYMIME` (RFC 3030).
+    BinaryMime,
+    /// `SMTPUTF8` (RFC 6531).
+    SmtpUtf8,
+    /// `DSN` (RFC 3461).
+    Dsn,
+    /// `ENHANCEDSTATUSCODES` (RFC 2034).
+    EnhancedStatusCodes,
+    /// `STARTTLS` (RFC 3207).
+    StartTls,
+    /// `REQUIRETLS` (RFC 8689).
+    RequireTls,
+    /// `LIMITS name=value...` (RFC 9422), for example `RCPTMAX=100`.
+    Limits(Vec<(Keyword, u64)>),
+    /// `MT-PRIORITY [policy]` (RFC 6710).
+    MtPriority(Option<Keyword>),
+    /// `FUTURERELEASE interval date-time` (RFC 4865).
+    FutureRelease {
+        /// Longest hold in seconds.
+        max_interval: u64,
+        /// Latest release time, as sent.
+        max_datetime: ParamValue,
+    },
+    /// `DELIVERBY [min-by-time]` (RFC 2852).
+    DeliverBy(Option<u64>),
+    /// `RRVS` (RFC 7293).
+    Rrvs,
+    /// `VRFY`.
+    Vrfy,
+    /// `HELP`.
+    Help,
+    /// Anything else, kept as sent.
+    Other {
+        /// The first word of the line.
+        keyword: Text,
+        /// The rest of the line after one space, if any.
+        params: Option<Text>,
+    },
+}
+
+/// The keyword and its fixed spelling for the parameterless capabilities.
+const FLAGS: &[(&str, Capability)] = &[
+    ("PIPELINING", Capability::Pipelining),
+    ("CHUNKING", Capability::Chunking),
+    ("8BITMIME", Capability::EightBitMime),
+    ("BINARYMIME", Capability::BinaryMime),
+    ("SMTPUTF8", Capability::SmtpUtf8),
+    ("DSN", Capability::Dsn),
+    ("ENHANCEDSTATUSCODES", Capability::EnhancedStatusCodes),
+    ("STARTTLS", Capability::StartTls),
+    ("REQUIRETLS", Capability::RequireTls),
+    ("RRVS", Capability::Rrvs),
+    ("VRFY", Capability::Vrfy),
+    ("HELP", Capability::Help),
+];
+
+fn number(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+impl Capability {
+    /// Reads one EHLO line (after the code).
+    pub fn parse(line: &Text) -> Self {
+        let s = line.as_str();
+        let (kw, rest) = match s.split_once(' ') {
+            Some((k, r)) => (k, Some(r)),
+            None => (s, None),
+        };
+        Self::typed(kw, rest).unwrap_or_else(|| Self::Other {
+            keyword: Text::known(kw),
+            params: rest.map(Text::known),
+        })
+    }
+
+    fn typed(kw: &str, rest: Option<&str>) -> Option<Self> {
+        let is = |w: &str| kw.eq_ignore_ascii_case(w);
+        for (name, cap) in FLAGS {
+            if is(name) {
+                return rest.is_none().then(|| cap.clone());
+            }
+        }
+        if is("SIZE") {
+            return match rest {
+                None => Some(Self::Size(None)),
+                Some(r) => number(r).map(|n| Self::Size(Some(n))),
+            };
+        }
+        if is("AUTH") {
+            let mut mechs = Vec::new();
+            for name in rest?.split(' ') {
+                let m = Mechanism::from_bytes(name.as_bytes()).ok()?;
+                crate::types::AuthMechanism::new(m.clone()).ok()?;
+                mechs.push(m);
+            }
+            return Some(Self::Auth(mechs));
+        }
+        if is("LIMITS") {
+            let mut v = Vec::new();
+            for pair in rest?.split(' ') {
+                let (k, n) = pair.split_once('=')?;
+                v.push((Keyword::new(k).ok()?, number(n)?));
+            }
+            return Some(Self::Limits(v));
+        }
+        if is("MT-PRIORITY") {
+            return match rest {
+                None => Some(Self::MtPriority(None)),
+                Some(r) => Keyword::new(r).ok().map(|k| Self::MtPriority(Some(k))),
+            };
+        }
+        if is("FUTURERELEASE") {
+            let (a, b) = rest?.split_once(' ')?;
+            return Some(Self::FutureRelease {
+                max_interval: number(a)?,
+                max_datetime: ParamValue::new(b).ok()?,
+            });
+        }
+        if is("DELIVERBY") {
+            return match rest {
+                None => Some(Self::DeliverBy(None)),
+                Some(r) => number(r).map(|n| Self::DeliverBy(Some(n))),
+            };
+        }
+        None
+    }
+
+    /// The line as it goes on the wire (after the code).
+    pub fn to_line(&self) -> String {
+        for (name, cap) in FLAGS {
+            if cap == self {
+                return (*name).to_owned();
+            }
+        }
+        match self {
+            Self::Size(None) => "SIZE".into(),
+            Self::Size(Some(n)) => format!("SIZE {n}"),
+            Self::Auth(m) => {
+                let names: Vec<&str> = m.iter().map(Mechanism::as_str).collect();
+                format!("AUTH {}", names.join(" "))
+            }
+            Self::Limits(v) => {
+                let pairs: Vec<String> = v.iter().map(|(k, n)| format!("{k}={n}")).collect();
+                format!("LIMITS {}", pairs.join(" "))
+            }
+            Self::MtPriority(None) => "MT-PRIORITY".into(),
+            Self::MtPriority(Some(k)) => format!("MT-PRIORITY {k}"),
+            Self::FutureRelease {
+                max_interval,
+                max_datetime,
+            } => format!("FUTURERELEASE {max_interval} {}", max_datetime.as_str()),
+            Self::DeliverBy(None) => "DELIVERBY".into(),
+            Self::DeliverBy(Some(n)) => format!("DELIVERBY {n}"),
+            Self::Other { keyword, params } => match params {
+                Some(p) => format!("{keyword} {p}"),
+                None => keyword.to_string(),
+            },
+            _ => String::new(),
+        }
+    }
+}
+
+/// An EHLO reply: the greeting line and the capabilities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EhloReply {
+    /// The first line: the server's domain and an optional greeting.
+    pub greeting: Text,
+    /// The capabilities, in order.
+    pub capabilities: Vec<Capability>,
+}
+
+impl EhloReply {
+    /// Reads a positive EHLO reply.
+    pub fn from_reply(reply: &Reply) -> Self {
+        let mut lines = reply.lines().iter();
+        let greeting = lines.next().cloned().unwrap_or_default();
+        let capabilities = lines.map(Capability::parse).collect();
+        Self {
+            greeting,
+            capabilities,
+        }
+    }
+
+    /// The `250` reply (no enhanced code: RFC 2034 does not put one on EHLO).
+    pub fn to_reply(&self) -> Reply {
+        let mut lines = vec![self.greeting.clone()];
+        for c in &self.capabilities {
+            lines.push(Text::known(&c.to_line()));
+        }
+        Reply::from_parts(ReplyCode::known(250), None, lines)
+    }
+
+    /// Whether a capability is announced (parameters must match too).
+    pub fn has(&self, cap: &Capability) -> bool {
+        self.capabilities.contains(cap)
+    }
+
+    /// The `SIZE` limit (`Some(0)` means announced without a fixed limit).
+    pub fn size(&self) -> Option<u64> {
+        self.capabilities.iter().find_map(|c| match c {
+            Capability::Size(n) => Some(n.unwrap_or(0)),
+            _ => None,
+        })
+    }
+
+    /// The SASL mechanisms of `AUTH`.
+    pub fn auth_mechanisms(&self) -> &[Mechanism] {
+        self.capabilities
+            .iter()
+            .find_map(|c| match c {
+                Capability::Auth(m) => Some(m.as_slice()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    /// The value of a `LIMITS` entry (`RCPTMAX`, `MAILMAX`, `RCPTDOMAINMAX`).
+    pub fn limit(&self, name: &str) -> Option<u64> {
+        self.capabilities.iter().find_map(|c| match c {
+            Capability::Limits(v) => v
+                .iter()
+                .find(|(k, _)| k.as_str().eq_ignore_ascii_case(name))
+                .map(|(_, n)| *n),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,756 @@
+//! The client side: greeting, EHLO (HELO fallback), STARTTLS, AUTH with the best offered
+//! mechanism, then transactions with MAIL, RCPT and DATA or BDAT, pipelined when the server
+//! offers PIPELINING (RFC 2920), replies matched to commands in order.
+//!
+//! ```
+//! use smtp_proto::session::client::{ClientConfig, ClientEvent, ClientSession, Envelope};
+//! use smtp_proto::types::{Domain, ForwardPath, Mailbox, ReversePath};
+//!
+//! let mut client = ClientSession::new(ClientConfig::new(Domain::new("client.example").unwrap()));
+//! let mut out = Vec::new();
+//! client.handle_input(b"220 mx ESMTP\r\n");
+//! client.poll_transmit(&mut out);
+//! assert_eq!(out, b"EHLO client.example\r\n");
+//! client.handle_input(b"250-mx\r\n250 PIPELINING\r\n");
+//! assert!(matches!(client.poll_event(), Some(ClientEvent::Ready(_))));
+//! let envelope = Envelope::new(
+//!     ReversePath::Mailbox(Mailbox::parse("a@client.example").unwrap()),
+//!     vec![ForwardPath::Mailbox(Mailbox::parse("b@mx.example").unwrap())],
+//! );
+//! client.send_mail(envelope, b"Subject: hi\r\n\r\nHello\r\n").unwrap();
+//! out.clear();
+//! client.poll_transmit(&mut out);
+//! assert_eq!(out, b"MAIL FROM:<a@client.example>\r\nRCPT TO:<b@mx.example>\r\nDATA\r\n");
+//! client.handle_input(b"250 OK\r\n250 OK\r\n354 go\r\n");
+//! out.clear();
+//! client.poll_transmit(&mut out);
+//! assert_eq!(out, b"Subject: hi\r\n\r\nHello\r\n.\r\n");
+//! client.handle_input(b"250 queued\r\n");
+//! let Some(ClientEvent::Delivered(d)) = client.poll_event() else { panic!() };
+//! assert!(d.is_success());
+//! ```
+
+use std::collections::VecDeque;
+
+use mail_wire::dot::{dot_stuff, normalize};
+use mail_wire::sasl::{
+    decode_challenge, encode_response, select_mechanism, ClientCredentials, ClientMechanism,
+    DEFAULT_MAX_RESPONSE_LEN,
+};
+use mail_wire::Status;
+
+use crate::codec::command::{Body, Command, MailParams, RcptParams};
+use crate::codec::ehlo::{Capability, EhloReply};
+use crate::codec::reply::{parse_reply, Reply};
+use crate::error::{Error, LocalError, RemoteError};
+use crate::types::{AuthMechanism, Domain, ForwardPath, ReversePath};
+
+/// When to use STARTTLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TlsPolicy {
+    /// Never.
+    Never,
+    /// When the server offers it.
+    #[default]
+    Opportunistic,
+    /// Always; fail if the server does not offer it.
+    Required,
+}
+
+/// How a client session behaves. Start from [`ClientConfig::new`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ClientConfig {
+    /// Our name for EHLO.
+    pub hostname: Domain,
+    /// Speak LMTP (LHLO, one reply per recipient). Default false.
+    pub lmtp: bool,
+    /// STARTTLS policy. Default [`TlsPolicy::Opportunistic`].
+    pub tls: TlsPolicy,
+    /// The connection is already under TLS. Default false.
+    pub tls_active: bool,
+    /// Credentials for AUTH, if any. Default none.
+    pub credentials: Option<ClientCredentials>,
+    /// Allow PLAIN and LOGIN without TLS (for loopback). Default false.
+    pub allow_plaintext_auth: bool,
+    /// Pipeline when the server offers PIPELINING. Default true.
+    pub pipelining: bool,
+    /// Use BDAT when the server offers CHUNKING. Default false: DATA works everywhere, BDAT
+    /// is used anyway for BINARYMIME.
+    pub chunking: bool,
+}
+
+impl ClientConfig {
+    /// The defaults documented on each field.
+    pub fn new(hostname: Domain) -> Self {
+        Self {
+            hostname,
+            lmtp: false,
+            tls: TlsPolicy::Opportunistic,
+            tls_active: false,
+            credentials: None,
+            allow_plaintext_auth: false,
+            pipelining: true,
+            chunking: false,
+        }
+    }
+}
+
+/// Who a message goes from and to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Envelope {
+    /// The reverse path.
+    pub from: ReversePath,
+    /// The recipients with their parameters.
+    pub recipients: Vec<(ForwardPath, RcptParams)>,
+    /// MAIL parameters; SIZE, BODY and SMTPUTF8 are filled in by the session.
+    pub params: MailParams,
+}
+
+impl Envelope {
+    /// An envelope without parameters.
+    pub fn new(from: ReversePath, to: Vec<ForwardPath>) -> Self {
+        Self {
+            from,
+            recipients: to.into_iter().map(|t| (t, RcptParams::default())).collect(),
+            params: MailParams::default(),
+        }
+    }
+}
+
+/// The outcome of one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The reply to MAIL.
+    pub mail: Option<Reply>,
+    /// Each recipient with its final reply: the RCPT reply if it was refused, else the reply
+    /// to the message (per recipient in LMTP).
+    pub recipients: Vec<(ForwardPath, Option<Reply>)>,
+    /// The reply to the end of the message (the first one in LMTP), or to DATA if refused.
+    pub message: Option<Reply>,
+}
+
+impl Delivery {
+    /// Whether at least one recipient got the message.
+    pub fn is_success(&self) -> bool {
+        self.recipients
+            .iter()
+            .any(|(_, r)| r.as_ref().is_some_and(Reply::is_positive))
+    }
+
+    /// The first negative reply, for error messages.
+    pub fn first_failure(&self) -> Option<&Reply> {
+        self.mail
+            .iter()
+            .chain(self.recipients.iter().filter_map(|(_, r)| r.as_ref()))
+            .chain(self.message.iter())
+            .find(|r| !r.is_positive())
+    }
+}
+
+/// What the application must know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[must_use]
+pub enum ClientEvent {
+    /// Run the TLS handshake now (after sending what is to transmit, which is nothing), then
+    /// call [`ClientSession::tls_established`].
+    StartTls,
+    /// Authenticated.
+    Authenticated,
+    /// Ready for [`ClientSession::send_mail`]; the server's capabilities.
+    Ready(EhloReply),
+    /// A transaction finished.
+    Delivered(Delivery),
+    /// The session failed; close the connection.
+    Error(Error),
+    /// The server answered QUIT; close the connection.
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Greeting,
+    Ehlo,
+    Helo,
+    StartTls,
+    Auth,
+    Mail,
+    Rcpt(usize),
+    Data,
+    DataEnd,
+    Bdat,
+    Rset,
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Starting,
+    WaitTls,
+    Ready,
+    Busy,
+    Closed,
+}
+
+#[derive(Debug)]
+struct Transaction {
+    rcpts: Vec<(ForwardPath, RcptParams)>,
+    mail: Option<Reply>,
+    rcpt_replies: Vec<Option<Reply>>,
+    data_replies: Vec<Reply>,
+    /// The wire form of the body, sent after 354 (DATA) or with BDAT.
+    body: Vec<u8>,
+    bdat: bool,
+    pipelined: bool,
+    /// The message was sent as an empty one because no recipient was accepted.
+    dummy: bool,
+}
+
+/// The client state machine. See the module docs for the driving loop.
+#[derive(Debug)]
+pub struct ClientSession {
+    config: ClientConfig,
+    phase: Phase,
+    expect: VecDeque<Expect>,
+    buf: Vec<u8>,
+    out: Vec<u8>,
+    events: VecDeque<ClientEvent>,
+    ehlo: Option<EhloReply>,
+    tls: bool,
+    tls_tried: bool,
+    authenticated: bool,
+    sasl: Option<ClientMechanism>,
+    tx: Option<Transaction>,
+}
+
+impl ClientSession {
+    /// A session for a new connection, waiting for the greeting.
+    pub fn new(config: ClientConfig) -> Self {
+        let tls = config.tls_active;
+        Self {
+            config,
+            phase: Phase::Starting,
+            expect: VecDeque::from([Expect::Greeting]),
+            buf: Vec::new(),
+            out: Vec::new(),
+            events: VecDeque::new(),
+            ehlo: None,
+            tls,
+            tls_tried: false,
+            authenticated: false,
+            sasl: None,
+            tx: None,
+        }
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<ClientEvent> {
+        self.events.pop_front()
+    }
+
+    /// Moves the bytes to send into `out`; returns how many.
+    pub fn poll_transmit(&mut self, out: &mut Vec<u8>) -> usize {
+        let n = self.out.len();
+        out.append(&mut self.out);
+        n
+    }
+
+    /// Whether the session is over.
+    pub fn is_closed(&self) -> bool {
+        self.phase == Phase::Closed
+    }
+
+    /// Whether TLS is up.
+    pub fn is_tls(&self) -> bool {
+        self.tls
+    }
+
+    /// The server's capabilities, once known.
+    pub fn capabilities(&self) -> Option<&EhloReply> {
+        self.ehlo.as_ref()
+    }
+
+    /// Feeds bytes read from the server.
+    pub fn handle_input(&mut self, input: &[u8]) {
+        if matches!(self.phase, Phase::Closed) {
+            return;
+        }
+        if self.phase == Phase::WaitTls {
+            let e = RemoteError::BytesAfterStartTls { count: input.len() };
+            return self.fail(e.into());
+        }
+        self.buf.extend_from_slice(input);
+        let mut pos = 0;
+        while self.phase != Phase::Closed && self.phase != Phase::WaitTls {
+            let rest = self.buf.get(pos..).unwrap_or_default();
+            match parse_reply(rest) {
+                Ok(Status::Incomplete) => break,
+                Ok(Status::Complete(reply, n)) => {
+                    pos += n;
+                    let after = self.buf.len() - pos;
+                    self.reply(reply, after);
+                }
+                Err(e) => {
+                    self.fail(RemoteError::Parse(e).into());
+                    break;
+                }
+            }
+        }
+        if self.phase == Phase::WaitTls {
+            self.buf.clear();
+        } else {
+            self.buf.drain(..pos.min(self.buf.len()));
+        }
+    }
+
+    /// The server closed the connection.
+    pub fn handle_eof(&mut self) {
+        if self.phase != Phase::Closed {
+            if self.expect.front() == Some(&Expect::Quit) {
+                self.phase = Phase::Closed;
+                self.events.push_back(ClientEvent::Closed);
+            } else {
+                self.fail(RemoteError::Closed("the session").into());
+            }
+        }
+    }
+
+    /// Call after the TLS handshake that followed [`ClientEvent::StartTls`]: EHLO goes out
+    /// again.
+    pub fn tls_established(&mut self) -> Result<(), Error> {
+        if self.phase != Phase::WaitTls {
+            return Err(LocalError::NotReady("tls_established").into());
+        }
+        self.tls = true;
+        self.ehlo = None;
+        self.phase = Phase::Starting;
+        self.hello();
+        Ok(())
+    }
+
+    /// Sends QUIT.
+    pub fn quit(&mut self) -> Result<(), Error> {
+        if self.phase != Phase::Ready {
+            return Err(LocalError::NotReady("QUIT").into());
+        }
+        self.command(&Command::Quit);
+        self.expect.push_back(Expect::Quit);
+        self.phase = Phase::Busy;
+        Ok(())
+    }
+
+    /// Starts a transaction: `message` is the whole message (line ends are normalised to
+    /// CRLF). Refuses 8-bit data or UTF-8 addresses the server cannot take.
+    pub fn send_mail(&mut self, envelope: Envelope, message: &[u8]) -> Result<(), Error> {
+        if self.phase != Phase::Ready {
+            return Err(LocalError::NotReady("a transaction").into());
+        }
+        if envelope.recipients.is_empty() {
+            return Err(LocalError::NoRecipients.into());
+        }
+        let caps = self.ehlo.clone().unwrap_or(EhloReply {
+            greeting: crate::types::Text::default(),
+            capabilities: Vec::new(),
+        });
+        let mut params = envelope.params;
+        let eight_bit = message.iter().position(|&b| b >= 0x80);
+        let mut bdat = self.config.chunking && caps.has(&Capability::Chunking);
+        if let Some(at) = eight_bit {
+            if caps.has(&Capability::EightBitMime) {
+                params.body = Some(Body::EightBitMime);
+            } else if caps.has(&Capability::BinaryMime) && caps.has(&Capability::Chunking) {
+                params.body = Some(Body::BinaryMime);
+                bdat = true;
+            } else {
+                return Err(LocalError::EightBitUnsupported(at).into());
+            }
+        }
+        let utf8 = envelope.from.mailbox().is_some_and(|m| m.is_utf8())
+            || envelope.recipients.iter().any(|(t, _)| t.is_utf8());
+        if utf8 {
+            if !caps.has(&Capability::SmtpUtf8) {
+                let addr = envelope
+                    .recipients
+                    .iter()
+                    .map(|(t, _)| t.to_string())
+                    .find(|s| !s.is_ascii())
+                    .unwrap_or_else(|| format!("{:?}", envelope.from));
+                return Err(LocalError::SmtpUtf8Unsupported(addr).into());
+            }
+            params.smtputf8 = true;
+        }
+        let body = if bdat {
+            normalize(message)
+        } else {
+            dot_stuff(message)
+        };
+        if let Some(limit) = caps.size() {
+            let size = if bdat { body.len() } else { message.len() } as u64;
+            if limit > 0 && size > limit {
+                return Err(LocalError::TooLarge { size, limit }.into());
+            }
+            params.size = Some(size);
+        }
+        let pipelined = self.config.pipelining && caps.has(&Capability::Pipelining);
+        let n = envelope.recipients.len();
+        self.command(&Command::Mail {
+            from: envelope.from,
+            params,
+        });
+        self.expect.push_back(Expect::Mail);
+        let mut tx = Transaction {
+            rcpts: envelope.recipients,
+            mail: None,
+            rcpt_replies: vec![None; n],
+            data_replies: Vec::new(),
+            body,
+            bdat,
+            pipelined,
+            dummy: false,
+        };
+        if pipelined {
+            for i in 0..n {
+                self.send_rcpt(&tx, i);
+            }
+            self.send_data(&mut tx);
+        }
+        self.tx = Some(tx);
+        self.phase = Phase::Busy;
+        Ok(())
+    }
+
+    fn send_rcpt(&mut self, tx: &Transaction, i: usize) {
+        if let Some((to, params)) = tx.rcpts.get(i) {
+            self.command(&Command::Rcpt {
+                to: to.clone(),
+                params: params.clone(),
+            });
+            self.expect.push_back(Expect::Rcpt(i));
+        }
+    }
+
+    fn send_data(&mut self, tx: &mut Transaction) {
+        if tx.bdat {
+            self.command(&Command::Bdat {
+                size: tx.body.len() as u64,
+                last: true,
+            });
+            self.out.append(&mut tx.body);
+            self.expect.push_back(Expect::Bdat);
+        } else {
+            self.command(&Command::Data);
+            self.expect.push_back(Expect::Data);
+        }
+    }
+
+    fn command(&mut self, cmd: &Command) {
+        cmd.write_to(&mut self.out);
+    }
+
+    fn fail(&mut self, e: Error) {
+        self.phase = Phase::Closed;
+        self.events.push_back(ClientEvent::Error(e));
+    }
+
+    fn refused(&mut self, command: &'static str, reply: Reply) {
+        self.fail(RemoteError::UnexpectedReply { command, reply }.into());
+    }
+
+    fn hello(&mut self) {
+        let name = self.config.hostname.clone();
+        let cmd = if self.config.lmtp {
+            Command::Lhlo(name)
+        } else {
+            Command::Ehlo(name)
+        };
+        self.command(&cmd);
+        self.expect.push_back(Expect::Ehlo);
+    }
+
+    /// After EHLO or HELO: STARTTLS, AUTH, or ready.
+    fn after_hello(&mut self) {
+        let offers_tls = self
+            .ehlo
+            .as_ref()
+            .is_some_and(|e| e.has(&Capability::StartTls));
+        if !self.tls && !self.tls_tried && self.config.tls != TlsPolicy::Never && offers_tls {
+            self.tls_tried = true;
+            self.command(&Command::StartTls);
+            self.expect.push_back(Expect::StartTls);
+            return;
+        }
+        if !self.tls && self.config.tls == TlsPolicy::Required {
+            return self.fail(LocalError::NoStartTls.into());
+        }
+        if self.config.credentials.is_some() && !self.authenticated {
+            return self.start_auth();
+        }
+        self.ready();
+    }
+
+    fn ready(&mut self) {
+        self.phase = Phase::Ready;
+        let caps = self.ehlo.clone().unwrap_or(EhloReply {
+            greeting: crate::types::Text::default(),
+            capabilities: Vec::new(),
+        });
+        self.events.push_back(ClientEvent::Ready(caps));
+    }
+
+    fn start_auth(&mut self) {
+        let Some(creds) = self.config.credentials.clone() else {
+            return self.ready();
+        };
+        let offered = self
+            .ehlo
+            .as_ref()
+            .map(|e| e.auth_mechanisms().to_vec())
+            .unwrap_or_default();
+        let protected = self.tls || self.config.allow_plaintext_auth;
+        let Some(mech) = select_mechanism(&offered, &[creds.kind()], protected) else {
+            return self.fail(LocalError::NoMechanism.into());
+        };
+        let mut client = match ClientMechanism::new(&mech, &creds) {
+            Ok(c) => c,
+            Err(e) => return self.fail(LocalError::Sasl(e).into()),
+        };
+        let Ok(mechanism) = AuthMechanism::new(mech) else {
+            return self.fail(LocalError::NoMechanism.into());
+        };
+        let initial_response = client.initial_response();
+        self.command(&Command::Auth {
+            mechanism,
+            initial_response,
+        });
+        self.sasl = Some(client);
+        self.expect.push_back(Expect::Auth);
+    }
+
+    fn reply(&mut self, reply: Reply, bytes_after: usize) {
+        let Some(expect) = self.expect.pop_front() else {
+            return self.refused("nothing (unsolicited reply)", reply);
+        };
+        let code = reply.code().get();
+        match expect {
+            Expect::Greeting => {
+                if code == 220 {
+                    self.hello();
+                } else {
+                    self.refused("the greeting", reply);
+                }
+            }
+            Expect::Ehlo => {
+                if reply.is_positive() {
+                    self.ehlo = Some(EhloReply::from_reply(&reply));
+                    self.after_hello();
+                } else if reply.code().is_permanent() && !self.config.lmtp {
+                    let cmd = Command::Helo(self.config.hostname.clone());
+                    self.command(&cmd);
+                    self.expect.push_back(Expect::Helo);
+                } else {
+                    self.refused("EHLO", reply);
+                }
+            }
+            Expect::Helo => {
+                if reply.is_positive() {
+                    self.ehlo = None;
+                    self.after_hello();
+                } else {
+                    self.refused("HELO", reply);
+                }
+            }
+            Expect::StartTls => {
+                if code == 220 {
+                    if bytes_after > 0 {
+                        let e = RemoteError::BytesAfterStartTls { count: bytes_after };
+                        return self.fail(e.into());
+                    }
+                    self.phase = Phase::WaitTls;
+                    self.events.push_back(ClientEvent::StartTls);
+                } else if self.config.tls == TlsPolicy::Required {
+                    self.refused("STARTTLS", reply);
+                } else {
+                    self.after_hello();
+                }
+            }
+            Expect::Auth => self.auth_reply(reply),
+            Expect::Mail => {
+                let positive = reply.is_positive();
+                if let Some(tx) = self.tx.as_mut() {
+                    tx.mail = Some(reply);
+                }
+                if !positive && !self.tx.as_ref().is_some_and(|t| t.pipelined) {
+                    return self.finish();
+                }
+                if positive {
+                    if let Some(tx) = self.tx.take() {
+                        if !tx.pipelined {
+                            self.send_rcpt(&tx, 0);
+                        }
+                        self.tx = Some(tx);
+                    }
+                }
+            }
+            Expect::Rcpt(i) => {
+                let Some(mut tx) = self.tx.take() else { return };
+                if let Some(slot) = tx.rcpt_replies.get_mut(i) {
+                    *slot = Some(reply);
+                }
+                if !tx.pipelined {
+                    if i + 1 < tx.rcpts.len() {
+                        self.send_rcpt(&tx, i + 1);
+                    } else if accepted(&tx) == 0 {
+                        self.command(&Command::Rset);
+                        self.expect.push_back(Expect::Rset);
+                    } else {
+                        self.send_data(&mut tx);
+                    }
+                }
+                self.tx = Some(tx);
+            }
+            Expect::Rset => {
+                if self.tx.is_some() {
+                    self.finish();
+                } else {
+                    self.phase = Phase::Ready;
+                }
+            }
+            Expect::Data => {
+                let Some(mut tx) = self.tx.take() else { return };
+                if code == 354 {
+                    let wanted = if accepted(&tx) == 0
+                        || tx.mail.as_ref().is_some_and(|m| !m.is_positive())
+                    {
+                        // RFC 2920 3.1: DATA went out pipelined and every RCPT failed, yet
+                        // the server says go on: send an empty message.
+                        tx.dummy = true;
+                        self.out.extend_from_slice(b".\r\n");
+                        1
+                    } else {
+                        self.out.append(&mut tx.body);
+                        if self.config.lmtp {
+                            accepted(&tx)
+                        } else {
+                            1
+                        }
+                    };
+                    for _ in 0..wanted {
+                        self.expect.push_back(Expect::DataEnd);
+                    }
+                    self.tx = Some(tx);
+                } else {
+                    tx.data_replies.push(reply);
+                    self.tx = Some(tx);
+                    self.finish();
+                }
+            }
+            Expect::Bdat => {
+                let Some(mut tx) = self.tx.take() else { return };
+                let more = self.config.lmtp && reply.is_positive() && accepted(&tx) > 1;
+                tx.data_replies.push(reply);
+                if more {
+                    for _ in 1..accepted(&tx) {
+                        self.expect.push_back(Expect::DataEnd);
+                    }
+                    self.tx = Some(tx);
+                } else {
+                    self.tx = Some(tx);
+                    self.finish();
+                }
+            }
+            Expect::DataEnd => {
+                if let Some(tx) = self.tx.as_mut() {
+                    tx.data_replies.push(reply);
+                }
+                if !self.expect.contains(&Expect::DataEnd) {
+                    self.finish();
+                }
+            }
+            Expect::Quit => {
+                self.phase = Phase::Closed;
+                self.events.push_back(ClientEvent::Closed);
+            }
+        }
+    }
+
+    fn auth_reply(&mut self, reply: Reply) {
+        let code = reply.code().get();
+        let Some(sasl) = self.sasl.as_mut() else {
+            return self.refused("AUTH", reply);
+        };
+        if code == 334 {
+            let payload = reply
+                .lines()
+                .first()
+                .map(|t| t.as_str())
+                .unwrap_or_default();
+            let step = decode_challenge(payload.as_bytes(), DEFAULT_MAX_RESPONSE_LEN)
+                .and_then(|c| sasl.step(&c));
+            match step {
+                Ok(resp) => {
+                    self.out
+                        .extend_from_slice(encode_response(&resp).as_bytes());
+                    self.out.extend_from_slice(b"\r\n");
+                    self.expect.push_back(Expect::Auth);
+                }
+                Err(e) => {
+                    // Cancel the exchange, then fail.
+                    self.out.extend_from_slice(b"*\r\n");
+                    self.fail(LocalError::Sasl(e).into());
+                }
+            }
+        } else if code == 235 {
+            match sasl.success(None) {
+                Ok(()) => {
+                    self.sasl = None;
+                    self.authenticated = true;
+                    self.events.push_back(ClientEvent::Authenticated);
+                    self.ready();
+                }
+                Err(e) => self.fail(RemoteError::Sasl(e).into()),
+            }
+        } else {
+            self.sasl = None;
+            self.refused("AUTH", reply);
+        }
+    }
+
+    /// Ends the transaction and reports it.
+    fn finish(&mut self) {
+        let Some(tx) = self.tx.take() else { return };
+        let lmtp = self.config.lmtp;
+        let mut data = tx.data_replies.iter();
+        let first = tx.data_replies.first().cloned();
+        let mut recipients = Vec::new();
+        for ((to, _), r) in tx.rcpts.into_iter().zip(tx.rcpt_replies) {
+            let outcome = match r {
+                Some(r) if r.is_positive() && !tx.dummy => {
+                    if lmtp {
+                        data.next().cloned().or(Some(r))
+                    } else {
+                        first.clone()
+                    }
+                }
+                other => other,
+            };
+            recipients.push((to, outcome));
+        }
+        if self.expect.is_empty() {
+            self.phase = Phase::Ready;
+        }
+        self.events.push_back(ClientEvent::Delivered(Delivery {
+            mail: tx.mail,
+            recipients,
+            message: first,
+        }));
+    }
+}
+
+fn accepted(tx: &Transaction) -> usize {
+    tx.rcpt_replies
+        .iter()
+        .filter(|r| r.as_ref().is_some_and(Reply::is_positive))
+        .count()
+}

@@ -1,0 +1,1178 @@
+//! The server side of SMTP, ESMTP and LMTP (RFC 5321, RFC 2033) with PIPELINING, SIZE,
+//! 8BITMIME, BINARYMIME, CHUNKING, SMTPUTF8, DSN, ENHANCEDSTATUSCODES, STARTTLS and AUTH.
+//!
+//! Drive it like this (a blocking sketch; any I/O works):
+//!
+//! ```
+//! use smtp_proto::session::server::{ServerConfig, ServerEvent, ServerSession};
+//! use smtp_proto::types::Domain;
+//!
+//! let mut server = ServerSession::new(ServerConfig::new(Domain::new("mx.example.org").unwrap()));
+//! let mut out = Vec::new();
+//! server.handle_input(b"EHLO c.example\r\nMAIL FROM:<a@c.example>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n");
+//! let mut body = Vec::new();
+//! loop {
+//!     while let Some(event) = server.poll_event() {
+//!         match event {
+//!             ServerEvent::MailFrom { .. } | ServerEvent::RcptTo { .. } => server.accept().unwrap(),
+//!             ServerEvent::MessageData(chunk) => body.extend_from_slice(&chunk),
+//!             ServerEvent::MessageEnd => server.accept().unwrap(), // after storing `body`
+//!             _ => {}
+//!         }
+//!     }
+//!     server.poll_transmit(&mut out); // write these bytes to the client
+//!     if body.is_empty() {
+//!         server.handle_input(b"Hello\r\n.\r\nQUIT\r\n"); // the next read
+//!     } else if server.is_closed() {
+//!         break;
+//!     }
+//! }
+//! assert_eq!(body, b"Hello\r\n");
+//! assert!(out.ends_with(b"250 2.0.0 OK: message accepted\r\n221 2.0.0 Bye\r\n"));
+//! ```
+//!
+//! After every `handle_*` call and every decision, drain [`ServerSession::poll_event`] and
+//! [`ServerSession::poll_transmit`]. Events that need an answer (MAIL, each RCPT, the end of a
+//! message, SASL credential checks) stop the session from reading further commands until the
+//! application answers with [`ServerSession::accept`], [`ServerSession::reject`],
+//! [`ServerSession::lmtp_replies`] or [`ServerSession::auth_answer`], whenever it likes: the
+//! replies still go out in command order.
+
+use std::collections::VecDeque;
+
+use mail_wire::dot::DotDecoder;
+use mail_wire::line::{Frame, LineConfig, LineError, LineFramer};
+use mail_wire::sasl::{
+    decode_client_response, encode_challenge, ClientResponse, Credentials, Mechanism, ScramHash,
+    ScramKeys, ServerMechanism, ServerOptions, ServerStep,
+};
+use mail_wire::{LineEnding, Secret, Status};
+
+use crate::codec::command::{Body, Command, MailParams, RcptParams, DEFAULT_MAX_COMMAND_LINE};
+use crate::codec::ehlo::{Capability, EhloReply};
+use crate::codec::reply::Reply;
+use crate::codec::ParseErrorKind;
+use crate::error::{Error, LocalError, RemoteError};
+use crate::types::{Domain, ForwardPath, Keyword, ReversePath, Text};
+
+/// How a server session behaves. Start from [`ServerConfig::new`] and change fields.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ServerConfig {
+    /// The server's name in the greeting and the EHLO reply.
+    pub hostname: Domain,
+    /// Speak LMTP (RFC 2033): `LHLO` instead of `EHLO`, one reply per recipient after the
+    /// message. Default false.
+    pub lmtp: bool,
+    /// Longest command line, counting CRLF. Default [`DEFAULT_MAX_COMMAND_LINE`].
+    pub max_line: usize,
+    /// Most recipients per message; more get `452 4.5.3`. Default 100, RFC 5321 4.5.3.1.8's
+    /// minimum.
+    pub max_recipients: usize,
+    /// Largest message in octets, announced as SIZE and enforced. Default 25 MiB, a common
+    /// provider limit.
+    pub max_message_size: u64,
+    /// Protocol errors before the session answers `421` and closes. Default 10.
+    pub max_errors: usize,
+    /// Most bytes held unread while the application decides; more closes the session with
+    /// `421`. Default 256 KiB: a full pipelined transaction with hundreds of recipients.
+    pub max_buffer: usize,
+    /// What a bare CR or LF in a DATA body means. Default [`LineEnding::Reject`]: the message
+    /// is refused (what stops SMTP smuggling at its source).
+    pub line_ending: LineEnding,
+    /// Announce PIPELINING. Default true.
+    pub pipelining: bool,
+    /// Announce CHUNKING (BDAT) and BINARYMIME. Default true.
+    pub chunking: bool,
+    /// Announce 8BITMIME. Default true.
+    pub eight_bit_mime: bool,
+    /// Announce SMTPUTF8. Default true.
+    pub smtputf8: bool,
+    /// Announce DSN and accept its parameters (the application gets them in the events).
+    /// Default true.
+    pub dsn: bool,
+    /// Announce ENHANCEDSTATUSCODES and put them on replies. Default true.
+    pub enhanced_status_codes: bool,
+    /// Announce STARTTLS (the application must then handle [`ServerEvent::StartTls`]).
+    /// Default false.
+    pub starttls: bool,
+    /// The connection is already under TLS (implicit TLS, port 465). Default false.
+    pub tls_active: bool,
+    /// SASL mechanisms to offer. Default none (no AUTH).
+    pub auth_mechanisms: Vec<Mechanism>,
+    /// Refuse AUTH (and hide it from EHLO) until TLS is up. Default true; set false for a
+    /// trusted link such as loopback.
+    pub auth_requires_tls: bool,
+}
+
+impl ServerConfig {
+    /// The defaults documented on each field.
+    pub fn new(hostname: Domain) -> Self {
+        Self {
+            hostname,
+            lmtp: false,
+            max_line: DEFAULT_MAX_COMMAND_LINE,
+            max_recipients: 100,
+            max_message_size: 25 * 1024 * 1024,
+            max_errors: 10,
+            max_buffer: 256 * 1024,
+            line_ending: LineEnding::Reject,
+            pipelining: true,
+            chunking: true,
+            eight_bit_mime: true,
+            smtputf8: true,
+            dsn: true,
+            enhanced_status_codes: true,
+            starttls: false,
+            tls_active: false,
+            auth_mechanisms: Vec::new(),
+            auth_requires_tls: true,
+        }
+    }
+}
+
+/// A credential question from a SASL exchange; answer with [`ServerSession::auth_answer`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthRequest {
+    /// Check a password or token: answer [`AuthAnswer::Verified`].
+    Verify(Credentials),
+    /// CRAM-MD5: answer [`AuthAnswer::Secret`] with the user's password.
+    LookupSecret {
+        /// The user.
+        authcid: String,
+    },
+    /// SCRAM: answer [`AuthAnswer::ScramKeys`].
+    LookupScram {
+        /// The hash of the mechanism.
+        hash: ScramHash,
+        /// The user.
+        authcid: String,
+        /// The identity to act as, if any.
+        authzid: Option<String>,
+    },
+}
+
+/// The application's answer to an [`AuthRequest`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum AuthAnswer {
+    /// The credentials are right (or not).
+    Verified(bool),
+    /// The shared secret, `None` for an unknown user.
+    Secret(Option<Secret<String>>),
+    /// The SCRAM keys, `None` for an unknown user.
+    ScramKeys(Option<ScramKeys>),
+}
+
+/// Why a message was dropped without a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AbortReason {
+    /// It grew past [`ServerConfig::max_message_size`].
+    TooLarge,
+    /// It broke the line-ending policy.
+    BadLineEnding,
+    /// The client sent RSET (or a new EHLO) between BDAT chunks.
+    Reset,
+    /// The connection ended.
+    Closed,
+}
+
+/// Why the session ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CloseReason {
+    /// The client sent QUIT.
+    Quit,
+    /// The connection ended (end of input).
+    Eof,
+    /// The peer broke the protocol too often or sent too much.
+    Error(Error),
+}
+
+/// Something the application must know or decide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[must_use]
+pub enum ServerEvent {
+    /// The client said EHLO, HELO or LHLO.
+    Hello {
+        /// The name it gave.
+        domain: Domain,
+        /// EHLO or LHLO rather than HELO.
+        extended: bool,
+    },
+    /// MAIL: decide with [`ServerSession::accept`] or [`ServerSession::reject`].
+    MailFrom {
+        /// The reverse path.
+        from: ReversePath,
+        /// Its parameters.
+        params: MailParams,
+    },
+    /// RCPT: decide with [`ServerSession::accept`] or [`ServerSession::reject`].
+    RcptTo {
+        /// The forward path.
+        to: ForwardPath,
+        /// Its parameters.
+        params: RcptParams,
+    },
+    /// A message body begins (after `354`, or with the first BDAT chunk).
+    MessageStart,
+    /// The next piece of the message (dot-stuffing removed).
+    MessageData(Vec<u8>),
+    /// The message is complete: store it, then [`ServerSession::accept`],
+    /// [`ServerSession::reject`] or (LMTP) [`ServerSession::lmtp_replies`].
+    MessageEnd,
+    /// The message was dropped; the session has answered the client already.
+    MessageAborted(AbortReason),
+    /// The transaction was dropped (RSET, EHLO, STARTTLS).
+    Reset,
+    /// A SASL exchange needs a credential decision: [`ServerSession::auth_answer`].
+    Auth(AuthRequest),
+    /// The client is authenticated.
+    Authenticated {
+        /// The identity whose credentials were checked.
+        authcid: Option<String>,
+        /// The identity to act as, if asked.
+        authzid: Option<String>,
+    },
+    /// STARTTLS accepted: send what [`ServerSession::poll_transmit`] holds, run the TLS
+    /// handshake, then call [`ServerSession::tls_established`]. `discarded` are the bytes that
+    /// came after the command in plaintext; they were thrown away.
+    StartTls {
+        /// Bytes received after STARTTLS before the switch.
+        discarded: Vec<u8>,
+    },
+    /// Input arrived while the session waited for the TLS switch and was thrown away.
+    InputDiscarded(usize),
+    /// The peer made an error that got a reply; the session goes on.
+    ProtocolError(Error),
+    /// The session is over: send what is left to transmit, then close the connection.
+    Closed(CloseReason),
+}
+
+#[derive(Debug)]
+enum Mode {
+    Command,
+    Data {
+        decoder: DotDecoder,
+    },
+    Bdat {
+        remaining: u64,
+        last: bool,
+        discard: Option<Reply>,
+    },
+    AuthResponse,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Mail,
+    Rcpt,
+    Message,
+    Auth,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Open,
+    WaitTls,
+    Closed,
+}
+
+#[derive(Debug, Default)]
+struct Transaction {
+    params: MailParams,
+    rcpts: Vec<ForwardPath>,
+    rcpt_attempted: bool,
+    /// Body octets so far.
+    size: u64,
+    too_large: bool,
+    /// A BDAT chunk was received (DATA is then out of sequence).
+    chunked: bool,
+    started: bool,
+}
+
+/// The server state machine. See the module docs for the driving loop.
+#[derive(Debug)]
+pub struct ServerSession {
+    config: ServerConfig,
+    phase: Phase,
+    mode: Mode,
+    pending: Option<Pending>,
+    /// MAIL or RCPT waiting for a decision.
+    pending_mail: Option<(ReversePath, MailParams)>,
+    pending_rcpt: Option<ForwardPath>,
+    buf: Vec<u8>,
+    pos: usize,
+    framer: LineFramer,
+    events: VecDeque<ServerEvent>,
+    out: Vec<u8>,
+    hello: Option<bool>,
+    tls: bool,
+    authenticated: bool,
+    auth: Option<ServerMechanism>,
+    tx: Option<Transaction>,
+    errors: usize,
+}
+
+fn r(code: u16, e: (u8, u16, u16), text: &str) -> Reply {
+    Reply::fixed(code, e, text)
+}
+
+impl ServerSession {
+    /// A session for a new connection; the `220` greeting is ready to transmit.
+    pub fn new(config: ServerConfig) -> Self {
+        let framer = LineFramer::new(LineConfig::with_max_line(config.max_line));
+        let tls = config.tls_active;
+        let mut s = Self {
+            config,
+            phase: Phase::Open,
+            mode: Mode::Command,
+            pending: None,
+            pending_mail: None,
+            pending_rcpt: None,
+            buf: Vec::new(),
+            pos: 0,
+            framer,
+            events: VecDeque::new(),
+            out: Vec::new(),
+            hello: None,
+            tls,
+            authenticated: false,
+            auth: None,
+            tx: None,
+            errors: 0,
+        };
+        let proto = if s.config.lmtp { "LMTP" } else { "ESMTP" };
+        let greeting = format!("{} {proto} ready", s.config.hostname);
+        s.send_raw(Reply::fixed(220, (2, 0, 0), &greeting).without_enhanced());
+        s
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    /// Whether the session is over.
+    pub fn is_closed(&self) -> bool {
+        self.phase == Phase::Closed
+    }
+
+    /// Whether TLS is up.
+    pub fn is_tls(&self) -> bool {
+        self.tls
+    }
+
+    /// Whether the client authenticated.
+    pub fn is_authenticated(&self) -> bool {
+        self.authenticated
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<ServerEvent> {
+        self.events.pop_front()
+    }
+
+    /// Moves the bytes to send to the client into `out`; returns how many.
+    pub fn poll_transmit(&mut self, out: &mut Vec<u8>) -> usize {
+        let n = self.out.len();
+        out.append(&mut self.out);
+        n
+    }
+
+    /// Feeds bytes read from the client.
+    pub fn handle_input(&mut self, input: &[u8]) {
+        match self.phase {
+            Phase::Closed => {}
+            Phase::WaitTls => {
+                if !input.is_empty() {
+                    self.events
+                        .push_back(ServerEvent::InputDiscarded(input.len()));
+                }
+            }
+            Phase::Open => {
+                self.buf.extend_from_slice(input);
+                if self.pending.is_some() && self.buf.len() - self.pos > self.config.max_buffer {
+                    let e = RemoteError::BufferFull(self.config.max_buffer);
+                    self.close_with(r(421, (4, 7, 0), "Too much input"), e.into());
+                    return;
+                }
+                self.process();
+            }
+        }
+    }
+
+    /// The client closed the connection.
+    pub fn handle_eof(&mut self) {
+        if self.phase == Phase::Closed {
+            return;
+        }
+        if matches!(self.mode, Mode::Data { .. } | Mode::Bdat { .. })
+            || self.tx.as_ref().is_some_and(|t| t.started)
+        {
+            self.events
+                .push_back(ServerEvent::MessageAborted(AbortReason::Closed));
+        }
+        self.phase = Phase::Closed;
+        self.events.push_back(ServerEvent::Closed(CloseReason::Eof));
+    }
+
+    /// Call after the TLS handshake that followed [`ServerEvent::StartTls`]. The session starts
+    /// over (RFC 3207 4.2): the client must say EHLO again.
+    pub fn tls_established(&mut self) -> Result<(), Error> {
+        if self.phase != Phase::WaitTls {
+            return Err(LocalError::NotReady("tls_established").into());
+        }
+        self.phase = Phase::Open;
+        self.tls = true;
+        self.hello = None;
+        self.authenticated = false;
+        self.tx = None;
+        self.buf.clear();
+        self.pos = 0;
+        self.framer.reset();
+        Ok(())
+    }
+
+    /// Accepts the pending MAIL, RCPT or message.
+    pub fn accept(&mut self) -> Result<(), Error> {
+        match self.pending {
+            Some(Pending::Mail) => {
+                let (_, params) = self
+                    .pending_mail
+                    .take()
+                    .unwrap_or((ReversePath::Null, MailParams::default()));
+                self.tx = Some(Transaction {
+                    params,
+                    ..Transaction::default()
+                });
+                self.decided(r(250, (2, 1, 0), "OK"))
+            }
+            Some(Pending::Rcpt) => {
+                if let (Some(tx), Some(to)) = (self.tx.as_mut(), self.pending_rcpt.take()) {
+                    tx.rcpts.push(to);
+                }
+                self.decided(r(250, (2, 1, 5), "OK"))
+            }
+            Some(Pending::Message) => {
+                if self.config.lmtp {
+                    let n = self.tx.as_ref().map_or(0, |t| t.rcpts.len());
+                    self.lmtp_replies(vec![r(250, (2, 0, 0), "OK: message delivered"); n])
+                } else {
+                    self.tx = None;
+                    self.decided(r(250, (2, 0, 0), "OK: message accepted"))
+                }
+            }
+            _ => Err(LocalError::NoDecisionPending("MAIL, RCPT or message").into()),
+        }
+    }
+
+    /// Refuses the pending MAIL, RCPT or message with `reply` (use a 4xx or 5xx code). In
+    /// LMTP, a refused message gets this reply for every recipient.
+    pub fn reject(&mut self, reply: Reply) -> Result<(), Error> {
+        match self.pending {
+            Some(Pending::Mail) => {
+                self.pending_mail = None;
+                self.decided(reply)
+            }
+            Some(Pending::Rcpt) => {
+                self.pending_rcpt = None;
+                self.decided(reply)
+            }
+            Some(Pending::Message) => {
+                if self.config.lmtp {
+                    let n = self.tx.as_ref().map_or(0, |t| t.rcpts.len());
+                    self.lmtp_replies(vec![reply; n])
+                } else {
+                    self.tx = None;
+                    self.decided(reply)
+                }
+            }
+            _ => Err(LocalError::NoDecisionPending("MAIL, RCPT or message").into()),
+        }
+    }
+
+    /// LMTP: one reply per accepted recipient, in RCPT order.
+    pub fn lmtp_replies(&mut self, replies: Vec<Reply>) -> Result<(), Error> {
+        if self.pending != Some(Pending::Message) || !self.config.lmtp {
+            return Err(LocalError::NoDecisionPending("LMTP message").into());
+        }
+        let expected = self.tx.as_ref().map_or(0, |t| t.rcpts.len());
+        if replies.len() != expected {
+            return Err(LocalError::ReplyCount {
+                expected,
+                got: replies.len(),
+            }
+            .into());
+        }
+        for reply in replies {
+            self.send(reply);
+        }
+        self.tx = None;
+        self.pending = None;
+        self.process();
+        Ok(())
+    }
+
+    /// Answers a pending [`ServerEvent::Auth`].
+    pub fn auth_answer(&mut self, answer: AuthAnswer) -> Result<(), Error> {
+        if self.pending != Some(Pending::Auth) {
+            return Err(LocalError::NoDecisionPending("AUTH").into());
+        }
+        let Some(mech) = self.auth.as_mut() else {
+            return Err(LocalError::NoDecisionPending("AUTH").into());
+        };
+        let step = match answer {
+            AuthAnswer::Verified(ok) => mech.verified(ok),
+            AuthAnswer::Secret(s) => mech.shared_secret(s),
+            AuthAnswer::ScramKeys(k) => mech.scram_keys(k),
+        };
+        self.pending = None;
+        self.auth_step(step);
+        self.process();
+        Ok(())
+    }
+
+    fn decided(&mut self, reply: Reply) -> Result<(), Error> {
+        self.send(reply);
+        self.pending = None;
+        self.process();
+        Ok(())
+    }
+
+    /// Queues a reply, dropping the enhanced code when not announced.
+    fn send(&mut self, reply: Reply) {
+        if self.config.enhanced_status_codes {
+            reply.write_to(&mut self.out);
+        } else {
+            reply.without_enhanced().write_to(&mut self.out);
+        }
+    }
+
+    fn send_raw(&mut self, reply: Reply) {
+        reply.write_to(&mut self.out);
+    }
+
+    /// A 5xx for a client mistake: counts toward the error limit.
+    fn error(&mut self, reply: Reply, error: Error) {
+        self.errors += 1;
+        if self.errors >= self.config.max_errors {
+            let e = RemoteError::TooManyErrors(self.errors).into();
+            self.send(reply);
+            self.close_with(r(421, (4, 7, 0), "Too many errors, closing"), e);
+        } else {
+            self.send(reply);
+            self.events.push_back(ServerEvent::ProtocolError(error));
+        }
+    }
+
+    fn close_with(&mut self, reply: Reply, error: Error) {
+        let host = self.config.hostname.to_string();
+        let reply = Reply::new(
+            reply.code().get(),
+            reply.enhanced(),
+            &format!("{host} {}", reply.text()),
+        )
+        .unwrap_or(reply);
+        self.send(reply);
+        self.phase = Phase::Closed;
+        self.events
+            .push_back(ServerEvent::Closed(CloseReason::Error(error)));
+    }
+
+    fn process(&mut self) {
+        while self.phase == Phase::Open && self.pending.is_none() && self.pos < self.buf.len() {
+            let before = self.pos;
+            match &mut self.mode {
+                Mode::Command | Mode::AuthResponse => {
+                    let rest = self.buf.get(self.pos..).unwrap_or_default();
+                    match self.framer.decode(rest) {
+                        Ok(Status::Incomplete) => break,
+                        Ok(Status::Complete(Frame::Skipped, n)) => self.pos += n,
+                        Ok(Status::Complete(Frame::Line(line), n)) => {
+                            let line = line.content.to_vec();
+                            self.pos += n;
+                            if matches!(self.mode, Mode::AuthResponse) {
+                                self.auth_line(&line);
+                            } else {
+                                self.command_line(&line);
+                            }
+                        }
+                        Err(e) => {
+                            self.pos += e.consumed();
+                            self.line_error(e);
+                        }
+                    }
+                }
+                Mode::Data { decoder } => {
+                    let rest = self.buf.get(self.pos..).unwrap_or_default();
+                    let mut chunk = Vec::new();
+                    let status = decoder.decode(rest, &mut chunk);
+                    let used = match status {
+                        Status::Incomplete => rest.len(),
+                        Status::Complete(_, n) => n,
+                    };
+                    self.framer.advance(used);
+                    self.pos += used;
+                    self.body_chunk(chunk);
+                    if let Status::Complete(result, _) = status {
+                        self.mode = Mode::Command;
+                        self.end_of_body(result.is_err());
+                    }
+                }
+                Mode::Bdat {
+                    remaining,
+                    last,
+                    discard,
+                } => {
+                    let avail = self.buf.len() - self.pos;
+                    let take = usize::try_from(*remaining).unwrap_or(usize::MAX).min(avail);
+                    *remaining -= take as u64;
+                    let done = *remaining == 0;
+                    let last = *last;
+                    let discarding = discard.is_some();
+                    let reply = if done { discard.take() } else { None };
+                    let chunk = self
+                        .buf
+                        .get(self.pos..self.pos + take)
+                        .unwrap_or_default()
+                        .to_vec();
+                    self.pos += take;
+                    self.framer.advance(take);
+                    if !discarding {
+                        self.body_chunk(chunk);
+                    }
+                    if done {
+                        self.mode = Mode::Command;
+                        match reply {
+                            Some(reply) => self.send(reply),
+                            None => self.end_of_chunk(last),
+                        }
+                    }
+                }
+            }
+            if self.pos == before && self.pending.is_none() && matches!(self.mode, Mode::Command) {
+                break;
+            }
+        }
+        if self.pos > 0 {
+            self.buf.drain(..self.pos);
+            self.pos = 0;
+        }
+    }
+
+    fn line_error(&mut self, e: LineError) {
+        let reply = match e {
+            LineError::TooLong { .. } => r(500, (5, 5, 6), "Line too long"),
+            _ => r(500, (5, 5, 2), "Bare CR or LF not allowed"),
+        };
+        if matches!(self.mode, Mode::AuthResponse) {
+            self.mode = Mode::Command;
+            self.auth = None;
+        }
+        self.error(reply, RemoteError::Line(e).into());
+    }
+
+    /// Passes body bytes on, unless the message is over its size.
+    fn body_chunk(&mut self, chunk: Vec<u8>) {
+        let max = self.config.max_message_size;
+        let Some(tx) = self.tx.as_mut() else { return };
+        if chunk.is_empty() || tx.too_large {
+            return;
+        }
+        tx.size += chunk.len() as u64;
+        if tx.size > max {
+            tx.too_large = true;
+            return;
+        }
+        self.events.push_back(ServerEvent::MessageData(chunk));
+    }
+
+    fn end_of_body(&mut self, bad_line_end: bool) {
+        let too_large = self.tx.as_ref().is_some_and(|t| t.too_large);
+        if too_large || bad_line_end {
+            let (reply, reason) = if too_large {
+                (r(552, (5, 3, 4), "Message too big"), AbortReason::TooLarge)
+            } else {
+                (
+                    r(550, (5, 6, 0), "Message refused: bare CR or LF in the body"),
+                    AbortReason::BadLineEnding,
+                )
+            };
+            let n = if self.config.lmtp {
+                self.tx.as_ref().map_or(1, |t| t.rcpts.len())
+            } else {
+                1
+            };
+            for _ in 0..n {
+                self.send(reply.clone());
+            }
+            self.tx = None;
+            self.events.push_back(ServerEvent::MessageAborted(reason));
+            return;
+        }
+        self.events.push_back(ServerEvent::MessageEnd);
+        self.pending = Some(Pending::Message);
+    }
+
+    fn end_of_chunk(&mut self, last: bool) {
+        let too_large = self.tx.as_ref().is_some_and(|t| t.too_large);
+        if too_large {
+            self.send(r(552, (5, 3, 4), "Message too big"));
+            self.tx = None;
+            self.events
+                .push_back(ServerEvent::MessageAborted(AbortReason::TooLarge));
+        } else if last {
+            self.events.push_back(ServerEvent::MessageEnd);
+            self.pending = Some(Pending::Message);
+        } else {
+            let size = self.tx.as_ref().map_or(0, |t| t.size);
+            self.send(Reply::fixed(
+                250,
+                (2, 0, 0),
+                &format!("{size} octets received"),
+            ));
+        }
+    }
+
+    fn reset_transaction(&mut self) {
+        if let Some(tx) = self.tx.take() {
+            if tx.started {
+                self.events
+                    .push_back(ServerEvent::MessageAborted(AbortReason::Reset));
+            }
+            self.events.push_back(ServerEvent::Reset);
+        }
+    }
+
+    fn command_line(&mut self, line: &[u8]) {
+        let cmd = match Command::parse_line(line) {
+            Ok(c) => c,
+            Err(e) => {
+                let reply = match &e.kind {
+                    ParseErrorKind::UnknownCommand => r(500, (5, 5, 1), "Command not recognized"),
+                    ParseErrorKind::Invalid(_) if line.len() >= 4 => {
+                        r(501, (5, 5, 4), "Syntax error in parameters or arguments")
+                    }
+                    _ => r(501, (5, 5, 2), "Syntax error in parameters or arguments"),
+                };
+                self.error(reply, RemoteError::Parse(e).into());
+                return;
+            }
+        };
+        self.command(cmd);
+    }
+
+    fn sequence(&mut self, text: &str) {
+        let e = RemoteError::Refused(r(503, (5, 5, 1), text)).into();
+        self.error(r(503, (5, 5, 1), text), e);
+    }
+
+    fn command(&mut self, cmd: Command) {
+        let lmtp = self.config.lmtp;
+        match cmd {
+            Command::Ehlo(_) | Command::Helo(_) if lmtp => {
+                self.error(
+                    r(500, (5, 5, 1), "LMTP: use LHLO"),
+                    RemoteError::Refused(r(500, (5, 5, 1), "LMTP: use LHLO")).into(),
+                );
+            }
+            Command::Lhlo(_) if !lmtp => {
+                self.error(
+                    r(500, (5, 5, 1), "Command not recognized"),
+                    RemoteError::Refused(r(500, (5, 5, 1), "Command not recognized")).into(),
+                );
+            }
+            Command::Ehlo(domain) | Command::Lhlo(domain) => {
+                self.reset_transaction();
+                self.hello = Some(true);
+                let reply = self.ehlo_reply(&domain);
+                self.send_raw(reply);
+                self.events.push_back(ServerEvent::Hello {
+                    domain,
+                    extended: true,
+                });
+            }
+            Command::Helo(domain) => {
+                self.reset_transaction();
+                self.hello = Some(false);
+                let text = format!("{} greets {domain}", self.config.hostname);
+                self.send_raw(Reply::fixed(250, (2, 0, 0), &text).without_enhanced());
+                self.events.push_back(ServerEvent::Hello {
+                    domain,
+                    extended: false,
+                });
+            }
+            Command::Mail { from, params } => self.mail(from, params),
+            Command::Rcpt { to, params } => self.rcpt(to, params),
+            Command::Data => self.data(),
+            Command::Bdat { size, last } => self.bdat(size, last),
+            Command::Rset => {
+                self.reset_transaction();
+                self.send(r(250, (2, 0, 0), "OK"));
+            }
+            Command::Noop(_) => self.send(r(250, (2, 0, 0), "OK")),
+            Command::Help(_) => self.send(r(214, (2, 0, 0), "See RFC 5321")),
+            Command::Vrfy(_) => self.send(r(
+                252,
+                (2, 5, 0),
+                "Cannot VRFY user, but will accept message and attempt delivery",
+            )),
+            Command::Expn(_) => self.send(r(502, (5, 5, 1), "EXPN not available")),
+            Command::Quit => {
+                self.send(r(221, (2, 0, 0), "Bye"));
+                self.reset_transaction();
+                self.phase = Phase::Closed;
+                self.events
+                    .push_back(ServerEvent::Closed(CloseReason::Quit));
+            }
+            Command::StartTls => self.starttls(),
+            Command::Auth {
+                mechanism,
+                initial_response,
+            } => self.auth(mechanism.get(), initial_response),
+        }
+    }
+
+    fn ehlo_reply(&self, client: &Domain) -> Reply {
+        let c = &self.config;
+        let mut caps = Vec::new();
+        if c.pipelining {
+            caps.push(Capability::Pipelining);
+        }
+        caps.push(Capability::Size(Some(c.max_message_size)));
+        if c.eight_bit_mime {
+            caps.push(Capability::EightBitMime);
+        }
+        if c.chunking {
+            caps.push(Capability::Chunking);
+            caps.push(Capability::BinaryMime);
+        }
+        if c.smtputf8 {
+            caps.push(Capability::SmtpUtf8);
+        }
+        if c.dsn {
+            caps.push(Capability::Dsn);
+        }
+        if c.enhanced_status_codes {
+            caps.push(Capability::EnhancedStatusCodes);
+        }
+        if c.starttls && !self.tls {
+            caps.push(Capability::StartTls);
+        }
+        if self.auth_allowed() && !self.authenticated {
+            caps.push(Capability::Auth(c.auth_mechanisms.clone()));
+        }
+        if let Ok(k) = Keyword::new("RCPTMAX") {
+            caps.push(Capability::Limits(vec![(k, c.max_recipients as u64)]));
+        }
+        EhloReply {
+            greeting: Text::known(&format!("{} greets {client}", c.hostname)),
+            capabilities: caps,
+        }
+        .to_reply()
+    }
+
+    fn auth_allowed(&self) -> bool {
+        !self.config.auth_mechanisms.is_empty() && (self.tls || !self.config.auth_requires_tls)
+    }
+
+    fn param_error(&mut self, text: &str) {
+        let reply = r(555, (5, 5, 4), text);
+        self.error(reply.clone(), RemoteError::Refused(reply).into());
+    }
+
+    fn mail(&mut self, from: ReversePath, params: MailParams) {
+        if self.hello.is_none() {
+            return self.sequence("Send EHLO or HELO first");
+        }
+        if self.tx.is_some() {
+            return self.sequence("Nested MAIL command");
+        }
+        let extended = self.hello == Some(true);
+        let c = &self.config;
+        let bad = if !params.is_empty() && !extended {
+            Some("Parameters need EHLO")
+        } else if !params.other.is_empty() {
+            Some("Unsupported parameter")
+        } else if params.body == Some(Body::EightBitMime) && !c.eight_bit_mime
+            || params.body == Some(Body::BinaryMime) && !c.chunking
+        {
+            Some("Unsupported BODY")
+        } else if params.smtputf8 && !c.smtputf8 {
+            Some("SMTPUTF8 not supported")
+        } else if (params.ret.is_some() || params.envid.is_some()) && !c.dsn {
+            Some("DSN not supported")
+        } else if params.auth.is_some() && c.auth_mechanisms.is_empty() {
+            Some("AUTH not supported")
+        } else if params.requiretls
+            || params.mt_priority.is_some()
+            || params.hold_for.is_some()
+            || params.hold_until.is_some()
+            || params.by.is_some()
+        {
+            Some("Unsupported parameter")
+        } else {
+            None
+        };
+        if let Some(text) = bad {
+            return self.param_error(text);
+        }
+        if params
+            .size
+            .is_some_and(|n| n > self.config.max_message_size)
+        {
+            let reply = r(
+                552,
+                (5, 3, 4),
+                "Message size exceeds fixed maximum message size",
+            );
+            return self.send(reply);
+        }
+        if from.mailbox().is_some_and(|m| m.is_utf8()) && !params.smtputf8 {
+            let reply = r(553, (5, 6, 7), "Non-ASCII address needs SMTPUTF8");
+            return self.error(reply.clone(), RemoteError::Refused(reply).into());
+        }
+        self.pending_mail = Some((from.clone(), params.clone()));
+        self.pending = Some(Pending::Mail);
+        self.events
+            .push_back(ServerEvent::MailFrom { from, params });
+    }
+
+    fn rcpt(&mut self, to: ForwardPath, params: RcptParams) {
+        let Some(tx) = self.tx.as_mut() else {
+            return self.sequence("Need MAIL before RCPT");
+        };
+        if tx.chunked {
+            return self.sequence("RCPT after BDAT");
+        }
+        tx.rcpt_attempted = true;
+        let smtputf8 = tx.params.smtputf8;
+        let count = tx.rcpts.len();
+        if !params.other.is_empty() || params.rrvs.is_some() {
+            return self.param_error("Unsupported parameter");
+        }
+        if (params.notify.is_some() || params.orcpt.is_some()) && !self.config.dsn {
+            return self.param_error("DSN not supported");
+        }
+        if to.is_utf8() && !smtputf8 {
+            let reply = r(553, (5, 6, 7), "Non-ASCII address needs SMTPUTF8");
+            return self.error(reply.clone(), RemoteError::Refused(reply).into());
+        }
+        if count >= self.config.max_recipients {
+            return self.send(r(452, (4, 5, 3), "Too many recipients"));
+        }
+        self.pending_rcpt = Some(to.clone());
+        self.pending = Some(Pending::Rcpt);
+        self.events.push_back(ServerEvent::RcptTo { to, params });
+    }
+
+    /// The reply for DATA or BDAT without usable recipients, if that is the case.
+    fn no_recipients(&self) -> Option<Reply> {
+        match &self.tx {
+            None => Some(r(503, (5, 5, 1), "Need MAIL and RCPT first")),
+            Some(tx) if tx.rcpts.is_empty() && tx.rcpt_attempted => {
+                Some(r(554, (5, 5, 1), "No valid recipients"))
+            }
+            Some(tx) if tx.rcpts.is_empty() => Some(r(503, (5, 5, 1), "Need RCPT first")),
+            Some(_) => None,
+        }
+    }
+
+    fn data(&mut self) {
+        if let Some(reply) = self.no_recipients() {
+            return self.error(reply.clone(), RemoteError::Refused(reply).into());
+        }
+        let Some(tx) = self.tx.as_mut() else { return };
+        if tx.chunked {
+            return self.sequence("DATA after BDAT");
+        }
+        if tx.params.body == Some(Body::BinaryMime) {
+            return self.sequence("BINARYMIME needs BDAT");
+        }
+        tx.started = true;
+        self.send_raw(
+            Reply::fixed(354, (2, 0, 0), "Start mail input; end with <CRLF>.<CRLF>")
+                .without_enhanced(),
+        );
+        self.events.push_back(ServerEvent::MessageStart);
+        self.mode = Mode::Data {
+            decoder: DotDecoder::new(self.config.line_ending),
+        };
+    }
+
+    fn bdat(&mut self, size: u64, last: bool) {
+        if !self.config.chunking {
+            let reply = r(502, (5, 5, 1), "Command not implemented");
+            return self.error(reply.clone(), RemoteError::Refused(reply).into());
+        }
+        // The chunk follows the command whatever we answer: read it, then reply.
+        let discard = self.no_recipients();
+        if let Some(reply) = &discard {
+            self.errors += 1;
+            self.events.push_back(ServerEvent::ProtocolError(
+                RemoteError::Refused(reply.clone()).into(),
+            ));
+        } else if let Some(tx) = self.tx.as_mut() {
+            tx.chunked = true;
+            if !tx.started {
+                tx.started = true;
+                self.events.push_back(ServerEvent::MessageStart);
+            }
+        }
+        if size == 0 {
+            match discard {
+                Some(reply) => self.send(reply),
+                None => self.end_of_chunk(last),
+            }
+            return;
+        }
+        self.mode = Mode::Bdat {
+            remaining: size,
+            last,
+            discard,
+        };
+    }
+
+    fn starttls(&mut self) {
+        if !self.config.starttls {
+            let reply = r(502, (5, 5, 1), "STARTTLS not available");
+            return self.error(reply.clone(), RemoteError::Refused(reply).into());
+        }
+        if self.tls {
+            return self.sequence("TLS already active");
+        }
+        self.send(r(220, (2, 0, 0), "Ready to start TLS"));
+        self.reset_transaction();
+        let discarded = self.buf.get(self.pos..).unwrap_or_default().to_vec();
+        self.pos = self.buf.len();
+        self.phase = Phase::WaitTls;
+        self.events.push_back(ServerEvent::StartTls { discarded });
+    }
+
+    fn auth(&mut self, mechanism: &Mechanism, initial: Option<Vec<u8>>) {
+        if self.config.auth_mechanisms.is_empty() {
+            let reply = r(502, (5, 5, 1), "AUTH not available");
+            return self.error(reply.clone(), RemoteError::Refused(reply).into());
+        }
+        if self.hello != Some(true) {
+            return self.sequence("Send EHLO first");
+        }
+        if self.authenticated {
+            return self.sequence("Already authenticated");
+        }
+        if self.tx.is_some() {
+            return self.sequence("AUTH not allowed during a mail transaction");
+        }
+        if !self.auth_allowed() {
+            let reply = r(538, (5, 7, 11), "Encryption required: STARTTLS first");
+            return self.error(reply.clone(), RemoteError::Refused(reply).into());
+        }
+        if !self.config.auth_mechanisms.contains(mechanism) {
+            let reply = r(504, (5, 5, 4), "Unrecognized authentication type");
+            return self.error(reply.clone(), RemoteError::Refused(reply).into());
+        }
+        let options = ServerOptions::default().with_hostname(self.config.hostname.as_str());
+        match ServerMechanism::new(mechanism, options) {
+            Ok(mut m) => {
+                let step = m.start(initial.as_deref());
+                self.auth = Some(m);
+                self.auth_step(step);
+            }
+            Err(_) => {
+                let reply = r(504, (5, 5, 4), "Unrecognized authentication type");
+                self.error(reply.clone(), RemoteError::Refused(reply).into());
+            }
+        }
+    }
+
+    fn auth_line(&mut self, line: &[u8]) {
+        self.mode = Mode::Command;
+        self.framer
+            .set_config(LineConfig::with_max_line(self.config.max_line));
+        let Some(mech) = self.auth.as_mut() else {
+            return;
+        };
+        match decode_client_response(line, mail_wire::sasl::DEFAULT_MAX_RESPONSE_LEN) {
+            Ok(ClientResponse::Cancel) => {
+                self.auth = None;
+                let reply = r(501, (5, 0, 0), "Authentication cancelled");
+                self.error(reply.clone(), RemoteError::Refused(reply).into());
+            }
+            Ok(ClientResponse::Response(resp)) => {
+                let step = mech.handle_response(&resp);
+                self.auth_step(step);
+            }
+            Err(e) => {
+                self.auth = None;
+                let reply = r(501, (5, 5, 2), "Cannot decode response");
+                self.error(reply, RemoteError::Sasl(e).into());
+            }
+        }
+    }
+
+    fn auth_step(&mut self, step: Result<ServerStep, mail_wire::sasl::SaslError>) {
+        match step {
+            Ok(ServerStep::Challenge(c)) => {
+                let text = encode_challenge(&c);
+                let reply = Reply::new(334, None, &text)
+                    .unwrap_or_else(|_| Reply::fixed(334, (2, 0, 0), ""));
+                self.send_raw(reply.without_enhanced());
+                self.mode = Mode::AuthResponse;
+                // A response may carry a large token: allow what the SASL limit allows.
+                self.framer.set_config(LineConfig::with_max_line(
+                    mail_wire::sasl::DEFAULT_MAX_RESPONSE_LEN * 4 / 3 + 8,
+                ));
+            }
+            Ok(ServerStep::Verify(creds)) => {
+                self.pending = Some(Pending::Auth);
+                self.events
+                    .push_back(ServerEvent::Auth(AuthRequest::Verify(creds)));
+            }
+            Ok(ServerStep::LookupSecret { authcid }) => {
+                self.pending = Some(Pending::Auth);
+                self.events
+                    .push_back(ServerEvent::Auth(AuthRequest::LookupSecret { authcid }));
+            }
+            Ok(ServerStep::LookupScram {
+                hash,
+                authcid,
+                authzid,
+            }) => {
+                self.pending = Some(Pending::Auth);
+                self.events
+                    .push_back(ServerEvent::Auth(AuthRequest::LookupScram {
+                        hash,
+                        authcid,
+                        authzid,
+                    }));
+            }
+            Ok(ServerStep::Success(outcome)) => {
+                self.auth = None;
+                self.authenticated = true;
+                self.send(r(235, (2, 7, 0), "Authentication successful"));
+                self.events.push_back(ServerEvent::Authenticated {
+                    authcid: outcome.authcid,
+                    authzid: outcome.authzid,
+                });
+            }
+            Ok(ServerStep::Failure(_)) | Ok(_) => {
+                self.auth = None;
+                let reply = r(535, (5, 7, 8), "Authentication credentials invalid");
+                self.error(reply.clone(), RemoteError::Refused(reply).into());
+            }
+            Err(e) => {
+                self.auth = None;
+                let reply = if e.is_remote() {
+                    r(535, (5, 7, 8), "Authentication credentials invalid")
+                } else {
+                    r(454, (4, 7, 0), "Temporary authentication failure")
+                };
+                self.error(reply, RemoteError::Sasl(e).into());
+            }
+        }
+    }
+}

@@ -1,0 +1,653 @@
+//! The nouns of SMTP: domains, mailboxes, paths, xtext, keywords, codes and reply text.
+//!
+//! Every type here checks its value when it is made, so none can hold CR, LF or another control
+//! character: a command or reply built from them cannot carry a second command (no injection
+//! through the client API, by construction).
+//!
+//! ```
+//! use smtp_proto::types::{Domain, Mailbox};
+//!
+//! let m = Mailbox::parse("ann@example.org").unwrap();
+//! assert_eq!(m.to_string(), "ann@example.org");
+//! assert!(Mailbox::parse("ann@example.org\r\nRCPT TO:<x@y>").is_err());
+//! assert!(Domain::new("[IPv6:2001:db8::1]").unwrap().is_literal());
+//! ```
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// A value a constructor refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what}: {reason} at byte {at}")]
+pub struct InvalidValue {
+    /// What was being built (`domain`, `mailbox`, `keyword`...).
+    pub what: &'static str,
+    /// What was wrong.
+    pub reason: &'static str,
+    /// Where in the given value.
+    pub at: usize,
+}
+
+impl InvalidValue {
+    pub(crate) fn new(what: &'static str, reason: &'static str, at: usize) -> Self {
+        Self { what, reason, at }
+    }
+}
+
+/// Whether `c` is an ASCII control (including DEL).
+fn is_ctl(c: u8) -> bool {
+    c < 0x20 || c == 0x7f
+}
+
+/// RFC 5321 `atext` (RFC 5322), plus any non-ASCII byte (RFC 6531 `UTF8-non-ascii`).
+pub(crate) fn is_atext(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&c) || c >= 0x80
+}
+
+/// A domain name (`Domain` of RFC 5321, U-labels allowed under SMTPUTF8) or an address literal
+/// (`[192.0.2.1]`, `[IPv6:2001:db8::1]`, `[tag:content]`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Domain(String);
+
+impl Domain {
+    /// Checks a domain name or an address literal.
+    pub fn new(s: &str) -> Result<Self, InvalidValue> {
+        validate_domain(s.as_bytes())?;
+        Ok(Self(s.to_owned()))
+    }
+
+    /// The domain as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this is an address literal in brackets.
+    pub fn is_literal(&self) -> bool {
+        self.0.starts_with('[')
+    }
+
+    /// The IP address of an IPv4 or IPv6 address literal.
+    pub fn ip(&self) -> Option<IpAddr> {
+        let inner = self.0.strip_prefix('[')?.strip_suffix(']')?;
+        if let Some(v6) = inner.strip_prefix("IPv6:") {
+            return v6.parse::<Ipv6Addr>().ok().map(IpAddr::V6);
+        }
+        inner.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
+    }
+
+    /// The address literal of an IP address.
+    pub fn from_ip(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(v4) => Self(format!("[{v4}]")),
+            IpAddr::V6(v6) => Self(format!("[IPv6:{v6}]")),
+        }
+    }
+
+    /// Whether the domain holds non-ASCII characters (needs SMTPUTF8).
+    pub fn is_utf8(&self) -> bool {
+        !self.0.is_ascii()
+    }
+}
+
+impl fmt::Display for Domain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks RFC 5321 `Domain / address-literal`.
+pub(crate) fn validate_domain(s: &[u8]) -> Result<(), InvalidValue> {
+    const W: &str = "domain";
+    if s.is_empty() {
+        return Err(InvalidValue::new(W, "empty", 0));
+    }
+    if s.first() == Some(&b'[') {
+        return validate_literal(s);
+    }
+    if std::str::from_utf8(s).is_err() {
+        return Err(InvalidValue::new(W, "not UTF-8", 0));
+    }
+    if s.len() > 255 {
+        return Err(InvalidValue::new(W, "longer than 255 octets", 255));
+    }
+    let mut label_start = 0;
+    for (i, &c) in s.iter().enumerate() {
+        match c {
+            b'.' => {
+                if i == label_start {
+                    return Err(InvalidValue::new(W, "empty label", i));
+                }
+                if s.get(i - 1) == Some(&b'-') {
+                    return Err(InvalidValue::new(W, "label ends with '-'", i - 1));
+                }
+                label_start = i + 1;
+            }
+            b'-' if i == label_start => {
+                return Err(InvalidValue::new(W, "label starts with '-'", i))
+            }
+            c if c.is_ascii_alphanumeric() || c == b'-' || c >= 0x80 => {}
+            _ => return Err(InvalidValue::new(W, "unexpected character", i)),
+        }
+    }
+    if label_start == s.len() {
+        return Err(InvalidValue::new(W, "empty label", s.len()));
+    }
+    if s.last() == Some(&b'-') {
+        return Err(InvalidValue::new(W, "label ends with '-'", s.len() - 1));
+    }
+    Ok(())
+}
+
+fn validate_literal(s: &[u8]) -> Result<(), InvalidValue> {
+    const W: &str = "address literal";
+    let inner = s
+        .strip_prefix(b"[")
+        .and_then(|r| r.strip_suffix(b"]"))
+        .ok_or(InvalidValue::new(W, "expected ']' at the end", s.len()))?;
+    let text = std::str::from_utf8(inner).map_err(|_| InvalidValue::new(W, "not ASCII", 1))?;
+    if let Some(v6) = text.strip_prefix("IPv6:") {
+        return v6
+            .parse::<Ipv6Addr>()
+            .map(|_| ())
+            .map_err(|_| InvalidValue::new(W, "invalid IPv6 address", 6));
+    }
+    if text.parse::<Ipv4Addr>().is_ok() {
+        return Ok(());
+    }
+    // General-address-literal: Standardized-tag ":" 1*dcontent.
+    let Some((tag, content)) = text.split_once(':') else {
+        return Err(InvalidValue::new(W, "invalid IPv4 address", 1));
+    };
+    let tag_ok = !tag.is_empty()
+        && tag.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+        && !tag.ends_with('-');
+    let content_ok = !content.is_empty()
+        && content
+            .bytes()
+            .all(|c| (33..=90).contains(&c) || (94..=126).contains(&c));
+    if tag_ok && content_ok {
+        Ok(())
+    } else {
+        Err(InvalidValue::new(W, "invalid general address literal", 1))
+    }
+}
+
+/// A mailbox `local-part@domain`. The local part is kept unquoted; it is quoted on the wire when
+/// it is not a dot-string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mailbox {
+    local: String,
+    domain: Domain,
+}
+
+impl Mailbox {
+    /// A mailbox from an unquoted local part (printable ASCII, space, or UTF-8; no controls)
+    /// and a domain.
+    pub fn new(local: &str, domain: Domain) -> Result<Self, InvalidValue> {
+        if local.is_empty() {
+            return Err(InvalidValue::new("local part", "empty", 0));
+        }
+        if local.len() > 255 {
+            return Err(InvalidValue::new("local part", "too long", 255));
+        }
+        if let Some(i) = local.bytes().position(is_ctl) {
+            return Err(InvalidValue::new("local part", "control character", i));
+        }
+        Ok(Self {
+            local: local.to_owned(),
+            domain,
+        })
+    }
+
+    /// Parses the wire form `local@domain` (the local part may be a quoted string).
+    pub fn parse(s: &str) -> Result<Self, InvalidValue> {
+        crate::codec::command::parse_mailbox_exact(s.as_bytes())
+    }
+
+    /// The local part, unquoted.
+    pub fn local_part(&self) -> &str {
+        &self.local
+    }
+
+    /// The domain.
+    pub fn domain(&self) -> &Domain {
+        &self.domain
+    }
+
+    /// Whether the address holds non-ASCII characters (needs SMTPUTF8).
+    pub fn is_utf8(&self) -> bool {
+        !self.local.is_ascii() || self.domain.is_utf8()
+    }
+
+    /// Whether the local part goes on the wire as a dot-string (no quotes).
+    fn is_dot_string(&self) -> bool {
+        let b = self.local.as_bytes();
+        !b.is_empty()
+            && b.first() != Some(&b'.')
+            && b.last() != Some(&b'.')
+            && !self.local.contains("..")
+            && b.iter().all(|&c| c == b'.' || is_atext(c))
+    }
+
+    /// Appends the wire form to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        if self.is_dot_string() {
+            out.extend_from_slice(self.local.as_bytes());
+        } else {
+            out.push(b'"');
+            for &c in self.local.as_bytes() {
+                if c == b'"' || c == b'\\' {
+                    out.push(b'\\');
+                }
+                out.push(c);
+            }
+            out.push(b'"');
+        }
+        out.push(b'@');
+        out.extend_from_slice(self.domain.as_str().as_bytes());
+    }
+}
+
+impl fmt::Display for Mailbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Vec::new();
+        self.write_to(&mut out);
+        f.write_str(&String::from_utf8_lossy(&out))
+    }
+}
+
+/// The `MAIL FROM` path: a mailbox or the null path `<>` (bounces).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReversePath {
+    /// `<>`.
+    Null,
+    /// `<mailbox>`.
+    Mailbox(Mailbox),
+}
+
+impl ReversePath {
+    /// Appends `<...>` to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        out.push(b'<');
+        if let Self::Mailbox(m) = self {
+            m.write_to(out);
+        }
+        out.push(b'>');
+    }
+
+    /// The mailbox, unless this is the null path.
+    pub fn mailbox(&self) -> Option<&Mailbox> {
+        match self {
+            Self::Null => None,
+            Self::Mailbox(m) => Some(m),
+        }
+    }
+}
+
+/// The `RCPT TO` path: a mailbox, or `<Postmaster>` without a domain.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ForwardPath {
+    /// `<Postmaster>` (any case), which every server must accept.
+    Postmaster,
+    /// `<mailbox>`.
+    Mailbox(Mailbox),
+}
+
+impl ForwardPath {
+    /// Appends `<...>` to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        out.push(b'<');
+        match self {
+            Self::Postmaster => out.extend_from_slice(b"Postmaster"),
+            Self::Mailbox(m) => m.write_to(out),
+        }
+        out.push(b'>');
+    }
+
+    /// The mailbox, unless this is `<Postmaster>`.
+    pub fn mailbox(&self) -> Option<&Mailbox> {
+        match self {
+            Self::Postmaster => None,
+            Self::Mailbox(m) => Some(m),
+        }
+    }
+
+    /// Whether the address holds non-ASCII characters.
+    pub fn is_utf8(&self) -> bool {
+        self.mailbox().is_some_and(Mailbox::is_utf8)
+    }
+}
+
+impl fmt::Display for ForwardPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Vec::new();
+        self.write_to(&mut out);
+        f.write_str(&String::from_utf8_lossy(&out))
+    }
+}
+
+/// A value carried as RFC 3461 `xtext` (`ENVID`, `ORCPT`, `AUTH=`): kept decoded; on the wire
+/// every byte outside `!`..`~`, and `+` and `=`, becomes `+HH`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct XText(String);
+
+impl XText {
+    /// A value without control characters.
+    pub fn new(s: &str) -> Result<Self, InvalidValue> {
+        if let Some(i) = s.bytes().position(is_ctl) {
+            return Err(InvalidValue::new("xtext", "control character", i));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    /// Decodes the wire form.
+    pub fn decode(wire: &[u8]) -> Result<Self, InvalidValue> {
+        const W: &str = "xtext";
+        let mut out = Vec::with_capacity(wire.len());
+        let mut i = 0;
+        while let Some(&c) = wire.get(i) {
+            match c {
+                b'+' => {
+                    let hex = |k: usize| wire.get(k).and_then(|&h| (h as char).to_digit(16));
+                    let upper = |k: usize| wire.get(k).is_some_and(|h| !h.is_ascii_lowercase());
+                    match (hex(i + 1), hex(i + 2)) {
+                        (Some(a), Some(b)) if upper(i + 1) && upper(i + 2) => {
+                            out.push((a * 16 + b) as u8);
+                            i += 3;
+                        }
+                        _ => return Err(InvalidValue::new(W, "expected two hex digits", i + 1)),
+                    }
+                }
+                b'=' => return Err(InvalidValue::new(W, "'=' must be encoded", i)),
+                33..=126 => {
+                    out.push(c);
+                    i += 1;
+                }
+                _ => return Err(InvalidValue::new(W, "unexpected character", i)),
+            }
+        }
+        let s = String::from_utf8(out).map_err(|_| InvalidValue::new(W, "not UTF-8", 0))?;
+        Self::new(&s)
+    }
+
+    /// The decoded value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Appends the wire form to `out`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        for &c in self.0.as_bytes() {
+            if (33..=126).contains(&c) && c != b'+' && c != b'=' {
+                out.push(c);
+            } else {
+                out.extend_from_slice(format!("+{c:02X}").as_bytes());
+            }
+        }
+    }
+}
+
+/// An `esmtp-keyword` (parameter name) or `ehlo-keyword`: a letter or digit, then letters,
+/// digits and `-`. Compared case-insensitively; kept as sent.
+#[derive(Debug, Clone, Eq)]
+pub struct Keyword(String);
+
+impl Keyword {
+    /// Checks a keyword.
+    pub fn new(s: &str) -> Result<Self, InvalidValue> {
+        let b = s.as_bytes();
+        match b.first() {
+            Some(c) if c.is_ascii_alphanumeric() => {}
+            _ => {
+                return Err(InvalidValue::new(
+                    "keyword",
+                    "expected a letter or digit",
+                    0,
+                ))
+            }
+        }
+        if let Some(i) = b
+            .iter()
+            .position(|&c| !(c.is_ascii_alphanumeric() || c == b'-'))
+        {
+            return Err(InvalidValue::new("keyword", "unexpected character", i));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    /// The keyword as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq for Keyword {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+}
+
+impl std::hash::Hash for Keyword {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_uppercase());
+        }
+    }
+}
+
+impl fmt::Display for Keyword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An `esmtp-value`: printable ASCII except `=` and space (UTF-8 allowed, RFC 6531), not empty.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ParamValue(String);
+
+impl ParamValue {
+    /// Checks a parameter value.
+    pub fn new(s: &str) -> Result<Self, InvalidValue> {
+        if s.is_empty() {
+            return Err(InvalidValue::new("parameter value", "empty", 0));
+        }
+        if let Some(i) = s
+            .bytes()
+            .position(|c| !((33..=126).contains(&c) && c != b'=' || c >= 0x80))
+        {
+            return Err(InvalidValue::new(
+                "parameter value",
+                "unexpected character",
+                i,
+            ));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    /// The value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Free text on a command or reply line: no CR, LF or other control except tab.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Text(String);
+
+impl Text {
+    /// Checks text.
+    pub fn new(s: &str) -> Result<Self, InvalidValue> {
+        if let Some(i) = s.bytes().position(|c| is_ctl(c) && c != b'\t') {
+            return Err(InvalidValue::new("text", "control character", i));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    /// For literals in this crate that are known to be valid.
+    pub(crate) fn known(s: &str) -> Self {
+        debug_assert!(Self::new(s).is_ok(), "{s:?}");
+        Self(s.to_owned())
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether there is no text.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A three-digit reply code (RFC 5321 4.2): first digit 2-5, second 0-5, third 0-9.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReplyCode(u16);
+
+impl ReplyCode {
+    /// Checks a code.
+    pub fn new(code: u16) -> Result<Self, InvalidValue> {
+        let (a, b) = (code / 100, code / 10 % 10);
+        if (2..=5).contains(&a) && b <= 5 {
+            Ok(Self(code))
+        } else {
+            Err(InvalidValue::new("reply code", "expected 2-5, 0-5, 0-9", 0))
+        }
+    }
+
+    /// For the crate's own literals, known to be valid.
+    pub(crate) fn known(code: u16) -> Self {
+        debug_assert!(Self::new(code).is_ok(), "{code}");
+        Self(code)
+    }
+
+    /// The number.
+    pub fn get(self) -> u16 {
+        self.0
+    }
+
+    /// The first digit: 2 success, 3 intermediate, 4 transient failure, 5 permanent failure.
+    pub fn class(self) -> u8 {
+        (self.0 / 100) as u8
+    }
+
+    /// 2xx.
+    pub fn is_positive(self) -> bool {
+        self.class() == 2
+    }
+
+    /// 3xx.
+    pub fn is_intermediate(self) -> bool {
+        self.class() == 3
+    }
+
+    /// 4xx.
+    pub fn is_transient(self) -> bool {
+        self.class() == 4
+    }
+
+    /// 5xx.
+    pub fn is_permanent(self) -> bool {
+        self.class() == 5
+    }
+}
+
+impl fmt::Display for ReplyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// An RFC 3463 enhanced status code `class.subject.detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EnhancedCode {
+    class: u8,
+    subject: u16,
+    detail: u16,
+}
+
+impl EnhancedCode {
+    /// Checks a code: class 2, 4 or 5, subject and detail 0-999.
+    pub fn new(class: u8, subject: u16, detail: u16) -> Result<Self, InvalidValue> {
+        if matches!(class, 2 | 4 | 5) && subject <= 999 && detail <= 999 {
+            Ok(Self {
+                class,
+                subject,
+                detail,
+            })
+        } else {
+            Err(InvalidValue::new(
+                "enhanced status code",
+                "expected class 2, 4 or 5 and numbers up to 999",
+                0,
+            ))
+        }
+    }
+
+    /// For the crate's own literals, known to be valid.
+    pub(crate) fn known(class: u8, subject: u16, detail: u16) -> Self {
+        debug_assert!(Self::new(class, subject, detail).is_ok());
+        Self {
+            class,
+            subject,
+            detail,
+        }
+    }
+
+    /// The class (2, 4 or 5).
+    pub fn class(self) -> u8 {
+        self.class
+    }
+
+    /// The subject.
+    pub fn subject(self) -> u16 {
+        self.subject
+    }
+
+    /// The detail.
+    pub fn detail(self) -> u16 {
+        self.detail
+    }
+}
+
+impl fmt::Display for EnhancedCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.class, self.subject, self.detail)
+    }
+}
+
+/// A SASL mechanism name as it may appear in `AUTH` (checked: uppercase letters, digits, `-`
+/// and `_`, 1 to 20 characters, RFC 4422 3.1).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AuthMechanism(mail_wire::sasl::Mechanism);
+
+impl AuthMechanism {
+    /// Checks the name of a mechanism.
+    pub fn new(mechanism: mail_wire::sasl::Mechanism) -> Result<Self, InvalidValue> {
+        let name = mechanism.as_str();
+        let ok = (1..=20).contains(&name.len())
+            && name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+        if ok {
+            Ok(Self(mechanism))
+        } else {
+            Err(InvalidValue::new(
+                "SASL mechanism",
+                "unexpected character",
+                0,
+            ))
+        }
+    }
+
+    /// The mechanism.
+    pub fn get(&self) -> &mail_wire::sasl::Mechanism {
+        &self.0
+    }
+}
