@@ -78,6 +78,8 @@ pub struct ClientConfig {
     /// Use BDAT when the server offers CHUNKING. Default false: DATA works everywhere, BDAT
     /// is used anyway for BINARYMIME.
     pub chunking: bool,
+    /// Declare the message size with `SIZE=` when the server offers SIZE. Default true.
+    pub declare_size: bool,
 }
 
 impl ClientConfig {
@@ -92,6 +94,7 @@ impl ClientConfig {
             allow_plaintext_auth: false,
             pipelining: true,
             chunking: false,
+            declare_size: true,
         }
     }
 }
@@ -391,7 +394,9 @@ impl ClientSession {
             if limit > 0 && size > limit {
                 return Err(LocalError::TooLarge { size, limit }.into());
             }
-            params.size = Some(size);
+            if self.config.declare_size {
+                params.size = Some(size);
+            }
         }
         let pipelined = self.config.pipelining && caps.has(&Capability::Pipelining);
         let n = envelope.recipients.len();
