@@ -327,13 +327,20 @@ fn split_code(text: &[u8]) -> (Option<ResponseCode<'_>>, &[u8]) {
     let code = inner.get(..end).unwrap_or_default();
     let after = inner.get(end + 1..).unwrap_or_default();
     // resp-code = "[" resp-level *("/" resp-level) "]", rchar = %x21-2E / %x30-5C / %x5E-7F
-    let valid = !code.is_empty()
-        && code.split(|&b| b == b'/').all(|level| {
-            !level.is_empty()
-                && level
-                    .iter()
-                    .all(|&b| (0x21..=0x7f).contains(&b) && b != b']')
-        });
+    // A referral carries a URL, whose slashes are not levels.
+    let referral = code.len() > 9
+        && code
+            .get(..9)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"REFERRAL/"))
+        && code.iter().all(|&b| (0x21..=0x7f).contains(&b));
+    let valid = referral
+        || !code.is_empty()
+            && code.split(|&b| b == b'/').all(|level| {
+                !level.is_empty()
+                    && level
+                        .iter()
+                        .all(|&b| (0x21..=0x7f).contains(&b) && b != b']')
+            });
     if !valid {
         return (None, text);
     }

@@ -169,3 +169,49 @@ impl<'a> Encoder<&Command<'a>> for ReplyCodec {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reply_codec_streams_a_body_and_command_codec_frames_lines() {
+        let mut codec = ReplyCodec::default();
+        let mut src = BytesMut::from(&b"+OK hi\r\n"[..]);
+        assert!(matches!(
+            codec.decode(&mut src).unwrap(),
+            Some(ReplyFrame::Line(_))
+        ));
+        codec.expect(Command::Retr(1).reply_shape());
+        let mut src = BytesMut::from(&b"+OK\r\n..a\r\nb\r\n.\r\n+OK"[..]);
+        let mut body = Vec::new();
+        let mut ended = false;
+        while let Some(frame) = codec.decode(&mut src).unwrap() {
+            match frame {
+                ReplyFrame::Body(b) => body.extend_from_slice(&b),
+                ReplyFrame::End => {
+                    ended = true;
+                    break;
+                }
+                ReplyFrame::Line(_) => {}
+            }
+        }
+        assert!(ended);
+        assert_eq!(body, b".a\r\nb\r\n");
+        assert_eq!(&src[..], b"+OK");
+
+        let mut codec = CommandCodec::default();
+        let mut src = BytesMut::from(&b"USER a\r\nQUIT\r\nNO"[..]);
+        let line = codec.decode(&mut src).unwrap().unwrap();
+        assert_eq!(
+            line.parse(&ParseOptions::default()).unwrap(),
+            Command::User(crate::Param::new("a").unwrap())
+        );
+        assert_eq!(codec.decode(&mut src).unwrap().unwrap().0, &b"QUIT"[..]);
+        assert!(codec.decode(&mut src).unwrap().is_none());
+        let mut dst = BytesMut::new();
+        Encoder::<&crate::Reply<'_>>::encode(&mut codec, &crate::Reply::ok("x").unwrap(), &mut dst)
+            .unwrap();
+        assert_eq!(&dst[..], b"+OK x\r\n");
+    }
+}

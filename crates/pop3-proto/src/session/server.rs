@@ -479,7 +479,14 @@ impl Server {
         let command = match parse_command_line(line, &options) {
             Ok(c) => c.into_owned(),
             Err(e) => {
-                self.err(None, &e.to_string().replace("bad command: ", ""));
+                let text = match &e {
+                    Error::Remote(RemoteError::Command { expected, .. }) => {
+                        format!("expected {expected}")
+                    }
+                    Error::Remote(RemoteError::Sasl(_)) => String::from("invalid initial response"),
+                    _ => String::from("syntax error"),
+                };
+                self.err(None, &text);
                 self.events.push_back(ServerEvent::ClientError(e));
                 return;
             }
@@ -528,7 +535,7 @@ impl Server {
         match command {
             Command::Stls => {
                 if self.tls {
-                    self.err(None, "command not permitted when TLS active");
+                    self.err(None, "Command not permitted when TLS active");
                 } else if !self.config.tls_available {
                     self.err(None, "TLS not available");
                 } else if self.utf8 {
