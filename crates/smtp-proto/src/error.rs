@@ -80,6 +80,9 @@ pub enum LocalError {
         /// Replies given.
         got: usize,
     },
+    /// A refusal must carry a 4xx or 5xx code.
+    #[error("a refusal needs a 4xx or 5xx code, not {0}")]
+    NotAFailure(u16),
     /// The session is not in a state that allows this.
     #[error("not ready for {0}")]
     NotReady(&'static str),

@@ -29,31 +29,74 @@ fn bad(s: &str) -> ParseErrorKind {
 
 #[test]
 fn commands_table() {
-    assert_eq!(cmd("ehlo [192.0.2.1]\r\n"), Command::Ehlo(Domain::new("[192.0.2.1]").unwrap()));
-    assert_eq!(cmd("LHLO lmtp.example\r\n"), Command::Lhlo(Domain::new("lmtp.example").unwrap()));
-    assert_eq!(cmd("BDAT 86 LAST\r\n"), Command::Bdat { size: 86, last: true });
-    assert_eq!(cmd("bdat 0\r\n"), Command::Bdat { size: 0, last: false });
+    assert_eq!(
+        cmd("ehlo [192.0.2.1]\r\n"),
+        Command::Ehlo(Domain::new("[192.0.2.1]").unwrap())
+    );
+    assert_eq!(
+        cmd("LHLO lmtp.example\r\n"),
+        Command::Lhlo(Domain::new("lmtp.example").unwrap())
+    );
+    assert_eq!(
+        cmd("BDAT 86 LAST\r\n"),
+        Command::Bdat {
+            size: 86,
+            last: true
+        }
+    );
+    assert_eq!(
+        cmd("bdat 0\r\n"),
+        Command::Bdat {
+            size: 0,
+            last: false
+        }
+    );
     assert_eq!(cmd("NOOP\r\n"), Command::Noop(None));
-    assert_eq!(cmd("HELP mail\r\n"), Command::Help(Some(Text::new("mail").unwrap())));
+    assert_eq!(
+        cmd("HELP mail\r\n"),
+        Command::Help(Some(Text::new("mail").unwrap()))
+    );
     assert_eq!(cmd("STARTTLS\r\n"), Command::StartTls);
-    let Command::Auth { mechanism, initial_response } = cmd("AUTH PLAIN =\r\n") else { panic!() };
+    let Command::Auth {
+        mechanism,
+        initial_response,
+    } = cmd("AUTH PLAIN =\r\n")
+    else {
+        panic!()
+    };
     assert_eq!(mechanism.get(), &Mechanism::Plain);
     assert_eq!(initial_response, Some(Vec::new()));
-    let Command::Auth { initial_response, .. } = cmd("AUTH LOGIN\r\n") else { panic!() };
+    let Command::Auth {
+        initial_response, ..
+    } = cmd("AUTH LOGIN\r\n")
+    else {
+        panic!()
+    };
     assert_eq!(initial_response, None);
 
     // Paths: null, quoted, literals, source routes, postmaster, UTF-8.
-    let Command::Mail { from, .. } = cmd("MAIL FROM:<>\r\n") else { panic!() };
+    let Command::Mail { from, .. } = cmd("MAIL FROM:<>\r\n") else {
+        panic!()
+    };
     assert_eq!(from, ReversePath::Null);
-    let Command::Mail { from, .. } = cmd("MAIL FROM:<\"john doe\\\"x\"@[IPv6:2001:db8::1]>\r\n") else { panic!() };
+    let Command::Mail { from, .. } = cmd("MAIL FROM:<\"john doe\\\"x\"@[IPv6:2001:db8::1]>\r\n")
+    else {
+        panic!()
+    };
     let m = from.mailbox().unwrap();
     assert_eq!(m.local_part(), "john doe\"x");
     assert_eq!(m.domain().ip(), "2001:db8::1".parse().ok());
-    let Command::Rcpt { to, .. } = cmd("RCPT TO:<@hosta.int,@jkl.org:userc@d.bar.org>\r\n") else { panic!() };
+    let Command::Rcpt { to, .. } = cmd("RCPT TO:<@hosta.int,@jkl.org:userc@d.bar.org>\r\n") else {
+        panic!()
+    };
     assert_eq!(to.to_string(), "<userc@d.bar.org>");
-    let Command::Rcpt { to, .. } = cmd("RCPT TO:<postmaster>\r\n") else { panic!() };
+    let Command::Rcpt { to, .. } = cmd("RCPT TO:<postmaster>\r\n") else {
+        panic!()
+    };
     assert_eq!(to, ForwardPath::Postmaster);
-    let Command::Rcpt { to, .. } = cmd("RCPT TO:<用户@例子.广告>\r\n") else { panic!() };
+    let Command::Rcpt { to, .. } = cmd("RCPT TO:<用户@例子.广告>\r\n") else {
+        panic!()
+    };
     assert!(to.is_utf8());
 
     // Every MAIL parameter.
@@ -70,8 +113,18 @@ fn commands_table() {
     assert_eq!(params.auth, Some(AuthParam::Unknown));
     assert_eq!(params.mt_priority, Some(-3));
     assert_eq!(params.hold_for, Some(60));
-    assert_eq!(params.hold_until.as_ref().map(ParamValue::as_str), Some("2025-01-01T00:00:00Z"));
-    assert_eq!(params.by, Some(DeliverBy { time: 120, return_if_late: true, trace: true }));
+    assert_eq!(
+        params.hold_until.as_ref().map(ParamValue::as_str),
+        Some("2025-01-01T00:00:00Z")
+    );
+    assert_eq!(
+        params.by,
+        Some(DeliverBy {
+            time: 120,
+            return_if_late: true,
+            trace: true
+        })
+    );
     assert_eq!(params.other.len(), 2);
     assert_eq!(params.other[0].keyword.as_str(), "X-FOO");
     assert_eq!(params.other[1].value, None);
@@ -82,8 +135,18 @@ fn commands_table() {
     else {
         panic!()
     };
-    assert_eq!(params.notify, Some(Notify { success: true, failure: false, delay: true }));
-    assert_eq!(params.orcpt.as_ref().map(|o| o.address.as_str()), Some("a@b.c"));
+    assert_eq!(
+        params.notify,
+        Some(Notify {
+            success: true,
+            failure: false,
+            delay: true
+        })
+    );
+    assert_eq!(
+        params.orcpt.as_ref().map(|o| o.address.as_str()),
+        Some("a@b.c")
+    );
     assert_eq!(params.rrvs.as_ref().map(|r| r.reject), Some(Some(false)));
     assert_eq!(params.other.len(), 1);
 }
@@ -91,9 +154,18 @@ fn commands_table() {
 #[test]
 fn command_errors() {
     assert_eq!(bad("FOO\r\n"), ParseErrorKind::UnknownCommand);
-    assert!(matches!(bad("MAIL FROM:a@b\r\n"), ParseErrorKind::Expected(_)));
-    assert!(matches!(bad("MAIL FROM:<a@b> SIZE=x\r\n"), ParseErrorKind::Expected(_)));
-    assert!(matches!(bad("MAIL FROM:<a@b> SIZE=1 SIZE=2\r\n"), ParseErrorKind::Duplicate("SIZE")));
+    assert!(matches!(
+        bad("MAIL FROM:a@b\r\n"),
+        ParseErrorKind::Expected(_)
+    ));
+    assert!(matches!(
+        bad("MAIL FROM:<a@b> SIZE=x\r\n"),
+        ParseErrorKind::Expected(_)
+    ));
+    assert!(matches!(
+        bad("MAIL FROM:<a@b> SIZE=1 SIZE=2\r\n"),
+        ParseErrorKind::Duplicate("SIZE")
+    ));
     assert!(matches!(bad("RCPT TO:<>\r\n"), ParseErrorKind::Expected(_)));
     assert!(matches!(bad("EHLO -bad-\r\n"), ParseErrorKind::Invalid(_)));
     assert!(matches!(bad("DATA x\r\n"), ParseErrorKind::Expected(_)));
@@ -101,7 +173,10 @@ fn command_errors() {
     assert!(matches!(bad("NOOP\rQUIT\r\n"), ParseErrorKind::BareLineEnd));
     let long = format!("NOOP {}\r\n", "x".repeat(5000));
     assert!(matches!(bad(&long), ParseErrorKind::TooLong(_)));
-    assert!(matches!(bad("MAIL FROM:<a@b> ENVID=a=b\r\n"), ParseErrorKind::Invalid(_)));
+    assert!(matches!(
+        bad("MAIL FROM:<a@b> ENVID=a=b\r\n"),
+        ParseErrorKind::Invalid(_)
+    ));
 }
 
 #[test]
@@ -128,10 +203,16 @@ fn split_at_every_byte_commands() {
     let mut whole = Vec::new();
     let mut rest = wire;
     while !rest.is_empty() {
-        let Ok(Status::Complete(c, n)) = parse_command(rest) else { panic!() };
+        let Ok(Status::Complete(c, n)) = parse_command(rest) else {
+            panic!()
+        };
         // Every proper prefix of the line is incomplete.
         for k in 0..n {
-            assert_eq!(parse_command(&rest[..k]), Ok(Status::Incomplete), "prefix {k} of {c:?}");
+            assert_eq!(
+                parse_command(&rest[..k]),
+                Ok(Status::Incomplete),
+                "prefix {k} of {c:?}"
+            );
         }
         whole.push(c);
         rest = &rest[n..];
@@ -146,11 +227,18 @@ fn split_at_every_byte_commands() {
 
 #[test]
 fn split_at_every_byte_replies() {
-    let wire: &[u8] = b"250-mx.example greets you\r\n250-SIZE 100\r\n250-8BITMIME\r\n250 2.0.0 fine\r\n";
-    let Ok(Status::Complete(reply, n)) = parse_reply(wire) else { panic!() };
+    let wire: &[u8] =
+        b"250-mx.example greets you\r\n250-SIZE 100\r\n250-8BITMIME\r\n250 2.0.0 fine\r\n";
+    let Ok(Status::Complete(reply, n)) = parse_reply(wire) else {
+        panic!()
+    };
     assert_eq!(n, wire.len());
     for k in 0..n {
-        assert_eq!(parse_reply(&wire[..k]), Ok(Status::Incomplete), "prefix {k}");
+        assert_eq!(
+            parse_reply(&wire[..k]),
+            Ok(Status::Incomplete),
+            "prefix {k}"
+        );
     }
     assert_eq!(reply.lines().len(), 4);
 }
@@ -161,7 +249,10 @@ fn reply_table() {
     let r = parse(b"250\r\n");
     assert_eq!((r.code().get(), r.text()), (250, String::new()));
     let r = parse(b"550 5.1.1 <x@y>: Recipient address rejected\r\n");
-    assert_eq!(r.enhanced().map(|e| (e.class(), e.subject(), e.detail())), Some((5, 1, 1)));
+    assert_eq!(
+        r.enhanced().map(|e| (e.class(), e.subject(), e.detail())),
+        Some((5, 1, 1))
+    );
     assert_eq!(r.text(), "<x@y>: Recipient address rejected");
     // Class mismatch: not an enhanced code, kept as text.
     let r = parse(b"250 5.1.1 odd\r\n");
@@ -199,26 +290,46 @@ fn mailkit_corpus_replies() {
         let wire = corpus(&name);
         let (reply, used) = parse_reply(&wire).unwrap().complete().unwrap();
         assert_eq!(used, wire.len(), "{name}");
-        let again = parse_reply(&reply.to_bytes()).unwrap().complete().unwrap().0;
+        let again = parse_reply(&reply.to_bytes())
+            .unwrap()
+            .complete()
+            .unwrap()
+            .0;
         assert_eq!(again, reply, "{name}");
         n += 1;
     }
     assert_eq!(n, 23);
-    let ehlo = |name: &str| EhloReply::from_reply(&parse_reply(&corpus(name)).unwrap().complete().unwrap().0);
+    let ehlo = |name: &str| {
+        EhloReply::from_reply(&parse_reply(&corpus(name)).unwrap().complete().unwrap().0)
+    };
     let e = ehlo("comcast-ehlo+binarymime.txt");
-    assert!(e.has(&Capability::BinaryMime) && e.has(&Capability::Chunking) && e.has(&Capability::StartTls));
+    assert!(
+        e.has(&Capability::BinaryMime)
+            && e.has(&Capability::Chunking)
+            && e.has(&Capability::StartTls)
+    );
     assert_eq!(e.size(), Some(36700160));
     assert_eq!(e.auth_mechanisms(), [Mechanism::Login, Mechanism::Plain]);
     let e = ehlo("comcast-ehlo+digest-md5.txt");
-    assert_eq!(e.auth_mechanisms()[2], Mechanism::Other("DIGEST-MD5".into()));
+    assert_eq!(
+        e.auth_mechanisms()[2],
+        Mechanism::Other("DIGEST-MD5".into())
+    );
     assert!(ehlo("comcast-ehlo+requiretls.txt").has(&Capability::RequireTls));
     assert!(ehlo("comcast-ehlo+smtputf8.txt").has(&Capability::SmtpUtf8));
     assert!(ehlo("comcast-ehlo+dsn.txt").has(&Capability::Dsn));
     let e = ehlo("comcast-ehlo+x-exps.txt");
-    assert!(e.capabilities.iter().any(|c| matches!(c, Capability::Other { keyword, .. } if keyword.as_str() == "X-EXPS")));
+    assert!(e
+        .capabilities
+        .iter()
+        .any(|c| matches!(c, Capability::Other { keyword, .. } if keyword.as_str() == "X-EXPS")));
     // Unknown capabilities are written back verbatim.
     assert_eq!(e.to_reply().to_bytes(), corpus("comcast-ehlo+x-exps.txt"));
-    let r = parse_reply(&corpus("comcast-data-done.txt")).unwrap().complete().unwrap().0;
+    let r = parse_reply(&corpus("comcast-data-done.txt"))
+        .unwrap()
+        .complete()
+        .unwrap()
+        .0;
     assert_eq!(r.enhanced().map(|e| e.to_string()), Some("2.0.0".into()));
 }
 
@@ -230,7 +341,13 @@ fn ehlo_typed_capabilities() {
     assert_eq!(e.size(), Some(0));
     assert!(e.has(&Capability::DeliverBy(Some(240))));
     assert!(e.has(&Capability::Rrvs));
-    assert!(matches!(&e.capabilities[2], Capability::FutureRelease { max_interval: 604800, .. }));
+    assert!(matches!(
+        &e.capabilities[2],
+        Capability::FutureRelease {
+            max_interval: 604800,
+            ..
+        }
+    ));
     assert!(matches!(&e.capabilities[6], Capability::Other { .. }));
     assert_eq!(e.to_reply().to_bytes(), wire);
 }
@@ -336,9 +453,21 @@ fn command() -> impl Strategy<Value = Command> {
         domain().prop_map(Command::Helo),
         domain().prop_map(Command::Ehlo),
         domain().prop_map(Command::Lhlo),
-        (prop_oneof![Just(ReversePath::Null), mailbox().prop_map(ReversePath::Mailbox)], mail_params())
+        (
+            prop_oneof![
+                Just(ReversePath::Null),
+                mailbox().prop_map(ReversePath::Mailbox)
+            ],
+            mail_params()
+        )
             .prop_map(|(from, params)| Command::Mail { from, params }),
-        (prop_oneof![Just(ForwardPath::Postmaster), mailbox().prop_map(ForwardPath::Mailbox)], rcpt_params())
+        (
+            prop_oneof![
+                Just(ForwardPath::Postmaster),
+                mailbox().prop_map(ForwardPath::Mailbox)
+            ],
+            rcpt_params()
+        )
             .prop_map(|(to, params)| Command::Rcpt { to, params }),
         Just(Command::Data),
         (any::<u64>(), any::<bool>()).prop_map(|(size, last)| Command::Bdat { size, last }),
@@ -349,13 +478,27 @@ fn command() -> impl Strategy<Value = Command> {
         proptest::option::of(text()).prop_map(Command::Noop),
         Just(Command::Quit),
         Just(Command::StartTls),
-        (mechanism(), proptest::option::of(proptest::collection::vec(any::<u8>(), 0..40)))
-            .prop_map(|(mechanism, initial_response)| Command::Auth { mechanism, initial_response }),
+        (
+            mechanism(),
+            proptest::option::of(proptest::collection::vec(any::<u8>(), 0..40))
+        )
+            .prop_map(|(mechanism, initial_response)| Command::Auth {
+                mechanism,
+                initial_response
+            }),
     ]
 }
 
 fn reply() -> impl Strategy<Value = Reply> {
-    (2u16..=5, 0u16..=5, 0u16..=9, any::<bool>(), 0u16..=99, 0u16..=999, proptest::collection::vec("([a-zA-Z][ -~]{0,30})?", 1..5))
+    (
+        2u16..=5,
+        0u16..=5,
+        0u16..=9,
+        any::<bool>(),
+        0u16..=99,
+        0u16..=999,
+        proptest::collection::vec("([a-zA-Z][ -~]{0,30})?", 1..5),
+    )
         .prop_map(|(a, b, c, enh, s, d, lines)| {
             let code = a * 100 + b * 10 + c;
             let enhanced = (enh && a != 3).then(|| EnhancedCode::new(a as u8, s, d).unwrap());
@@ -366,7 +509,8 @@ fn reply() -> impl Strategy<Value = Reply> {
 fn capability() -> impl Strategy<Value = Capability> {
     prop_oneof![
         proptest::option::of(any::<u64>()).prop_map(Capability::Size),
-        proptest::collection::vec(mechanism(), 1..4).prop_map(|m| Capability::Auth(m.into_iter().map(|m| m.get().clone()).collect())),
+        proptest::collection::vec(mechanism(), 1..4)
+            .prop_map(|m| Capability::Auth(m.into_iter().map(|m| m.get().clone()).collect())),
         Just(Capability::Pipelining),
         Just(Capability::Chunking),
         Just(Capability::EightBitMime),
@@ -376,17 +520,28 @@ fn capability() -> impl Strategy<Value = Capability> {
         Just(Capability::EnhancedStatusCodes),
         Just(Capability::StartTls),
         Just(Capability::RequireTls),
-        proptest::collection::vec(("[A-Z]{1,8}", any::<u64>()).prop_map(|(k, n)| (Keyword::new(&k).unwrap(), n)), 1..3)
-            .prop_map(Capability::Limits),
-        proptest::option::of("[A-Z]{1,8}".prop_map(|k| Keyword::new(&k).unwrap())).prop_map(Capability::MtPriority),
-        (any::<u64>(), time_value()).prop_map(|(max_interval, max_datetime)| Capability::FutureRelease { max_interval, max_datetime }),
+        proptest::collection::vec(
+            ("[A-Z]{1,8}", any::<u64>()).prop_map(|(k, n)| (Keyword::new(&k).unwrap(), n)),
+            1..3
+        )
+        .prop_map(Capability::Limits),
+        proptest::option::of("[A-Z]{1,8}".prop_map(|k| Keyword::new(&k).unwrap()))
+            .prop_map(Capability::MtPriority),
+        (any::<u64>(), time_value()).prop_map(|(max_interval, max_datetime)| {
+            Capability::FutureRelease {
+                max_interval,
+                max_datetime,
+            }
+        }),
         proptest::option::of(any::<u64>()).prop_map(Capability::DeliverBy),
         Just(Capability::Rrvs),
         Just(Capability::Vrfy),
         Just(Capability::Help),
-        ("X-[A-Z]{1,6}", proptest::option::of("[ -~]{0,12}")).prop_map(|(k, p)| Capability::Other {
-            keyword: Text::new(&k).unwrap(),
-            params: p.map(|p| Text::new(&p).unwrap()),
+        ("X-[A-Z]{1,6}", proptest::option::of("[ -~]{0,12}")).prop_map(|(k, p)| {
+            Capability::Other {
+                keyword: Text::new(&k).unwrap(),
+                params: p.map(|p| Text::new(&p).unwrap()),
+            }
         }),
     ]
 }

@@ -210,7 +210,11 @@ fn envelope_of(turns: &[Turn]) -> (Envelope, Vec<u8>) {
                 if line == b"." {
                     in_data = false;
                 } else {
-                    let line = if line.starts_with(b".") { &line[1..] } else { line };
+                    let line = if line.starts_with(b".") {
+                        &line[1..]
+                    } else {
+                        line
+                    };
                     body.extend_from_slice(line);
                     body.extend_from_slice(b"\r\n");
                 }
@@ -361,7 +365,9 @@ fn rfc1870_size() {
     // The client sends SIZE when offered: run it with the declaration.
     let turns = transcript(SIZE);
     let (envelope, body) = envelope_of(&turns);
-    let mut client = ClientSession::new(ClientConfig::new(Domain::new("ymir.claremont.edu").unwrap()));
+    let mut client = ClientSession::new(ClientConfig::new(
+        Domain::new("ymir.claremont.edu").unwrap(),
+    ));
     client.handle_input(b"220 sigurd\r\n");
     client.handle_input(b"250-sigurd.innosoft.com\r\n250-EXPN\r\n250-HELP\r\n250 SIZE 1000000\r\n");
     assert!(matches!(client.poll_event(), Some(ClientEvent::Ready(_))));
@@ -401,7 +407,8 @@ fn rfc3207_starttls() {
    S: 220 Go ahead
 ";
     let turns = transcript(text);
-    let mut client = ClientSession::new(ClientConfig::new(Domain::new("mail.example.com").unwrap()));
+    let mut client =
+        ClientSession::new(ClientConfig::new(Domain::new("mail.example.com").unwrap()));
     let mut sent = Vec::new();
     for t in &turns {
         if let Turn::Server(r) = t {
@@ -415,7 +422,9 @@ fn rfc3207_starttls() {
     sent.clear();
     client.poll_transmit(&mut sent);
     assert_eq!(sent, b"EHLO mail.example.com\r\n");
-    client.handle_input(b"250-mail.imc.org touches your hand gently for a moment\r\n250-8BITMIME\r\n250 DSN\r\n");
+    client.handle_input(
+        b"250-mail.imc.org touches your hand gently for a moment\r\n250-8BITMIME\r\n250 DSN\r\n",
+    );
     assert!(matches!(client.poll_event(), Some(ClientEvent::Ready(_))));
     assert!(client.is_tls());
 }
@@ -432,8 +441,16 @@ RCPT TO:<jstewart@cnri.reston.va.us>\r\n\
 BDAT 10\r\n0123456789BDAT 4\r\n\x00\r\n\xffBDAT 0 LAST\r\nQUIT\r\n";
     for cut in 0..=input.len() {
         let (run, _) = support::run_split(&|| ServerSession::new(config.clone()), input, &[cut]);
-        assert_eq!(run.codes(), [220, 250, 250, 250, 250, 250, 250, 250, 221], "cut {cut}");
-        assert_eq!(run.messages, [b"0123456789\x00\r\n\xff".to_vec()], "cut {cut}");
+        assert_eq!(
+            run.codes(),
+            [220, 250, 250, 250, 250, 250, 250, 250, 221],
+            "cut {cut}"
+        );
+        assert_eq!(
+            run.messages,
+            [b"0123456789\x00\r\n\xff".to_vec()],
+            "cut {cut}"
+        );
     }
 }
 
@@ -448,13 +465,17 @@ fn rfc3030_chunking_client() {
         ReversePath::Mailbox("Sam@Random.com".parse_mailbox()),
         vec![ForwardPath::Mailbox("Susan@Random.com".parse_mailbox())],
     );
-    client.send_mail(env, b"To: Susan@random.com\nSubject: x\n\n\xe9\n").unwrap();
+    client
+        .send_mail(env, b"To: Susan@random.com\nSubject: x\n\n\xe9\n")
+        .unwrap();
     let mut out = Vec::new();
     client.poll_transmit(&mut out);
     let want = b"EHLO ymir.claremont.edu\r\nMAIL FROM:<Sam@Random.com> BODY=BINARYMIME\r\nRCPT TO:<Susan@Random.com>\r\nBDAT 39 LAST\r\nTo: Susan@random.com\r\nSubject: x\r\n\r\n\xe9\r\n";
     assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(want));
     client.handle_input(b"250 OK\r\n250 OK\r\n250 Message OK, 39 octets received\r\n");
-    let Some(ClientEvent::Delivered(d)) = client.poll_event() else { panic!() };
+    let Some(ClientEvent::Delivered(d)) = client.poll_event() else {
+        panic!()
+    };
     assert!(d.is_success());
 }
 
@@ -481,10 +502,17 @@ fn rfc4954_auth_plain_with_initial_response() {
             s.auth_answer(AuthAnswer::Verified(ok)).unwrap();
         }
     };
-    run.feed(&mut s, b"EHLO client.example.com\r\nAUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=\r\n", &mut policy);
+    run.feed(
+        &mut s,
+        b"EHLO client.example.com\r\nAUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=\r\n",
+        &mut policy,
+    );
     let text = String::from_utf8_lossy(&run.output).to_string();
     assert!(text.contains("250-AUTH PLAIN LOGIN\r\n"), "{text}");
-    assert!(text.ends_with("235 2.7.0 Authentication successful\r\n"), "{text}");
+    assert!(
+        text.ends_with("235 2.7.0 Authentication successful\r\n"),
+        "{text}"
+    );
     assert!(s.is_authenticated());
     // AUTH LOGIN without an initial response: two 334 challenges.
     let mut s2 = ServerSession::new({
@@ -499,7 +527,11 @@ fn rfc4954_auth_plain_with_initial_response() {
             s.auth_answer(AuthAnswer::Verified(false)).unwrap();
         }
     };
-    run.feed(&mut s2, b"EHLO c\r\nAUTH LOGIN\r\ndGVzdA==\r\nMTIzNA==\r\n", &mut policy);
+    run.feed(
+        &mut s2,
+        b"EHLO c\r\nAUTH LOGIN\r\ndGVzdA==\r\nMTIzNA==\r\n",
+        &mut policy,
+    );
     assert_eq!(run.codes(), [220, 250, 334, 334, 535]);
     assert!(String::from_utf8_lossy(&run.output).contains("334 VXNlcm5hbWU6\r\n"));
 }

@@ -277,7 +277,7 @@ impl ClientSession {
 
     /// Feeds bytes read from the server.
     pub fn handle_input(&mut self, input: &[u8]) {
-        if matches!(self.phase, Phase::Closed) {
+        if matches!(self.phase, Phase::Closed) || input.is_empty() {
             return;
         }
         if self.phase == Phase::WaitTls {

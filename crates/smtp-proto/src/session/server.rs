@@ -473,6 +473,10 @@ impl ServerSession {
     /// Refuses the pending MAIL, RCPT or message with `reply` (use a 4xx or 5xx code). In
     /// LMTP, a refused message gets this reply for every recipient.
     pub fn reject(&mut self, reply: Reply) -> Result<(), Error> {
+        let code = reply.code();
+        if !(code.is_transient() || code.is_permanent()) {
+            return Err(LocalError::NotAFailure(code.get()).into());
+        }
         match self.pending {
             Some(Pending::Mail) => {
                 self.pending_mail = None;

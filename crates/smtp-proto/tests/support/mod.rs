@@ -60,7 +60,10 @@ pub fn replies(mut bytes: &[u8]) -> Vec<Reply> {
                 out.push(r);
                 bytes = &bytes[n..];
             }
-            other => panic!("server output does not parse: {other:?} in {:?}", String::from_utf8_lossy(bytes)),
+            other => panic!(
+                "server output does not parse: {other:?} in {:?}",
+                String::from_utf8_lossy(bytes)
+            ),
         }
     }
     out
@@ -85,7 +88,10 @@ pub fn default_policy(server: &mut ServerSession, event: &ServerEvent) {
     match event {
         ServerEvent::MailFrom { .. } | ServerEvent::MessageEnd => server.accept().unwrap(),
         ServerEvent::RcptTo { to, .. } => {
-            if to.mailbox().is_some_and(|m| m.local_part().starts_with("bad")) {
+            if to
+                .mailbox()
+                .is_some_and(|m| m.local_part().starts_with("bad"))
+            {
                 server
                     .reject(Reply::new(550, None, "No such user").unwrap())
                     .unwrap()
@@ -106,7 +112,9 @@ impl ServerRun {
     ) {
         loop {
             server.poll_transmit(&mut self.output);
-            let Some(event) = server.poll_event() else { break };
+            let Some(event) = server.poll_event() else {
+                break;
+            };
             match &event {
                 ServerEvent::MessageData(d) => self.current.extend_from_slice(d),
                 ServerEvent::MessageEnd => self.messages.push(std::mem::take(&mut self.current)),
@@ -131,7 +139,10 @@ impl ServerRun {
 
     /// The codes of the replies transmitted.
     pub fn codes(&self) -> Vec<u16> {
-        replies(&self.output).iter().map(|r| r.code().get()).collect()
+        replies(&self.output)
+            .iter()
+            .map(|r| r.code().get())
+            .collect()
     }
 }
 
