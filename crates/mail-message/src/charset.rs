@@ -59,6 +59,20 @@ pub fn decode<'a>(label: &str, bytes: &'a [u8]) -> Decoded<'a> {
     }
 }
 
+/// Like [`decode`], for bytes the caller owns: text that is already valid UTF-8 (or ASCII in an
+/// ASCII-compatible charset) is not copied.
+pub fn decode_owned(label: &str, bytes: Vec<u8>) -> String {
+    let utf8_ok = encoding_rs::Encoding::for_label(label.trim().as_bytes())
+        .is_some_and(|e| e == encoding_rs::UTF_8 || e.is_ascii_compatible() && bytes.is_ascii());
+    if utf8_ok {
+        match String::from_utf8(bytes) {
+            Ok(s) => return s,
+            Err(e) => return decode(label, e.as_bytes()).text.into_owned(),
+        }
+    }
+    decode(label, &bytes).text.into_owned()
+}
+
 /// Whether `encoding_rs` (or our UTF-7 decoder) knows the charset `label`.
 pub fn is_known(label: &str) -> bool {
     let label = label.trim();

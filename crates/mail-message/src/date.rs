@@ -241,7 +241,10 @@ pub fn parse_date(input: &[u8]) -> Option<ParsedDate> {
     // "12 : 34 : 56" (obs-time with CFWS around the colons): glue colon pieces.
     let mut i = 0;
     let mut glued: Vec<Vec<u8>> = Vec::new();
-    while i < toks.len() {
+    let needs_glue = toks
+        .windows(2)
+        .any(|w| w[0].ends_with(b":") || w[1].starts_with(b":"));
+    while needs_glue && i < toks.len() {
         let mut t = toks[i].to_vec();
         while (t.ends_with(b":") || toks.get(i + 1).is_some_and(|n| n.starts_with(b":")))
             && i + 1 < toks.len()
@@ -253,7 +256,9 @@ pub fn parse_date(input: &[u8]) -> Option<ParsedDate> {
         glued.push(t);
         i += 1;
     }
-    toks = glued.iter().map(Vec::as_slice).collect();
+    if needs_glue {
+        toks = glued.iter().map(Vec::as_slice).collect();
+    }
     let mut k = 0;
     if toks.first().is_some_and(|t| is_day_name(t)) {
         k = 1;

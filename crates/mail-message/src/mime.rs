@@ -66,14 +66,7 @@ impl<'a> Message<'a> {
     /// Parses a whole message with the given limits.
     pub fn parse_with(input: &'a [u8], limits: &Limits) -> Self {
         let mut ctx = Ctx { limits, parts: 0 };
-        let root = parse_part(
-            input,
-            0,
-            input.len(),
-            ContentType::text_plain(),
-            0,
-            &mut ctx,
-        );
+        let root = parse_part(input, 0, input.len(), DefaultType::TextPlain, 0, &mut ctx);
         Self { input, root }
     }
 
@@ -208,6 +201,13 @@ fn collect_child<'p, 'a>(part: &'p Part<'a>, path: &str, out: &mut Vec<(String, 
     }
 }
 
+/// The Content-Type a part has when it names none (RFC 2046 5.1.5).
+#[derive(Clone, Copy)]
+enum DefaultType {
+    TextPlain,
+    MessageRfc822,
+}
+
 struct Ctx<'l> {
     limits: &'l Limits,
     parts: usize,
@@ -217,7 +217,7 @@ fn parse_part<'a>(
     input: &'a [u8],
     start: usize,
     end: usize,
-    default_type: ContentType,
+    default_type: DefaultType,
     depth: usize,
     ctx: &mut Ctx<'_>,
 ) -> Part<'a> {
@@ -247,7 +247,10 @@ fn parse_part<'a>(
                 ct
             }
         },
-        None => default_type,
+        None => match default_type {
+            DefaultType::TextPlain => ContentType::text_plain(),
+            DefaultType::MessageRfc822 => ContentType::message_rfc822(),
+        },
     };
     let transfer_encoding = match header.get("content-transfer-encoding") {
         Some(f) => {
@@ -275,9 +278,9 @@ fn parse_part<'a>(
         }
         match content_type.param("boundary") {
             Some(b) if !b.is_empty() => {
-                let b = b.as_bytes().to_vec();
+                let b = b.as_bytes();
                 let digest = content_type.subtype == "digest";
-                parse_multipart(input, body_start, end, &b, digest, depth, ctx, &mut defects)
+                parse_multipart(input, body_start, end, b, digest, depth, ctx, &mut defects)
             }
             _ => {
                 defects.push(Defect::new(DefectKind::MissingBoundary, start));
@@ -289,7 +292,7 @@ fn parse_part<'a>(
             input,
             body_start,
             end,
-            ContentType::text_plain(),
+            DefaultType::TextPlain,
             depth + 1,
             ctx,
         )))
@@ -434,9 +437,9 @@ fn parse_multipart<'a>(
             break;
         }
         let default = if digest {
-            ContentType::message_rfc822()
+            DefaultType::MessageRfc822
         } else {
-            ContentType::text_plain()
+            DefaultType::TextPlain
         };
         parts.push(parse_part(input, d.next, part_end, default, depth + 1, ctx));
     }
@@ -604,6 +607,6 @@ fn decode_charset<'a>(bytes: Cow<'a, [u8]>, charset: Option<&str>) -> Cow<'a, st
     };
     match bytes {
         Cow::Borrowed(b) => crate::charset::decode(label, b).text,
-        Cow::Owned(v) => Cow::Owned(crate::charset::decode(label, &v).text.into_owned()),
+        Cow::Owned(v) => Cow::Owned(crate::charset::decode_owned(label, v)),
     }
 }

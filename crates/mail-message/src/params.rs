@@ -176,8 +176,7 @@ fn parse_params<'a>(lx: &mut Lexer<'a>) -> Vec<(String, String)> {
             let v = lx.take_until(|c| c == b';' || is_wsp(c) || c == b'"' || c == b'(');
             (Cow::Borrowed(v), false)
         };
-        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-        let (base, section, extended) = split_name(&name);
+        let (base, section, extended) = split_name(name);
         raw.push(RawParam {
             name: base,
             section,
@@ -188,18 +187,21 @@ fn parse_params<'a>(lx: &mut Lexer<'a>) -> Vec<(String, String)> {
     }
 }
 
-/// `name*1*` -> ("name", Some(1), true)
-fn split_name(name: &str) -> (String, Option<u32>, bool) {
-    let (rest, extended) = match name.strip_suffix('*') {
+/// `name*1*` -> ("name", Some(1), true), the name in lower case.
+fn split_name(name: &[u8]) -> (String, Option<u32>, bool) {
+    let lower = |b: &[u8]| String::from_utf8_lossy(b).to_ascii_lowercase();
+    let (rest, extended) = match name.strip_suffix(b"*") {
         Some(r) => (r, true),
         None => (name, false),
     };
-    if let Some((base, num)) = rest.rsplit_once('*') {
-        if !num.is_empty() && num.len() <= 3 && num.bytes().all(|c| c.is_ascii_digit()) {
-            return (base.to_owned(), num.parse().ok(), extended);
+    if let Some(star) = rest.iter().rposition(|&c| c == b'*') {
+        let num = &rest[star + 1..];
+        if !num.is_empty() && num.len() <= 3 && num.iter().all(u8::is_ascii_digit) {
+            let n = num.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+            return (lower(&rest[..star]), Some(n), extended);
         }
     }
-    (rest.to_owned(), None, extended)
+    (lower(rest), None, extended)
 }
 
 fn percent_decode(v: &[u8], out: &mut Vec<u8>) {
@@ -220,7 +222,30 @@ fn percent_decode(v: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+fn plain_value(name: &str, v: &[u8]) -> String {
+    if name != "boundary" && crate::rfc2047::has_encoded_word_start(v) {
+        crate::rfc2047::decode_text(v).0.into_owned()
+    } else {
+        String::from_utf8_lossy(v).into_owned()
+    }
+}
+
 fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(String, String)> {
+    // The common case: no RFC 2231 parameter and no repeated name.
+    let simple = raw.iter().all(|p| !p.extended && p.section.is_none())
+        && raw
+            .iter()
+            .enumerate()
+            .all(|(i, p)| raw[..i].iter().all(|q| q.name != p.name));
+    if simple {
+        return raw
+            .into_iter()
+            .map(|p| {
+                let v = plain_value(&p.name, &p.value);
+                (p.name, v)
+            })
+            .collect();
+    }
     let mut out: Vec<(String, String)> = Vec::new();
     let mut done: Vec<&str> = Vec::new();
     for p in &raw {
@@ -233,15 +258,7 @@ fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(String, String)> {
             .filter(|q| q.name == p.name && (q.extended || q.section.is_some()))
             .collect();
         let value = if rfc2231.is_empty() {
-            let plain = raw
-                .iter()
-                .find(|q| q.name == p.name)
-                .map_or(&p.value, |q| &q.value);
-            if p.name != "boundary" && memchr::memmem::find(plain, b"=?").is_some() {
-                crate::rfc2047::decode_text(plain).0.into_owned()
-            } else {
-                String::from_utf8_lossy(plain).into_owned()
-            }
+            plain_value(&p.name, &p.value)
         } else {
             // Sections in numeric order (a lone `name*=` is section 0), joined as octets and
             // converted once with the charset of the first section.
@@ -309,14 +326,21 @@ impl TransferEncoding {
         let Some(Token::Atom(a)) = lx.next() else {
             return Self::Unknown;
         };
-        match a.to_ascii_lowercase().as_slice() {
-            b"7bit" => Self::SevenBit,
-            b"8bit" => Self::EightBit,
-            b"binary" => Self::Binary,
-            b"base64" => Self::Base64,
-            b"quoted-printable" => Self::QuotedPrintable,
-            b"x-uuencode" | b"uuencode" | b"x-uue" => Self::Uuencode,
-            _ => Self::Unknown,
+        let is = |s: &[u8]| a.eq_ignore_ascii_case(s);
+        if is(b"7bit") {
+            Self::SevenBit
+        } else if is(b"8bit") {
+            Self::EightBit
+        } else if is(b"binary") {
+            Self::Binary
+        } else if is(b"base64") {
+            Self::Base64
+        } else if is(b"quoted-printable") {
+            Self::QuotedPrintable
+        } else if is(b"x-uuencode") || is(b"uuencode") || is(b"x-uue") {
+            Self::Uuencode
+        } else {
+            Self::Unknown
         }
     }
 

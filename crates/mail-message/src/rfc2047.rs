@@ -23,7 +23,7 @@ use crate::defect::DefectKind;
 /// ```
 pub fn decode_text(input: &[u8]) -> (Cow<'_, str>, Vec<DefectKind>) {
     let mut defects = Vec::new();
-    if memchr::memmem::find(input, b"=?").is_none() {
+    if !has_encoded_word_start(input) {
         return (utf8_lossy(input, &mut defects), defects);
     }
     let mut out = String::with_capacity(input.len());
@@ -117,6 +117,12 @@ fn flush(out: &mut String, pending: &mut Option<(&str, Vec<u8>)>, defects: &mut 
         }
         out.push_str(&d.text);
     }
+}
+
+/// Whether `input` contains `=?` (cheaper than building a substring searcher for the short
+/// values headers have).
+pub(crate) fn has_encoded_word_start(input: &[u8]) -> bool {
+    memchr::memchr_iter(b'=', input).any(|i| input.get(i + 1) == Some(&b'?'))
 }
 
 pub(crate) fn utf8_lossy<'a>(bytes: &'a [u8], defects: &mut Vec<DefectKind>) -> Cow<'a, str> {
