@@ -2,7 +2,7 @@
 
 use mail_wire::Secret;
 
-use crate::codec::reader::{PResult, Reader};
+use crate::codec::reader::{PResult, Reader, Upper};
 use crate::types::*;
 
 const MONTHS: [&str; 12] = [
@@ -27,7 +27,7 @@ impl<'a> Reader<'a, '_> {
 
     fn command_body(&mut self) -> PResult<CommandBody<'a>> {
         let start = self.pos;
-        let name = self.atom_str()?.to_ascii_uppercase();
+        let name = Upper::new(self.atom_str()?);
         Ok(match name.as_str() {
             "CAPABILITY" => CommandBody::Capability,
             "NOOP" => CommandBody::Noop,
@@ -75,7 +75,7 @@ impl<'a> Reader<'a, '_> {
                 if self.eat(b' ') {
                     params = self.list(false, Self::select_param)?;
                 }
-                if name == "SELECT" {
+                if name.as_str() == "SELECT" {
                     CommandBody::Select { mailbox, params }
                 } else {
                     CommandBody::Examine { mailbox, params }
@@ -155,17 +155,17 @@ impl<'a> Reader<'a, '_> {
             "SEARCH" => self.search(false)?,
             "FETCH" => self.fetch(false)?,
             "STORE" => self.store(false)?,
-            "COPY" | "MOVE" => self.copy_move(false, name == "MOVE")?,
+            "COPY" | "MOVE" => self.copy_move(false, name.as_str() == "MOVE")?,
             "SORT" => self.sort(false)?,
             "THREAD" => self.thread_cmd(false)?,
             "UID" => {
                 self.sp()?;
-                let sub = self.atom_str()?.to_ascii_uppercase();
+                let sub = Upper::new(self.atom_str()?);
                 match sub.as_str() {
                     "SEARCH" => self.search(true)?,
                     "FETCH" => self.fetch(true)?,
                     "STORE" => self.store(true)?,
-                    "COPY" | "MOVE" => self.copy_move(true, sub == "MOVE")?,
+                    "COPY" | "MOVE" => self.copy_move(true, sub.as_str() == "MOVE")?,
                     "SORT" => self.sort(true)?,
                     "THREAD" => self.thread_cmd(true)?,
                     "EXPUNGE" => {
@@ -393,7 +393,7 @@ impl<'a> Reader<'a, '_> {
         self.sp()?;
         let ret = self.list(true, |r| {
             let name = r.atom()?;
-            Ok(match name.as_str().to_ascii_uppercase().as_str() {
+            Ok(match Upper::new(name.as_str()).as_str() {
                 "MIN" => SearchReturn::Min,
                 "MAX" => SearchReturn::Max,
                 "ALL" => SearchReturn::All,
@@ -452,7 +452,7 @@ impl<'a> Reader<'a, '_> {
             }
             _ => {}
         }
-        let name = self.atom_str()?.to_ascii_uppercase();
+        let name = Upper::new(self.atom_str()?);
         macro_rules! arg {
             ($f:ident) => {{
                 self.sp()?;
@@ -559,7 +559,7 @@ impl<'a> Reader<'a, '_> {
             }
         }
         let start = self.pos;
-        let name = self.atom_str()?.to_ascii_uppercase();
+        let name = Upper::new(self.atom_str()?);
         Ok(match name.as_str() {
             "ENVELOPE" => FetchAttribute::Envelope,
             "FLAGS" => FetchAttribute::Flags,

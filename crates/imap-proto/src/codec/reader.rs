@@ -10,6 +10,32 @@ use crate::types::*;
 
 pub(crate) type PResult<T> = Result<T, ParseError>;
 
+/// An ASCII-uppercased copy of a short keyword on the stack, for `match`ing names without
+/// allocating. Longer names (no keyword is longer than 32 bytes) read as "".
+pub(crate) struct Upper {
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl Upper {
+    pub(crate) fn new(s: &str) -> Self {
+        let mut buf = [0u8; 32];
+        let len = match buf.get_mut(..s.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(s.as_bytes());
+                dst.make_ascii_uppercase();
+                s.len()
+            }
+            None => 0,
+        };
+        Self { buf, len }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
 pub(crate) struct Reader<'a, 'o> {
     buf: &'a [u8],
     pub(crate) pos: usize,
@@ -249,7 +275,25 @@ impl<'a, 'o> Reader<'a, 'o> {
 
     pub(crate) fn nz_number(&mut self) -> PResult<NonZeroU32> {
         let start = self.pos;
-        NonZeroU32::new(self.number()?).ok_or(ParseError::new(
+        let mut n: u64 = 0;
+        let mut i = start;
+        while let Some(&d) = self.buf.get(i) {
+            if !d.is_ascii_digit() {
+                break;
+            }
+            n = n * 10 + u64::from(d - b'0');
+            i += 1;
+            if i - start > 10 {
+                return Err(ParseError::new(start, ParseErrorKind::NumberOutOfRange));
+            }
+        }
+        if i == start {
+            return self.err("number");
+        }
+        let n = u32::try_from(n)
+            .map_err(|_| ParseError::new(start, ParseErrorKind::NumberOutOfRange))?;
+        self.pos = i;
+        NonZeroU32::new(n).ok_or(ParseError::new(
             start,
             ParseErrorKind::Expected("non-zero number"),
         ))

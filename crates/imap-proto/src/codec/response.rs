@@ -1,6 +1,6 @@
 //! Parsing server responses (RFC 9051 `response`), on a framed unit.
 
-use crate::codec::reader::{PResult, Reader};
+use crate::codec::reader::{PResult, Reader, Upper};
 use crate::types::*;
 
 impl<'a> Reader<'a, '_> {
@@ -107,7 +107,7 @@ impl<'a> Reader<'a, '_> {
     }
 
     fn known_code(&mut self, name: &Atom<'a>) -> PResult<Option<Code<'a>>> {
-        let n = name.as_str().to_ascii_uppercase();
+        let n = Upper::new(name.as_str());
         Ok(Some(match n.as_str() {
             "ALERT" => Code::Alert,
             "PARSE" => Code::Parse,
@@ -228,7 +228,7 @@ impl<'a> Reader<'a, '_> {
             });
         }
         let start = self.pos;
-        let name = self.atom_str()?.to_ascii_uppercase();
+        let name = Upper::new(self.atom_str()?);
         let data = match name.as_str() {
             "OK" => self.condition(Condition::Ok)?,
             "NO" => self.condition(Condition::No)?,
@@ -452,6 +452,11 @@ impl<'a> Reader<'a, '_> {
     fn numbers_modseq(&mut self) -> PResult<(Vec<u32>, Option<u64>)> {
         let mut numbers = Vec::new();
         let mut modseq = None;
+        // The common case first: ` n` repeated.
+        while self.peek() == Some(b' ') && self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+            numbers.push(self.nz_number()?.get());
+        }
         while !self.at_eol() {
             self.sp()?;
             if self.at_eol() && (self.opts.allow_trailing_space || numbers.is_empty()) {
@@ -505,7 +510,7 @@ impl<'a> Reader<'a, '_> {
             }
             let name = self.atom()?;
             self.sp()?;
-            let item = match name.as_str().to_ascii_uppercase().as_str() {
+            let item = match Upper::new(name.as_str()).as_str() {
                 "MIN" => ESearchItem::Min(self.nz_number()?.get()),
                 "MAX" => ESearchItem::Max(self.nz_number()?.get()),
                 "COUNT" => ESearchItem::Count(self.number()?),
@@ -656,7 +661,7 @@ impl<'a> Reader<'a, '_> {
             });
         }
         let start = self.pos;
-        let name = self.atom_str()?.to_ascii_uppercase();
+        let name = Upper::new(self.atom_str()?);
         self.sp()?;
         Ok(match name.as_str() {
             "FLAGS" => FetchItem::Flags(self.flag_list(false)?),
