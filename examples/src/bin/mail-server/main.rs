@@ -1,0 +1,117 @@
+//! `mail-server`: receives mail over SMTP into Maildir folders (and, as colleagues add them,
+//! serves them over POP3 and IMAP).
+//!
+//! ```text
+//! mail-server --smtp 127.0.0.1:2525 --maildir DIR --users FILE --domain example.test \
+//!     [--tls-cert cert.pem --tls-key key.pem]
+//! ```
+//!
+//! Each protocol flag enables that protocol on the given address; with no protocol flag every
+//! protocol starts on its default loopback port. `--users` holds `name:password` lines (an
+//! argon2 PHC string in place of the password also works). Without `--tls-cert`/`--tls-key` a
+//! self-signed certificate is made at start. Each listener prints
+//! `mail-server: <protocol> listening on <addr>` once it is bound.
+
+mod maildir;
+mod smtp;
+mod tls;
+mod users;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+
+/// Command-line flags.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mail-server",
+    about = "Receive mail over SMTP into Maildir folders"
+)]
+struct Args {
+    /// Serve SMTP on this address (default 127.0.0.1:2525 when no protocol flag is given).
+    #[arg(long, value_name = "ADDR")]
+    smtp: Option<SocketAddr>,
+    /// Root of the per-user Maildir folders (DIR/name/{tmp,new,cur}).
+    #[arg(long, value_name = "DIR", default_value = "maildir")]
+    maildir: PathBuf,
+    /// `name:password` lines; the password may be an argon2 PHC string.
+    #[arg(long, value_name = "FILE")]
+    users: PathBuf,
+    /// The mail domain: mail to name@DOMAIN is delivered to user `name`.
+    #[arg(long, value_name = "D", default_value = "localhost")]
+    domain: String,
+    /// PEM certificate chain for STARTTLS (with --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for STARTTLS (with --tls-cert).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
+/// What every protocol shares: the store, the users, the domain and TLS.
+pub(crate) struct Context {
+    /// The Maildir store.
+    pub(crate) maildir: maildir::Maildir,
+    /// The accounts.
+    pub(crate) users: users::Users,
+    /// The mail domain, lowercase.
+    pub(crate) domain: String,
+    /// The TLS configuration for STARTTLS/STLS.
+    pub(crate) tls: tokio_rustls::TlsAcceptor,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let args = Args::parse();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mail-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let users = users::Users::load(&args.users)?;
+    let domain = args.domain.to_ascii_lowercase();
+    let tls = tls::acceptor(args.tls_cert.as_deref(), args.tls_key.as_deref(), &domain)?;
+    let ctx = Arc::new(Context {
+        maildir: maildir::Maildir::new(args.maildir.clone()),
+        users,
+        domain,
+        tls,
+    });
+    // The protocols: each flag enables one; none given starts them all on their defaults.
+    // Add a protocol with its flag, its default address and its `serve` here.
+    let any = args.smtp.is_some();
+    let mut listeners: Vec<(&str, SocketAddr)> = Vec::new();
+    if args.smtp.is_some() || !any {
+        listeners.push(("smtp", args.smtp.unwrap_or(([127, 0, 0, 1], 2525).into())));
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (protocol, addr) in listeners {
+            let ctx = ctx.clone();
+            match protocol {
+                "smtp" => tasks.spawn(smtp::serve(addr, ctx)),
+                other => return Err(format!("unknown protocol {other}").into()),
+            };
+        }
+        while let Some(result) = tasks.join_next().await {
+            result??;
+        }
+        Ok(())
+    })
+}
