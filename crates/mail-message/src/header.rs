@@ -78,13 +78,14 @@ pub(crate) fn unfold(value: &[u8]) -> Cow<'_, [u8]> {
     if memchr::memchr2(b'\r', b'\n', value).is_none() {
         return Cow::Borrowed(value);
     }
-    Cow::Owned(
-        value
-            .iter()
-            .copied()
-            .filter(|&c| c != b'\r' && c != b'\n')
-            .collect(),
-    )
+    let mut out = Vec::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(p) = memchr::memchr2(b'\r', b'\n', rest) {
+        out.extend_from_slice(&rest[..p]);
+        rest = &rest[p + 1..];
+    }
+    out.extend_from_slice(rest);
+    Cow::Owned(out)
 }
 
 /// The fields of one header block, in order.

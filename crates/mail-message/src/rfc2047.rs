@@ -198,7 +198,7 @@ pub(crate) fn hex(c: u8) -> Option<u8> {
 /// (RFC 2047 section 2), the text holds no `?` and no white space.
 pub fn parse_encoded_word(input: &[u8]) -> Option<EncodedWord<'_>> {
     let rest = input.strip_prefix(b"=?")?;
-    let q1 = rest.iter().position(|&c| c == b'?')?;
+    let q1 = memchr::memchr(b'?', rest.get(..rest.len().min(80))?)?;
     let cs_full = &rest[..q1];
     if cs_full.is_empty()
         || !cs_full
@@ -222,19 +222,13 @@ pub fn parse_encoded_word(input: &[u8]) -> Option<EncodedWord<'_>> {
         _ => return None,
     };
     let rest = rest.get(1..)?.strip_prefix(b"?")?;
-    let mut j = 0;
-    loop {
-        let c = *rest.get(j)?;
-        if c == b'?' {
-            if rest.get(j + 1) == Some(&b'=') {
-                break;
-            }
-            return None;
-        }
-        if c == b' ' || c == b'\t' || c == b'\r' || c == b'\n' {
-            return None;
-        }
-        j += 1;
+    let j = memchr::memchr(b'?', rest)?;
+    if rest.get(j + 1) != Some(&b'=')
+        || rest[..j]
+            .iter()
+            .any(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+    {
+        return None;
     }
     let text = &rest[..j];
     let len = 2 + q1 + 1 + 2 + j + 2;
