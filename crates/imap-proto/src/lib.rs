@@ -16,7 +16,7 @@
 //!
 //! - [`types`]: the protocol's nouns, with validating constructors.
 //! - [`codec`]: [`parse_response`], [`parse_command`] (returning
-//!   [`Status`](mail_wire::Status): `Complete(value, consumed)` or `Incomplete`) and
+//!   [`Status`]: `Complete(value, consumed)` or `Incomplete`) and
 //!   [`Encode`] for both; a [`Framer`] that finds unit ends and announces literals.
 //! - [`stream`]: a decoder that hands out large literals in chunks, so a 50 MB `BODY[]` costs
 //!   bounded memory.
