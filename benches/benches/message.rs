@@ -6,7 +6,8 @@
 //!   Subject, From, To and Date: what a mail client does to show a message. `mail-parser`
 //!   decodes everything while parsing; the others decode on access.
 //! - `headers`: the top-level header only. `mail-message` splits the fields lazily
-//!   (`lazy`) or also decodes every value and reads the structured fields (`decoded`);
+//!   (`lazy`) or also reads every field by its type (`decoded`: addresses, dates, ids,
+//!   Content-Type, the rest as RFC 2047 text);
 //!   `mail-parser` decodes all fields, `mailparse` splits and decodes every value.
 //! - `build`: text + HTML + a 100 kB attachment, written out.
 //!
@@ -224,24 +225,28 @@ fn ours_headers_lazy(m: &[u8]) -> usize {
 }
 
 fn ours_headers_decoded(m: &[u8]) -> usize {
+    use mail_message::{address, date, params};
     let mail_message::Status::Complete(block, _) =
         header::parse_header_block(m, &Limits::default())
     else {
         return 0;
     };
+    // Each field read by its type, as mail-parser does while parsing.
     let mut n = 0;
     for f in block.header.iter() {
-        n += f.text().len();
-    }
-    for name in ["from", "to", "cc"] {
-        if let Some(f) = block.header.get(name) {
-            n += mail_message::address::parse_address_list(&f.unfolded())
-                .addresses
-                .len();
-        }
-    }
-    if let Some(f) = block.header.get("date") {
-        n += usize::from(mail_message::date::parse_date(&f.unfolded()).is_some());
+        let name = f.name();
+        let is = |s: &str| name.eq_ignore_ascii_case(s);
+        n += if is("from") || is("to") || is("cc") || is("bcc") || is("reply-to") || is("sender") {
+            address::parse_address_list(&f.unfolded()).addresses.len()
+        } else if is("date") {
+            usize::from(date::parse_date(&f.unfolded()).is_some())
+        } else if is("message-id") || is("references") || is("in-reply-to") {
+            params::parse_message_ids(&f.unfolded()).0.len()
+        } else if is("content-type") {
+            params::parse_content_type(&f.unfolded()).map_or(0, |c| c.params.len())
+        } else {
+            f.text().len()
+        };
     }
     n
 }

@@ -568,7 +568,7 @@ fn content_type_field(ct: &ContentType, extra: &[(&str, &str)], out: &mut Vec<u8
     let mut params: Vec<(&str, &str)> = ct
         .params
         .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .map(|(n, v)| (n.as_ref(), v.as_str()))
         .collect();
     params.extend_from_slice(extra);
     if !params.is_empty() {
@@ -710,7 +710,7 @@ impl MessageBuilder {
         self
     }
 
-    fn text_node(subtype: &str, body: &str) -> Node {
+    fn text_node(subtype: &'static str, body: &str) -> Node {
         Node::Leaf {
             content_type: ContentType {
                 media_type: "text".into(),

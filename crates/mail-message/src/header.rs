@@ -95,6 +95,12 @@ pub struct Header<'a> {
 }
 
 impl<'a> Header<'a> {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Self {
+            fields: Vec::with_capacity(n),
+        }
+    }
+
     /// The first field named `name` (ASCII case-insensitive).
     pub fn get(&self, name: &str) -> Option<&HeaderField<'a>> {
         self.fields.iter().find(|f| f.is(name))

@@ -222,7 +222,7 @@ fn parse_part<'a>(
     ctx: &mut Ctx<'_>,
 ) -> Part<'a> {
     ctx.parts += 1;
-    let mut header = Header::default();
+    let mut header = Header::with_capacity(8);
     let mut defects = Vec::new();
     let block = scan_block(
         input,

@@ -8,13 +8,13 @@ use crate::lexer::{is_wsp, Lexer, Specials, Token};
 /// A parsed `Content-Type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ContentType {
-    /// The type, lower case (`text`).
-    pub media_type: String,
+    /// The type, lower case (`text`); common names are not allocated.
+    pub media_type: Cow<'static, str>,
     /// The subtype, lower case (`plain`).
-    pub subtype: String,
+    pub subtype: Cow<'static, str>,
     /// Parameters in order: names lower case, values decoded (RFC 2231, and RFC 2047 in quoted
     /// values as many writers use it for file names).
-    pub params: Vec<(String, String)>,
+    pub params: Vec<(Cow<'static, str>, String)>,
 }
 
 impl ContentType {
@@ -54,7 +54,49 @@ impl ContentType {
     }
 }
 
-fn param<'p>(params: &'p [(String, String)], name: &str) -> Option<&'p str> {
+/// Lower-cases a type, subtype or parameter name, without allocating for the common ones.
+fn intern(name: &[u8]) -> Cow<'static, str> {
+    const COMMON: &[&str] = &[
+        "text",
+        "plain",
+        "html",
+        "multipart",
+        "mixed",
+        "alternative",
+        "related",
+        "digest",
+        "application",
+        "octet-stream",
+        "pdf",
+        "image",
+        "jpeg",
+        "png",
+        "gif",
+        "message",
+        "rfc822",
+        "charset",
+        "boundary",
+        "name",
+        "filename",
+        "format",
+        "type",
+        "inline",
+        "attachment",
+        "delsp",
+        "size",
+        "creation-date",
+        "modification-date",
+        "x-unix-mode",
+    ];
+    for c in COMMON {
+        if name.eq_ignore_ascii_case(c.as_bytes()) {
+            return Cow::Borrowed(c);
+        }
+    }
+    Cow::Owned(String::from_utf8_lossy(name).to_ascii_lowercase())
+}
+
+fn param<'p>(params: &'p [(Cow<'static, str>, String)], name: &str) -> Option<&'p str> {
     params
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -65,9 +107,9 @@ fn param<'p>(params: &'p [(String, String)], name: &str) -> Option<&'p str> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ContentDisposition {
     /// `inline`, `attachment` or another token, lower case.
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     /// Parameters as in [`ContentType::params`].
-    pub params: Vec<(String, String)>,
+    pub params: Vec<(Cow<'static, str>, String)>,
 }
 
 impl ContentDisposition {
@@ -94,14 +136,14 @@ impl ContentDisposition {
 pub fn parse_content_type(input: &[u8]) -> Option<ContentType> {
     let mut lx = Lexer::new(input, Specials::Mime);
     let media_type = match lx.next()? {
-        Token::Atom(a) => String::from_utf8_lossy(a).to_ascii_lowercase(),
+        Token::Atom(a) => intern(a),
         _ => return None,
     };
     if lx.next()? != Token::Special(b'/') {
         return None;
     }
     let subtype = match lx.next()? {
-        Token::Atom(a) => String::from_utf8_lossy(a).to_ascii_lowercase(),
+        Token::Atom(a) => intern(a),
         _ => return None,
     };
     let params = parse_params(&mut lx);
@@ -114,7 +156,7 @@ pub fn parse_content_type(input: &[u8]) -> Option<ContentType> {
 
 /// The parameters of a field whose value before the first `;` is invalid (`application;
 /// name=x.gz`): readers still find the file name there.
-pub(crate) fn salvage_params(input: &[u8]) -> Vec<(String, String)> {
+pub(crate) fn salvage_params(input: &[u8]) -> Vec<(Cow<'static, str>, String)> {
     let mut lx = Lexer::new(input, Specials::Mime);
     parse_params(&mut lx)
 }
@@ -130,7 +172,7 @@ pub(crate) fn salvage_params(input: &[u8]) -> Vec<(String, String)> {
 pub fn parse_content_disposition(input: &[u8]) -> Option<ContentDisposition> {
     let mut lx = Lexer::new(input, Specials::Mime);
     let kind = match lx.next()? {
-        Token::Atom(a) => String::from_utf8_lossy(a).to_ascii_lowercase(),
+        Token::Atom(a) => intern(a),
         _ => return None,
     };
     let params = parse_params(&mut lx);
@@ -138,14 +180,14 @@ pub fn parse_content_disposition(input: &[u8]) -> Option<ContentDisposition> {
 }
 
 struct RawParam<'a> {
-    name: String,
+    name: Cow<'static, str>,
     section: Option<u32>,
     extended: bool,
     value: Cow<'a, [u8]>,
     quoted: bool,
 }
 
-fn parse_params<'a>(lx: &mut Lexer<'a>) -> Vec<(String, String)> {
+fn parse_params<'a>(lx: &mut Lexer<'a>) -> Vec<(Cow<'static, str>, String)> {
     let mut raw: Vec<RawParam<'a>> = Vec::new();
     loop {
         // Skip to the next ';'.
@@ -188,8 +230,8 @@ fn parse_params<'a>(lx: &mut Lexer<'a>) -> Vec<(String, String)> {
 }
 
 /// `name*1*` -> ("name", Some(1), true), the name in lower case.
-fn split_name(name: &[u8]) -> (String, Option<u32>, bool) {
-    let lower = |b: &[u8]| String::from_utf8_lossy(b).to_ascii_lowercase();
+fn split_name(name: &[u8]) -> (Cow<'static, str>, Option<u32>, bool) {
+    let lower = intern;
     let (rest, extended) = match name.strip_suffix(b"*") {
         Some(r) => (r, true),
         None => (name, false),
@@ -230,7 +272,7 @@ fn plain_value(name: &str, v: &[u8]) -> String {
     }
 }
 
-fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(String, String)> {
+fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(Cow<'static, str>, String)> {
     // The common case: no RFC 2231 parameter and no repeated name.
     let simple = raw.iter().all(|p| !p.extended && p.section.is_none())
         && raw
@@ -246,10 +288,10 @@ fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(String, String)> {
             })
             .collect();
     }
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut out: Vec<(Cow<'static, str>, String)> = Vec::new();
     let mut done: Vec<&str> = Vec::new();
     for p in &raw {
-        if done.contains(&p.name.as_str()) {
+        if done.contains(&p.name.as_ref()) {
             continue;
         }
         done.push(&p.name);

@@ -194,22 +194,44 @@ pub(crate) fn hex(c: u8) -> Option<u8> {
     }
 }
 
+/// RFC 2047 `token` bytes: printable ASCII but `especials`.
+static TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 33;
+    while c < 127 {
+        t[c] = !matches!(
+            c as u8,
+            b'(' | b')'
+                | b'<'
+                | b'>'
+                | b'@'
+                | b','
+                | b';'
+                | b':'
+                | b'"'
+                | b'/'
+                | b'['
+                | b']'
+                | b'?'
+                | b'='
+        );
+        c += 1;
+    }
+    t
+};
+
 /// Parses `=?charset[*lang]?B|Q?text?=` at the start of `input`. The charset is a `token`
 /// (RFC 2047 section 2), the text holds no `?` and no white space.
 pub fn parse_encoded_word(input: &[u8]) -> Option<EncodedWord<'_>> {
     let rest = input.strip_prefix(b"=?")?;
     let q1 = memchr::memchr(b'?', rest.get(..rest.len().min(80))?)?;
     let cs_full = &rest[..q1];
-    if cs_full.is_empty()
-        || !cs_full
-            .iter()
-            .all(|&c| c.is_ascii_graphic() && !b"()<>@,;:\"/[]?=".contains(&c))
-    {
+    if cs_full.is_empty() || !cs_full.iter().all(|&c| TOKEN[usize::from(c)]) {
         return None;
     }
     let cs_full = std::str::from_utf8(cs_full).ok()?;
-    let (charset, language) = match cs_full.split_once('*') {
-        Some((c, l)) => (c, Some(l)),
+    let (charset, language) = match memchr::memchr(b'*', cs_full.as_bytes()) {
+        Some(p) => (&cs_full[..p], Some(&cs_full[p + 1..])),
         None => (cs_full, None),
     };
     if charset.is_empty() {

@@ -88,7 +88,7 @@ impl<'a> Summary<'a> {
                     path,
                     content_type: p.content_type().essence(),
                     charset: p.charset().map(str::to_owned),
-                    disposition: p.disposition().map(|d| d.kind),
+                    disposition: p.disposition().map(|d| d.kind.into_owned()),
                     filename: p.filename(),
                     decoded: p.decoded_body(),
                     text: p.text().map(Cow::into_owned),
