@@ -385,17 +385,26 @@ fn command_body() -> impl Strategy<Value = CommandBody<'static>> {
             }),
             (
                 mailbox(),
-                vec((of(vec(flag(), 0..3)), of(quoted()), literal()), 1..3)
+                vec(
+                    (
+                        of(vec(flag(), 0..3)),
+                        of(quoted()),
+                        literal(),
+                        any::<bool>()
+                    ),
+                    1..3
+                )
             )
                 .prop_map(|(mailbox, m)| {
                     CommandBody::Append {
                         mailbox,
                         messages: m
                             .into_iter()
-                            .map(|(flags, date, message)| AppendMessage {
+                            .map(|(flags, date, message, utf8)| AppendMessage {
                                 flags,
                                 date,
                                 message,
+                                utf8,
                             })
                             .collect(),
                     }

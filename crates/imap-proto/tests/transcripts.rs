@@ -489,3 +489,22 @@ fn nul_in_literal_from_gmail() {
         o.allow_nul_in_literal = true;
     });
 }
+
+/// RFC 6855: APPEND of a UTF-8 message under UTF8=ACCEPT.
+#[test]
+fn rfc6855_append_utf8() {
+    let msg = "Subject: Grüße\r\n\r\nHallo\r\n";
+    let all = format!("A1 APPEND INBOX UTF8 (~{{{}+}}\r\n{msg})\r\n", msg.len());
+    let Ok(Status::Complete(cmd, n)) = parse_command(all.as_bytes(), &ParseOptions::default())
+    else {
+        panic!()
+    };
+    assert_eq!(n, all.len());
+    let CommandBody::Append { messages, .. } = &cmd.body else {
+        panic!()
+    };
+    let m = messages.first().unwrap_or_else(|| panic!());
+    assert!(m.utf8 && m.message.is_binary());
+    assert_eq!(m.message.data(), msg.as_bytes());
+    assert_eq!(cmd.encode().bytes(), all.as_bytes());
+}

@@ -135,6 +135,7 @@ impl<'a> Reader<'a, '_> {
                         flags: None,
                         date: None,
                         message: self.dummy_literal(),
+                        utf8: false,
                     };
                     if self.peek() == Some(b'(') {
                         m.flags = Some(self.flag_list(false)?);
@@ -144,7 +145,16 @@ impl<'a> Reader<'a, '_> {
                         m.date = Some(Quoted::unchecked(self.quoted()?));
                         self.sp()?;
                     }
-                    m.message = self.literal()?;
+                    if self.keyword("UTF8") {
+                        // RFC 6855: `UTF8 (~{n}...)`.
+                        self.sp()?;
+                        self.open()?;
+                        m.message = self.literal()?;
+                        self.close()?;
+                        m.utf8 = true;
+                    } else {
+                        m.message = self.literal()?;
+                    }
                     messages.push(m);
                 }
                 if messages.is_empty() {

@@ -331,7 +331,13 @@ impl W {
                         self.quoted(d.data());
                         self.sp();
                     }
-                    self.literal(&m.message);
+                    if m.utf8 {
+                        self.s("UTF8 (");
+                        self.literal(&m.message);
+                        self.s(")");
+                    } else {
+                        self.literal(&m.message);
+                    }
                 }
             }
             CommandBody::UidExpunge(s) => {

@@ -313,6 +313,8 @@ pub struct AppendMessage<'a> {
     pub date: Option<Quoted<'a>>,
     /// The message (a literal or, with BINARY, a literal8).
     pub message: Literal<'a>,
+    /// Sent as `UTF8 (literal8)` (RFC 6855, UTF8=ACCEPT).
+    pub utf8: bool,
 }
 
 /// What a command asks (RFC 9051 6 and the extensions).
