@@ -1,0 +1,175 @@
+//! smtp-proto parsing next to Stalwart's `smtp-proto` (renamed `peer-smtp-proto`):
+//! - server side: a pipelined transaction (EHLO, MAIL with parameters, 50 RCPT, DATA) parsed
+//!   command by command; plus our whole server session on the same bytes;
+//! - client side: a 20-line EHLO reply into typed capabilities, and single-line replies;
+//! - a plain copy of the same bytes as the floor.
+//!
+//! DATA decoding of a 10 MB body against Stalwart's `DataReceiver` is in the `wire` bench
+//! (mail-wire's `DotDecoder` is what the session uses).
+//!
+//! `cargo bench -p mail-benches --bench smtp`
+
+// `criterion_group!` makes an undocumented public function.
+#![allow(missing_docs)]
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use mail_wire::Status;
+use smtp_proto::codec::command::parse_command;
+use smtp_proto::codec::ehlo::EhloReply;
+use smtp_proto::codec::reply::parse_reply;
+use smtp_proto::session::server::{ServerConfig, ServerEvent, ServerSession};
+use smtp_proto::types::Domain;
+
+/// What a pipelining client sends for one message with 50 recipients.
+fn transaction() -> Vec<u8> {
+    let mut t = b"EHLO client.example.org\r\nMAIL FROM:<sender.name@client.example.org> SIZE=123456 BODY=8BITMIME RET=HDRS ENVID=QQ314159\r\n".to_vec();
+    for i in 0..50 {
+        t.extend_from_slice(
+            format!("RCPT TO:<recipient{i}@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;recipient{i}@example.com\r\n")
+                .as_bytes(),
+        );
+    }
+    t.extend_from_slice(b"DATA\r\n");
+    t
+}
+
+/// A 20-line EHLO reply of a large provider.
+const EHLO: &[u8] = b"250-mx.example.com Hello client.example.org [192.0.2.1], pleased to meet you\r\n\
+250-SIZE 52428800\r\n\
+250-8BITMIME\r\n\
+250-BINARYMIME\r\n\
+250-CHUNKING\r\n\
+250-PIPELINING\r\n\
+250-DSN\r\n\
+250-ENHANCEDSTATUSCODES\r\n\
+250-SMTPUTF8\r\n\
+250-STARTTLS\r\n\
+250-REQUIRETLS\r\n\
+250-AUTH PLAIN LOGIN XOAUTH2 OAUTHBEARER SCRAM-SHA-256\r\n\
+250-DELIVERBY 240\r\n\
+250-MT-PRIORITY MIXER\r\n\
+250-FUTURERELEASE 604800 2030-01-01T00:00:00Z\r\n\
+250-LIMITS RCPTMAX=100 MAILMAX=50\r\n\
+250-VRFY\r\n\
+250-HELP\r\n\
+250-X-EXPS LOGIN PLAIN\r\n\
+250 RRVS\r\n";
+
+const REPLIES: &[u8] = b"250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n354 Start mail input; end with <CRLF>.<CRLF>\r\n250 2.0.0 OK: queued as 1Yat1n00V1sBWGw3SYaubg\r\n550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown\r\n221 2.0.0 Bye\r\n";
+
+fn commands(c: &mut Criterion) {
+    let wire = transaction();
+    let mut group = c.benchmark_group("smtp-commands-pipelined");
+    group.throughput(Throughput::Bytes(wire.len() as u64));
+    group.bench_function("copy", |b| {
+        let mut out = Vec::with_capacity(wire.len());
+        b.iter(|| {
+            out.clear();
+            out.extend_from_slice(black_box(&wire));
+            black_box(out.len())
+        })
+    });
+    group.bench_function("smtp-proto", |b| {
+        b.iter(|| {
+            let mut rest = black_box(&wire[..]);
+            let mut n = 0;
+            while let Ok(Status::Complete(cmd, used)) = parse_command(rest) {
+                black_box(&cmd);
+                rest = &rest[used..];
+                n += 1;
+            }
+            assert_eq!(n, 53);
+        })
+    });
+    group.bench_function("peer-smtp-proto", |b| {
+        b.iter(|| {
+            let mut iter = black_box(&wire[..]).iter();
+            let mut n = 0;
+            while iter.len() > 0 {
+                match peer_smtp_proto::Request::parse(&mut iter) {
+                    Ok(req) => {
+                        black_box(&req);
+                        n += 1;
+                    }
+                    Err(e) => panic!("{e:?}"),
+                }
+            }
+            assert_eq!(n, 53);
+        })
+    });
+    group.bench_function("smtp-proto-session", |b| {
+        let config = ServerConfig::new(Domain::new("mx.example.com").unwrap_or_else(|_| unreachable!()));
+        let mut out = Vec::new();
+        b.iter(|| {
+            let mut s = ServerSession::new(config.clone());
+            s.handle_input(black_box(&wire));
+            loop {
+                match s.poll_event() {
+                    Some(ServerEvent::MailFrom { .. } | ServerEvent::RcptTo { .. }) => {
+                        let _ = s.accept();
+                    }
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+            out.clear();
+            s.poll_transmit(&mut out);
+            black_box(out.len())
+        })
+    });
+    group.finish();
+}
+
+fn replies(c: &mut Criterion) {
+    let mut group = c.benchmark_group("smtp-ehlo-reply-20-lines");
+    group.throughput(Throughput::Bytes(EHLO.len() as u64));
+    group.bench_function("smtp-proto", |b| {
+        b.iter(|| {
+            let Ok(Status::Complete(reply, _)) = parse_reply(black_box(EHLO)) else { panic!() };
+            let ehlo = EhloReply::from_reply(&reply);
+            black_box(ehlo.capabilities.len())
+        })
+    });
+    group.bench_function("peer-smtp-proto", |b| {
+        b.iter(|| {
+            let ehlo = peer_smtp_proto::EhloResponse::parse(&mut black_box(EHLO).iter());
+            black_box(ehlo.map(|e| e.capabilities).ok())
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("smtp-replies");
+    group.throughput(Throughput::Bytes(REPLIES.len() as u64));
+    for (name, which) in [("smtp-proto", 0), ("peer-smtp-proto", 1)] {
+        group.bench_with_input(BenchmarkId::from_parameter(name), &which, |b, &which| {
+            b.iter(|| {
+                let mut n = 0;
+                if which == 0 {
+                    let mut rest = black_box(REPLIES);
+                    while let Ok(Status::Complete(r, used)) = parse_reply(rest) {
+                        black_box(&r);
+                        rest = &rest[used..];
+                        n += 1;
+                    }
+                } else {
+                    let mut iter = black_box(REPLIES).iter();
+                    while iter.len() > 0 {
+                        let mut receiver = peer_smtp_proto::response::parser::ResponseReceiver::default();
+                        match receiver.parse(&mut iter) {
+                            Ok(r) => {
+                                black_box(&r);
+                                n += 1;
+                            }
+                            Err(e) => panic!("{e:?}"),
+                        }
+                    }
+                }
+                assert_eq!(n, 6);
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, commands, replies);
+criterion_main!(benches);
