@@ -508,3 +508,22 @@ fn rfc6855_append_utf8() {
     assert_eq!(m.message.data(), msg.as_bytes());
     assert_eq!(cmd.encode().bytes(), all.as_bytes());
 }
+
+/// SEARCH's NOT and OR nest without parentheses; the depth limit holds there too.
+#[test]
+fn search_not_chain_is_bounded() {
+    let mut cmd = b"A1 SEARCH".to_vec();
+    for _ in 0..200_000 {
+        cmd.extend_from_slice(b" NOT");
+    }
+    cmd.extend_from_slice(b" ALL\r\n");
+    let e = parse_command(&cmd, &ParseOptions::default())
+        .err()
+        .map(|e| e.kind);
+    assert_eq!(e, Some(ParseErrorKind::TooDeep { limit: 100 }));
+    let ok = b"A1 SEARCH NOT NOT OR SEEN NOT DELETED ALL\r\n";
+    assert!(matches!(
+        parse_command(ok, &ParseOptions::default()),
+        Ok(Status::Complete(..))
+    ));
+}

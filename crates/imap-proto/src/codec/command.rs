@@ -504,11 +504,16 @@ impl<'a> Reader<'a, '_> {
             "LARGER" => SearchKey::Larger(arg!(number64)),
             "SMALLER" => SearchKey::Smaller(arg!(number64)),
             "UID" => SearchKey::Uid(arg!(sequence_set)),
-            "NOT" => SearchKey::Not(Box::new(arg!(search_key))),
-            "OR" => {
-                let a = arg!(search_key);
-                SearchKey::Or(Box::new(a), Box::new(arg!(search_key)))
-            }
+            "NOT" => self.nest(|r| {
+                r.sp()?;
+                Ok(SearchKey::Not(Box::new(r.search_key()?)))
+            })?,
+            "OR" => self.nest(|r| {
+                r.sp()?;
+                let a = r.search_key()?;
+                r.sp()?;
+                Ok(SearchKey::Or(Box::new(a), Box::new(r.search_key()?)))
+            })?,
             "HEADER" => {
                 let f = arg!(astring);
                 SearchKey::Header(f, arg!(astring))

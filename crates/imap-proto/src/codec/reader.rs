@@ -123,6 +123,19 @@ impl<'a, 'o> Reader<'a, 'o> {
         Ok(())
     }
 
+    /// Counts a level of nesting that has no parenthesis (SEARCH's NOT and OR).
+    pub(crate) fn nest<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        self.depth += 1;
+        if self.depth > self.opts.max_depth {
+            return self.fail(ParseErrorKind::TooDeep {
+                limit: self.opts.max_depth,
+            });
+        }
+        let out = f(self);
+        self.depth = self.depth.saturating_sub(1);
+        out
+    }
+
     pub(crate) fn close(&mut self) -> PResult<()> {
         if self.opts.allow_extra_spaces {
             while self.eat(b' ') {}
