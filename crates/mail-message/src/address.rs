@@ -114,7 +114,8 @@ impl AddressList {
 /// ```
 pub fn parse_address_list(input: &[u8]) -> AddressList {
     let mut lexer = Lexer::new(input, Specials::Rfc5322);
-    let tokens: Vec<Token<'_>> = lexer.by_ref().collect();
+    let mut tokens: Vec<Token<'_>> = Vec::with_capacity(16);
+    tokens.extend(lexer.by_ref());
     let mut p = Parser {
         toks: &tokens,
         i: 0,
@@ -182,6 +183,12 @@ impl Parser<'_, '_> {
     /// RFC 2047 text (so adjacent encoded-words join, and encoded-words inside quotes decode,
     /// as most readers do).
     fn phrase(&self, from: usize, to: usize) -> String {
+        // One plain word: nothing to join or decode.
+        if let [Token::Atom(w)] = &self.toks[from..to] {
+            if !crate::rfc2047::has_encoded_word_start(w) {
+                return String::from_utf8_lossy(w).into_owned();
+            }
+        }
         let mut raw = Vec::new();
         for t in &self.toks[from..to] {
             let w: &[u8] = match t {
@@ -269,6 +276,9 @@ impl Parser<'_, '_> {
     }
 
     fn concat(&self, from: usize, to: usize) -> String {
+        if let [Token::Atom(w)] = &self.toks[from..to] {
+            return String::from_utf8_lossy(w).into_owned();
+        }
         let mut raw = Vec::new();
         for t in &self.toks[from..to] {
             match t {

@@ -131,7 +131,10 @@ impl DateTime {
     }
 }
 
-fn strip_comments(input: &[u8]) -> Vec<u8> {
+fn strip_comments(input: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if memchr::memchr(b'(', input).is_none() {
+        return std::borrow::Cow::Borrowed(input);
+    }
     let mut out = Vec::with_capacity(input.len());
     let mut depth = 0usize;
     let mut i = 0;
@@ -145,7 +148,7 @@ fn strip_comments(input: &[u8]) -> Vec<u8> {
         }
         i += 1;
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 fn number(tok: &[u8]) -> Option<u32> {

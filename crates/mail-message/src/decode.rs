@@ -36,26 +36,41 @@ static B64: [u8; 256] = b64_table();
 /// assert_eq!(out, b"hello");
 /// ```
 pub fn base64_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
-    out.reserve(input.len() / 4 * 3 + 3);
+    let base = out.len();
+    // Room for everything; truncated to what was written at the end.
+    out.resize(base + input.len() / 4 * 3 + 3, 0);
+    let mut o = base;
     let mut clean = true;
     let mut acc: u32 = 0;
     let mut n = 0u32;
     let mut i = 0;
-    // Fast path over whole 4-byte groups of alphabet bytes.
     while i < input.len() {
-        if n == 0 && i + 4 <= input.len() {
-            let a = B64[usize::from(input[i])];
-            let b = B64[usize::from(input[i + 1])];
-            let c = B64[usize::from(input[i + 2])];
-            let d = B64[usize::from(input[i + 3])];
-            if (a | b | c | d) != INVALID && (a | b | c | d) < 64 {
-                let v = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
-                out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
-                i += 4;
-                continue;
+        // Fast path: whole groups of alphabet bytes, eight at a time, then four.
+        if n == 0 {
+            while let (Some(chunk), Some(dst)) = (input.get(i..i + 8), out.get_mut(o..o + 6)) {
+                let v: [u8; 8] = std::array::from_fn(|k| B64[usize::from(chunk[k])]);
+                if v.iter().fold(0, |a, &b| a | b) >= 64 {
+                    break;
+                }
+                let w = v.iter().fold(0u64, |a, &b| a << 6 | u64::from(b));
+                dst.copy_from_slice(&w.to_be_bytes()[2..]);
+                i += 8;
+                o += 6;
+            }
+            if let (Some(chunk), Some(dst)) = (input.get(i..i + 4), out.get_mut(o..o + 3)) {
+                let v: [u8; 4] = std::array::from_fn(|k| B64[usize::from(chunk[k])]);
+                if v.iter().fold(0, |a, &b| a | b) < 64 {
+                    let w = v.iter().fold(0u32, |a, &b| a << 6 | u32::from(b));
+                    dst.copy_from_slice(&w.to_be_bytes()[1..]);
+                    i += 4;
+                    o += 3;
+                    continue;
+                }
             }
         }
-        let byte = input[i];
+        let Some(&byte) = input.get(i) else {
+            break;
+        };
         i += 1;
         let v = B64[usize::from(byte)];
         if v == INVALID {
@@ -69,17 +84,28 @@ pub fn base64_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
         acc = acc << 6 | u32::from(v);
         n += 1;
         if n == 4 {
-            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            if let Some(dst) = out.get_mut(o..o + 3) {
+                dst.copy_from_slice(&acc.to_be_bytes()[1..]);
+            }
+            o += 3;
             acc = 0;
             n = 0;
         }
     }
-    match n {
-        0 => {}
-        1 => clean = false,
-        2 => out.push((acc >> 4) as u8),
-        _ => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+    let tail: &[u8] = match n {
+        0 => &[],
+        1 => {
+            clean = false;
+            &[]
+        }
+        2 => &[(acc >> 4) as u8],
+        _ => &[(acc >> 10) as u8, (acc >> 2) as u8],
+    };
+    if let Some(dst) = out.get_mut(o..o + tail.len()) {
+        dst.copy_from_slice(tail);
+        o += tail.len();
     }
+    out.truncate(o);
     clean
 }
 

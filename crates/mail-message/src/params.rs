@@ -89,7 +89,7 @@ fn intern(name: &[u8]) -> Cow<'static, str> {
         "x-unix-mode",
     ];
     for c in COMMON {
-        if name.eq_ignore_ascii_case(c.as_bytes()) {
+        if c.len() == name.len() && name.eq_ignore_ascii_case(c.as_bytes()) {
             return Cow::Borrowed(c);
         }
     }

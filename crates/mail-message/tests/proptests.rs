@@ -228,3 +228,44 @@ fn every_truncation_of_built_messages_parses() {
         }
     }
 }
+
+fn b64_reference(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for c in data.chunks(3) {
+        let b = [c[0], *c.get(1).unwrap_or(&0), *c.get(2).unwrap_or(&0)];
+        let v = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= c.len() {
+                s.push(char::from(A[(v >> (18 - 6 * k)) as usize & 63]));
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
+
+proptest! {
+    /// Tolerant base64: any line breaks or spaces inserted anywhere, padding kept or dropped.
+    #[test]
+    fn base64_decodes_with_any_white_space(
+        data in prop::collection::vec(any::<u8>(), 0..300),
+        breaks in prop::collection::vec((0usize..400, prop::sample::select(vec!["\r\n", "\n", " ", "\t"])), 0..20),
+        drop_padding in any::<bool>(),
+    ) {
+        let mut enc = b64_reference(&data);
+        if drop_padding {
+            enc = enc.trim_end_matches('=').to_owned();
+        }
+        let mut sorted = breaks;
+        sorted.sort_by(|a, b| b.0.cmp(&a.0));
+        for (at, ws) in sorted {
+            let at = at.min(enc.len());
+            enc.insert_str(at, ws);
+        }
+        let mut out = vec![7u8];
+        prop_assert!(mail_message::decode::base64_decode_into(enc.as_bytes(), &mut out));
+        prop_assert_eq!(&out[1..], data.as_slice());
+    }
+}
