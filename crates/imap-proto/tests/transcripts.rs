@@ -527,3 +527,23 @@ fn search_not_chain_is_bounded() {
         Ok(Status::Complete(..))
     ));
 }
+
+/// Found by fuzzing: leading zeros in a number, and text ending in spaces (kept alike by the
+/// strict and the lenient parser).
+#[test]
+fn fuzz_regressions() {
+    let o = ParseOptions::default();
+    let Ok(Status::Complete(Response::Data(Data::Fetch { items, .. }), _)) =
+        parse_response(b"* 1 FETCH (UID 0001688703541)\r\n", &o)
+    else {
+        panic!()
+    };
+    assert_eq!(items, vec![FetchItem::Uid(1_688_703_541)]);
+    let line = b"* OK some text   \r\n";
+    let strict = parse_response(line, &o);
+    assert_eq!(strict, parse_response(line, &ParseOptions::lenient()));
+    let Ok(Status::Complete(Response::Data(Data::Condition { text, .. }), _)) = strict else {
+        panic!()
+    };
+    assert_eq!(text.text.as_str(), "some text   ");
+}

@@ -296,7 +296,9 @@ impl<'a, 'o> Reader<'a, 'o> {
             }
             n = n * 10 + u64::from(d - b'0');
             i += 1;
-            if i - start > 10 {
+            // Leading zeros are allowed; more than u32 can hold is not (and stops before u64
+            // could overflow).
+            if n > u64::from(u32::MAX) {
                 return Err(ParseError::new(start, ParseErrorKind::NumberOutOfRange));
             }
         }
@@ -585,12 +587,8 @@ impl<'a, 'o> Reader<'a, 'o> {
         let start = self.pos;
         let rest = self.rest();
         let end = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
-        let mut bytes = rest.get(..end).unwrap_or_default();
-        if self.opts.allow_trailing_space {
-            while let Some((b' ', head)) = bytes.split_last() {
-                bytes = head;
-            }
-        }
+        // Text keeps trailing spaces: they are text, in every mode.
+        let bytes = rest.get(..end).unwrap_or_default();
         self.pos = start + bytes.len();
         self.utf8(bytes, start)
     }
