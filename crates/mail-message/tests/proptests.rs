@@ -259,7 +259,7 @@ proptest! {
             enc = enc.trim_end_matches('=').to_owned();
         }
         let mut sorted = breaks;
-        sorted.sort_by(|a, b| b.0.cmp(&a.0));
+        sorted.sort_by_key(|b| std::cmp::Reverse(b.0));
         for (at, ws) in sorted {
             let at = at.min(enc.len());
             enc.insert_str(at, ws);
