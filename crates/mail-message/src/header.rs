@@ -218,7 +218,8 @@ pub(crate) fn scan_block<'a>(
                 body_start: pos + nl.map_or(line_len, |n| n + 1),
             });
         }
-        if line_len > limits.max_line_length && !too_long_flagged {
+        // The limit counts octets without the CRLF (RFC 5322 2.1.1).
+        if line_content.len() > limits.max_line_length && !too_long_flagged {
             too_long_flagged = true;
             defects.push(Defect::new(DefectKind::LineTooLong, pos));
         }
@@ -264,7 +265,12 @@ pub(crate) fn scan_block<'a>(
                 None => (rest.len(), end),
             };
             // A line of only white space is still a continuation (obs-FWS); keep it.
-            if len > limits.max_line_length && !too_long_flagged {
+            let content_len = if len > 0 && rest.get(len - 1) == Some(&b'\r') {
+                len - 1
+            } else {
+                len
+            };
+            if content_len > limits.max_line_length && !too_long_flagged {
                 too_long_flagged = true;
                 defects.push(Defect::new(DefectKind::LineTooLong, field_end));
             }
@@ -432,6 +438,27 @@ mod tests {
         assert!(parse_header_block(b"Subject: a\r\n b\r\n", &l).is_incomplete());
         assert!(parse_header_block(b"Subject: a\r\n b\r\n\r", &l).is_incomplete());
         assert!(parse_header_block(b"Subject: a\r\n b\r\n\r\n", &l).is_complete());
+    }
+
+    #[test]
+    fn line_limit_excludes_the_line_break() {
+        let l = Limits::default().with_max_line_length(10);
+        for (input, flagged) in [
+            (&b"A: 4567890\r\n\r\n"[..], false),
+            (b"A: 45678901\r\n\r\n", true),
+            (b"A: 1\r\n 34567890\r\n\r\n", false),
+            (b"A: 1\r\n 3456789012\r\n\r\n", true),
+            (b"A: 4567890\n\n", false),
+        ] {
+            let mut h = Header::default();
+            let mut d = Vec::new();
+            scan_block(input, 0, input.len(), true, &l, &mut h, &mut d).unwrap();
+            assert_eq!(
+                d.iter().any(|d| d.kind == DefectKind::LineTooLong),
+                flagged,
+                "{input:?}"
+            );
+        }
     }
 
     #[test]
