@@ -62,6 +62,74 @@ impl<'a> HeaderField<'a> {
         (text.into_owned(), defects)
     }
 
+    /// What is wrong with this field's value, read by the grammar its name calls for: the
+    /// address fields (RFC 5322 3.6.2, 3.6.3, 3.6.6), the dates (3.6.1, 3.6.6), the
+    /// identification fields (3.6.4), the MIME fields (RFC 2045, RFC 2183), and for every other
+    /// field its RFC 2047 encoded-words. Each defect carries this field's offset. An empty list
+    /// means the value follows the current (not obsolete) grammar.
+    ///
+    /// ```
+    /// use mail_message::{DefectKind, Message};
+    /// let msg = Message::parse(b"To: Mary Smith <@node.test:mary@example.net>\r\nDate: someday\r\n\r\n");
+    /// let kinds: Vec<Vec<DefectKind>> = msg.header().iter()
+    ///     .map(|f| f.value_defects().iter().map(|d| d.kind).collect())
+    ///     .collect();
+    /// assert_eq!(kinds, [vec![DefectKind::ObsoleteSyntax], vec![DefectKind::InvalidStructuredField]]);
+    /// ```
+    pub fn value_defects(&self) -> Vec<Defect> {
+        let at = |kind| Defect::new(kind, self.offset);
+        let value = self.unfolded();
+        let name = self.name;
+        let is = |s: &str| name.eq_ignore_ascii_case(s);
+        let resent = name.len() > 7 && name[..7].eq_ignore_ascii_case("resent-");
+        let base = if resent { &name[7..] } else { name };
+        let base_is = |s: &str| base.eq_ignore_ascii_case(s);
+        let mut out = Vec::new();
+        if ["from", "sender", "reply-to", "to", "cc", "bcc"]
+            .iter()
+            .any(|n| base_is(n))
+        {
+            let list = crate::address::parse_address_list(&value);
+            if list.malformed || (list.addresses.is_empty() && !base_is("bcc")) {
+                out.push(at(DefectKind::InvalidStructuredField));
+            }
+            if list.obsolete {
+                out.push(at(DefectKind::ObsoleteSyntax));
+            }
+        } else if base_is("date") {
+            match crate::date::parse_date(&value) {
+                None => out.push(at(DefectKind::InvalidStructuredField)),
+                Some(d) if d.obsolete => out.push(at(DefectKind::ObsoleteSyntax)),
+                Some(_) => {}
+            }
+        } else if base_is("message-id") || is("in-reply-to") || is("references") {
+            let (ids, obsolete) = crate::params::parse_message_ids(&value);
+            if ids.is_empty() {
+                out.push(at(DefectKind::InvalidStructuredField));
+            } else if obsolete {
+                out.push(at(DefectKind::ObsoleteSyntax));
+            }
+        } else if is("content-type") {
+            if crate::params::parse_content_type(&value).is_none() {
+                out.push(at(DefectKind::InvalidContentType));
+            }
+        } else if is("content-disposition") {
+            if crate::params::parse_content_disposition(&value).is_none() {
+                out.push(at(DefectKind::InvalidStructuredField));
+            }
+        } else if is("content-transfer-encoding") {
+            if crate::params::TransferEncoding::parse(&value)
+                == crate::params::TransferEncoding::Unknown
+            {
+                out.push(at(DefectKind::UnknownTransferEncoding));
+            }
+        } else {
+            let (_, kinds) = crate::rfc2047::decode_text(&value);
+            out.extend(kinds.into_iter().map(at));
+        }
+        out
+    }
+
     /// Whether the field's name is `name`, ignoring ASCII case.
     pub fn is(&self, name: &str) -> bool {
         self.name.eq_ignore_ascii_case(name)

@@ -57,6 +57,11 @@ fn every_corpus_message_parses_and_round_trips() {
                 msg.message_id(),
                 msg.subject(),
             );
+            for f in msg.header() {
+                for d in f.value_defects() {
+                    assert_eq!(d.offset, f.offset());
+                }
+            }
             count += 1;
         }
     }

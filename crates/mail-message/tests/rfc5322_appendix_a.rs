@@ -81,6 +81,14 @@ fn a_1_2_mailbox_forms() {
         msg.message_id().as_deref(),
         Some("5678.21-Nov-1997@example.com")
     );
+    for f in msg.header() {
+        assert!(
+            f.value_defects().is_empty(),
+            "{}: {:?}",
+            f.name(),
+            f.value_defects()
+        );
+    }
 }
 
 #[test]
@@ -199,6 +207,25 @@ fn a_6_obsolete_forms() {
     assert_eq!(
         msg.date().unwrap().to_rfc3339(),
         "1997-11-21T09:55:06+00:00"
+    );
+    let value_defects: Vec<(String, Vec<DefectKind>)> = msg
+        .header()
+        .iter()
+        .map(|f| {
+            (
+                f.name().to_owned(),
+                f.value_defects().iter().map(|d| d.kind).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        value_defects,
+        [
+            ("From".to_owned(), vec![]),
+            ("To".to_owned(), vec![DefectKind::ObsoleteSyntax]),
+            ("Date".to_owned(), vec![DefectKind::ObsoleteSyntax]),
+            ("Message-ID".to_owned(), vec![]),
+        ]
     );
     // A.6.3: white space before colons, a folding line of only white space, comments
     // everywhere.
