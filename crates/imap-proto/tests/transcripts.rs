@@ -547,3 +547,10 @@ fn fuzz_regressions() {
     };
     assert_eq!(text.text.as_str(), "some text   ");
 }
+
+/// Found by fuzzing: an escaped NUL is refused even with `allow_any_quoted_escape`, since no
+/// quoted string can carry it.
+#[test]
+fn escaped_nul_is_refused() {
+    assert!(parse_response(b"* ID (\"a\" \"b\\\x00c\")\r\n", &ParseOptions::lenient()).is_err());
+}

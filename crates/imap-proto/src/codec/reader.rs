@@ -350,7 +350,8 @@ impl<'a, 'o> Reader<'a, 'o> {
                     match rest.get(j + 1) {
                         Some(&c @ (b'"' | b'\\')) => v.push(c),
                         Some(&c)
-                            if self.opts.allow_any_quoted_escape && c != b'\r' && c != b'\n' =>
+                            if self.opts.allow_any_quoted_escape
+                                && !matches!(c, 0 | b'\r' | b'\n') =>
                         {
                             v.push(b'\\');
                             v.push(c);
