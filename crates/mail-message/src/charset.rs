@@ -36,7 +36,7 @@ pub fn decode<'a>(label: &str, bytes: &'a [u8]) -> Decoded<'a> {
         };
     }
     // Fast path: ASCII is the same in every ASCII-compatible charset we know.
-    let encoding = encoding_rs::Encoding::for_label(label.as_bytes());
+    let encoding = lookup(label);
     let known = encoding.is_some();
     let encoding = match encoding {
         // `replacement` is WHATWG's answer for ISO-2022-KR and friends; UTF-8 lossy is kinder.
@@ -62,7 +62,7 @@ pub fn decode<'a>(label: &str, bytes: &'a [u8]) -> Decoded<'a> {
 /// Like [`decode`], for bytes the caller owns: text that is already valid UTF-8 (or ASCII in an
 /// ASCII-compatible charset) is not copied.
 pub fn decode_owned(label: &str, bytes: Vec<u8>) -> String {
-    let utf8_ok = encoding_rs::Encoding::for_label(label.trim().as_bytes())
+    let utf8_ok = lookup(label.trim())
         .is_some_and(|e| e == encoding_rs::UTF_8 || e.is_ascii_compatible() && bytes.is_ascii());
     if utf8_ok {
         match String::from_utf8(bytes) {
@@ -71,6 +71,17 @@ pub fn decode_owned(label: &str, bytes: Vec<u8>) -> String {
         }
     }
     decode(label, &bytes).text.into_owned()
+}
+
+/// `Encoding::for_label`, with the two labels most mail uses looked up without a search.
+fn lookup(label: &str) -> Option<&'static encoding_rs::Encoding> {
+    if label.eq_ignore_ascii_case("utf-8") {
+        Some(encoding_rs::UTF_8)
+    } else if label.eq_ignore_ascii_case("us-ascii") {
+        Some(encoding_rs::WINDOWS_1252)
+    } else {
+        encoding_rs::Encoding::for_label(label.as_bytes())
+    }
 }
 
 /// Whether `encoding_rs` (or our UTF-7 decoder) knows the charset `label`.
