@@ -23,6 +23,13 @@ fuzz_target!(|data: &[u8]| {
             let _ = p.text();
             let _ = p.filename();
         });
-        let _ = (msg.subject(), msg.from(), msg.to(), msg.date(), msg.message_id(), msg.leaves());
+        let _ = (
+            msg.subject(),
+            msg.from(),
+            msg.to(),
+            msg.date(),
+            msg.message_id(),
+            msg.leaves(),
+        );
     }
 });

@@ -16,7 +16,9 @@ struct Input {
 }
 
 fn crlf(s: &str) -> String {
-    s.replace("\r\n", "\n").replace('\r', "\n").replace('\n', "\r\n")
+    s.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', "\r\n")
 }
 
 fuzz_target!(|input: Input| {
@@ -27,7 +29,10 @@ fuzz_target!(|input: Input| {
     ) else {
         return;
     };
-    let mut b = MessageBuilder::new().from(from).subject(subject.clone()).text(&input.text);
+    let mut b = MessageBuilder::new()
+        .from(from)
+        .subject(subject.clone())
+        .text(&input.text);
     if let Some(h) = &input.html {
         b = b.html(h);
     }
@@ -44,10 +49,16 @@ fuzz_target!(|input: Input| {
     assert_eq!(msg.subject().as_deref(), Some(subject.as_str()));
     let from = msg.from().expect("from");
     let m = from.mailboxes().next().expect("mailbox");
-    assert_eq!(m.name.as_deref(), Some(input.name.as_str()).filter(|n| !n.is_empty()));
+    assert_eq!(
+        m.name.as_deref(),
+        Some(input.name.as_str()).filter(|n| !n.is_empty())
+    );
     assert_eq!(m.address(), "fuzz@example.org");
     let leaves = msg.leaves();
-    assert_eq!(leaves[0].1.text().as_deref(), Some(crlf(&input.text).as_str()));
+    assert_eq!(
+        leaves[0].1.text().as_deref(),
+        Some(crlf(&input.text).as_str())
+    );
     let first = 1 + usize::from(input.html.is_some());
     for (k, (name, data)) in files.iter().enumerate() {
         let part = leaves[first + k].1;
