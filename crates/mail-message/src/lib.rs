@@ -38,7 +38,20 @@
 //! - [`builder`]: writing messages.
 //!
 //! Parsing never fails: what breaks the grammar becomes a [`Defect`] with its byte offset, and
-//! every buffer has a [`Limits`] entry whose excess flags the part instead.
+//! every buffer has a [`Limits`] entry whose excess flags the part instead. Defects of the
+//! structure (header block, boundaries, limits, Content-Type) are on each [`Part`]; those of a
+//! field's value, read by the grammar its name calls for, come from
+//! [`HeaderField::value_defects`](header::HeaderField::value_defects).
+//!
+//! Readings that differ from a strict parse, each with the software that needs it:
+//! - bare LF line ends are accepted everywhere (messages stored on Unix disks);
+//! - a leading UTF-8 byte order mark and an mbox `From ` line are skipped (Windows tools,
+//!   mbox files), with a defect;
+//! - encoded-words glued to text or holding specials are decoded (Outlook, many web mailers),
+//!   with a defect where RFC 2047 forbids them;
+//! - RFC 2047 inside quoted parameter values (Outlook and Thunderbird file names);
+//! - a `text/*` part without a charset is read as UTF-8 when it is valid UTF-8, else as
+//!   windows-1252, and `iso-8859-1` means windows-1252 (the WHATWG labels).
 #![forbid(unsafe_code)]
 
 pub mod address;
