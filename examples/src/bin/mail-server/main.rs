@@ -13,6 +13,7 @@
 //! `mail-server: <protocol> listening on <addr>` once it is bound.
 
 mod maildir;
+mod pop3;
 mod smtp;
 mod tls;
 mod users;
@@ -34,6 +35,9 @@ struct Args {
     /// Serve SMTP on this address (default 127.0.0.1:2525 when no protocol flag is given).
     #[arg(long, value_name = "ADDR")]
     smtp: Option<SocketAddr>,
+    /// Serve POP3 on this address (default 127.0.0.1:1110 when no protocol flag is given).
+    #[arg(long, value_name = "ADDR")]
+    pop3: Option<SocketAddr>,
     /// Root of the per-user Maildir folders (DIR/name/{tmp,new,cur}).
     #[arg(long, value_name = "DIR", default_value = "maildir")]
     maildir: PathBuf,
@@ -94,10 +98,13 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     });
     // The protocols: each flag enables one; none given starts them all on their defaults.
     // Add a protocol with its flag, its default address and its `serve` here.
-    let any = args.smtp.is_some();
+    let any = args.smtp.is_some() || args.pop3.is_some();
     let mut listeners: Vec<(&str, SocketAddr)> = Vec::new();
     if args.smtp.is_some() || !any {
         listeners.push(("smtp", args.smtp.unwrap_or(([127, 0, 0, 1], 2525).into())));
+    }
+    if args.pop3.is_some() || !any {
+        listeners.push(("pop3", args.pop3.unwrap_or(([127, 0, 0, 1], 1110).into())));
     }
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
@@ -106,6 +113,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             let ctx = ctx.clone();
             match protocol {
                 "smtp" => tasks.spawn(smtp::serve(addr, ctx)),
+                "pop3" => tasks.spawn(pop3::serve(addr, ctx)),
                 other => return Err(format!("unknown protocol {other}").into()),
             };
         }

@@ -173,7 +173,9 @@ async fn connection(sock: TcpStream, peer: SocketAddr, ctx: Arc<Context>) -> std
                     let ok = same && ctx.users.verify(&user, password.expose());
                     session.login_verified(ok).map_err(other)?;
                 }
-                ServerEvent::VerifyCredentials(_) => session.login_verified(false).map_err(other)?,
+                ServerEvent::VerifyCredentials(_) => {
+                    session.login_verified(false).map_err(other)?
+                }
                 ServerEvent::LookupSecret { user } => {
                     session
                         .login_secret(ctx.users.password(&user))
