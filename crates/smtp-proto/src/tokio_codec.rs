@@ -93,7 +93,7 @@ mod tests {
         assert!(c.decode(&mut buf).ok().flatten().is_none());
         let mut buf = BytesMut::from(&b"250-a\r\n250 b\r\n"[..]);
         let reply = ClientCodec.decode(&mut buf).ok().flatten();
-        assert_eq!(reply.map(|r| r.lines().len()), Some(2));
+        assert_eq!(reply.map(|r| r.lines().count()), Some(2));
         assert!(buf.is_empty());
     }
 }

@@ -61,6 +61,12 @@ impl Domain {
         &self.0
     }
 
+    /// Checks and takes a domain without copying it.
+    pub(crate) fn from_str_checked(s: &str) -> Result<Self, InvalidValue> {
+        validate_domain(s.as_bytes())?;
+        Ok(Self(s.to_owned()))
+    }
+
     /// Whether this is an address literal in brackets.
     pub fn is_literal(&self) -> bool {
         self.0.starts_with('[')
@@ -199,6 +205,14 @@ impl Mailbox {
         })
     }
 
+    /// For the parser, which has checked the local part already (no controls, not empty).
+    pub(crate) fn from_checked(local: String, domain: Domain) -> Result<Self, InvalidValue> {
+        if local.len() > 255 {
+            return Err(InvalidValue::new("local part", "too long", 255));
+        }
+        Ok(Self { local, domain })
+    }
+
     /// Parses the wire form `local@domain` (the local part may be a quoted string).
     pub fn parse(s: &str) -> Result<Self, InvalidValue> {
         crate::codec::command::parse_mailbox_exact(s.as_bytes())
@@ -332,8 +346,12 @@ impl fmt::Display for ForwardPath {
 pub struct XText(String);
 
 impl XText {
-    /// A value without control characters.
+    /// A value without control characters, not empty (an empty `esmtp-value` cannot be
+    /// written).
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
+        if s.is_empty() {
+            return Err(InvalidValue::new("xtext", "empty", 0));
+        }
         if let Some(i) = s.bytes().position(is_ctl) {
             return Err(InvalidValue::new("xtext", "control character", i));
         }
@@ -343,6 +361,24 @@ impl XText {
     /// Decodes the wire form.
     pub fn decode(wire: &[u8]) -> Result<Self, InvalidValue> {
         const W: &str = "xtext";
+        if wire.is_empty() {
+            return Err(InvalidValue::new(W, "empty", 0));
+        }
+        if !wire.contains(&b'+') {
+            // Nothing encoded: printable ASCII except '=' is the value as it is.
+            if let Some(i) = wire
+                .iter()
+                .position(|&c| !(33..=126).contains(&c) || c == b'=')
+            {
+                let reason = if wire.get(i) == Some(&b'=') {
+                    "'=' must be encoded"
+                } else {
+                    "unexpected character"
+                };
+                return Err(InvalidValue::new(W, reason, i));
+            }
+            return Ok(Self(String::from_utf8_lossy(wire).into_owned()));
+        }
         let mut out = Vec::with_capacity(wire.len());
         let mut i = 0;
         while let Some(&c) = wire.get(i) {
@@ -367,7 +403,10 @@ impl XText {
             }
         }
         let s = String::from_utf8(out).map_err(|_| InvalidValue::new(W, "not UTF-8", 0))?;
-        Self::new(&s)
+        if let Some(i) = s.bytes().position(is_ctl) {
+            return Err(InvalidValue::new(W, "control character", i));
+        }
+        Ok(Self(s))
     }
 
     /// The decoded value.

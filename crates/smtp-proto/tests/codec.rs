@@ -189,6 +189,9 @@ fn injection_is_impossible_by_construction() {
     assert!(Domain::new("[1.2.3.4]\r\n").is_err());
     assert!(Text::new("hi\r\nQUIT").is_err());
     assert!(XText::new("x\ry").is_err());
+    // Found by fuzzing: an empty ENVID= cannot be written back.
+    assert!(XText::new("").is_err());
+    assert!(matches!(bad("MAIL FROM:<a@b> ENVID=\r\n"), ParseErrorKind::Expected(_)));
     assert!(ParamValue::new("a b").is_err());
     assert!(Keyword::new("X-A\r\n").is_err());
     assert!(Reply::new(250, None, "ok\r\n250 forged").is_err());
@@ -240,7 +243,7 @@ fn split_at_every_byte_replies() {
             "prefix {k}"
         );
     }
-    assert_eq!(reply.lines().len(), 4);
+    assert_eq!(reply.lines().count(), 4);
 }
 
 #[test]

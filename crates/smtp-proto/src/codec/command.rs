@@ -559,8 +559,8 @@ fn parse_path(c: &mut Cursor<'_>, rcpt: bool) -> Result<Path, ParseError> {
 /// a space or the end.
 fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
     let start = c.i;
-    let mut local = Vec::new();
-    if c.eat(b'"') {
+    let local: String = if c.eat(b'"') {
+        let mut local = Vec::new();
         loop {
             match c.peek() {
                 Some(b'"') => {
@@ -584,8 +584,12 @@ fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
                 _ => return Err(ParseError::expected("'\"' closing the local part", c.i)),
             }
         }
+        if local.is_empty() {
+            return Err(ParseError::expected("a local part", start));
+        }
+        String::from_utf8(local).map_err(|_| ParseError::expected("UTF-8", start))?
     } else {
-        // Dot-string: atoms separated by single dots.
+        // Dot-string: atoms separated by single dots, taken as they are.
         let mut need_atom = true;
         while let Some(b) = c.peek() {
             if is_atext(b) {
@@ -595,15 +599,15 @@ fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
             } else {
                 break;
             }
-            local.push(b);
             c.i += 1;
         }
         if need_atom {
             return Err(ParseError::expected("a local part", c.i));
         }
-    }
+        let raw = c.b.get(start..c.i).unwrap_or_default();
+        utf8(raw, start)?.to_owned()
+    };
     c.expect(b'@', "'@'")?;
-    let local = std::str::from_utf8(&local).map_err(|_| ParseError::expected("UTF-8", start))?;
     let dstart = c.i;
     let rest = c.rest();
     let n = if rest.first() == Some(&b'[') {
@@ -615,9 +619,9 @@ fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
     };
     let d = rest.get(..n).unwrap_or_default();
     let d = utf8(d, dstart)?;
-    let domain = Domain::new(d).map_err(|e| ParseError::invalid(e, dstart + e.at))?;
+    let domain = Domain::from_str_checked(d).map_err(|e| ParseError::invalid(e, dstart + e.at))?;
     c.i += n;
-    Mailbox::new(local, domain).map_err(|e| ParseError::invalid(e, start))
+    Mailbox::from_checked(local, domain).map_err(|e| ParseError::invalid(e, start))
 }
 
 /// Parses a whole string as a mailbox.

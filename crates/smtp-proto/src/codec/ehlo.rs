@@ -100,7 +100,11 @@ fn number(s: &str) -> Option<u64> {
 impl Capability {
     /// Reads one EHLO line (after the code).
     pub fn parse(line: &Text) -> Self {
-        let s = line.as_str();
+        Self::parse_str(line.as_str())
+    }
+
+    /// [`Capability::parse`] of a line known to hold no control character.
+    fn parse_str(s: &str) -> Self {
         let (kw, rest) = match s.split_once(' ') {
             Some((k, r)) => (k, Some(r)),
             None => (s, None),
@@ -210,9 +214,10 @@ pub struct EhloReply {
 impl EhloReply {
     /// Reads a positive EHLO reply.
     pub fn from_reply(reply: &Reply) -> Self {
-        let mut lines = reply.lines().iter();
-        let greeting = lines.next().cloned().unwrap_or_default();
-        let capabilities = lines.map(Capability::parse).collect();
+        // A reply's lines hold no control characters.
+        let mut lines = reply.lines();
+        let greeting = Text::known(lines.next().unwrap_or_default());
+        let capabilities = lines.map(Capability::parse_str).collect();
         Self {
             greeting,
             capabilities,
@@ -225,7 +230,7 @@ impl EhloReply {
         for c in &self.capabilities {
             lines.push(Text::known(&c.to_line()));
         }
-        Reply::from_parts(ReplyCode::known(250), None, lines)
+        Reply::from_parts(ReplyCode::known(250), None, &lines)
     }
 
     /// Whether a capability is announced (parameters must match too).

@@ -8,7 +8,7 @@
 //! let Ok(Status::Complete(reply, used)) = parse_reply(wire) else { panic!() };
 //! assert_eq!(reply.code().get(), 250);
 //! assert_eq!(reply.enhanced().unwrap().to_string(), "2.1.5");
-//! assert_eq!(reply.lines().len(), 2);
+//! assert_eq!(reply.lines().count(), 2);
 //! assert_eq!(used, wire.len());
 //! assert_eq!(reply.to_bytes(), wire);
 //! ```
@@ -41,11 +41,14 @@ impl Default for ReplyLimits {
 }
 
 /// A reply: a code, an optional enhanced status code, and one or more lines of text.
+///
+/// The lines are kept in one string, separated by LF (which no line can contain), so a reply
+/// costs one allocation however many lines it has.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Reply {
     code: ReplyCode,
     enhanced: Option<EnhancedCode>,
-    lines: Vec<Text>,
+    text: String,
 }
 
 impl Reply {
@@ -74,17 +77,18 @@ impl Reply {
                 ));
             }
         }
-        let mut out = Vec::new();
-        for l in lines {
-            out.push(Text::new(l)?);
-        }
-        if out.is_empty() {
-            out.push(Text::default());
+        let mut text = String::new();
+        for (i, l) in lines.into_iter().enumerate() {
+            Text::new(l)?;
+            if i > 0 {
+                text.push('\n');
+            }
+            text.push_str(l);
         }
         Ok(Self {
             code,
             enhanced,
-            lines: out,
+            text,
         })
     }
 
@@ -93,19 +97,20 @@ impl Reply {
         Self {
             code: ReplyCode::known(code),
             enhanced: Some(EnhancedCode::known(enhanced.0, enhanced.1, enhanced.2)),
-            lines: vec![Text::known(text)],
+            text: Text::known(text).as_str().to_owned(),
         }
     }
 
     pub(crate) fn from_parts(
         code: ReplyCode,
         enhanced: Option<EnhancedCode>,
-        lines: Vec<Text>,
+        lines: &[Text],
     ) -> Self {
+        let v: Vec<&str> = lines.iter().map(Text::as_str).collect();
         Self {
             code,
             enhanced,
-            lines,
+            text: v.join("\n"),
         }
     }
 
@@ -126,15 +131,19 @@ impl Reply {
         self.enhanced
     }
 
-    /// The lines of text, without codes.
-    pub fn lines(&self) -> &[Text] {
-        &self.lines
+    /// The lines of text, without codes (at least one, maybe empty).
+    pub fn lines(&self) -> impl Iterator<Item = &str> + '_ {
+        self.text.split('\n')
+    }
+
+    /// The first line of text.
+    pub fn first_line(&self) -> &str {
+        self.lines().next().unwrap_or_default()
     }
 
     /// The text lines joined with a space.
     pub fn text(&self) -> String {
-        let v: Vec<&str> = self.lines.iter().map(Text::as_str).collect();
-        v.join(" ")
+        self.text.replace('\n', " ")
     }
 
     /// 2xx.
@@ -144,8 +153,8 @@ impl Reply {
 
     /// Appends the wire form to `out`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
-        let n = self.lines.len();
-        for (i, line) in self.lines.iter().enumerate() {
+        let n = self.lines().count();
+        for (i, line) in self.lines().enumerate() {
             out.extend_from_slice(self.code.get().to_string().as_bytes());
             out.push(if i + 1 == n { b' ' } else { b'-' });
             if let Some(e) = self.enhanced {
@@ -154,7 +163,7 @@ impl Reply {
                     out.push(b' ');
                 }
             }
-            out.extend_from_slice(line.as_str().as_bytes());
+            out.extend_from_slice(line.as_bytes());
             out.extend_from_slice(b"\r\n");
         }
     }
@@ -225,7 +234,8 @@ pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>
     let mut pos = 0;
     let mut code: Option<ReplyCode> = None;
     let mut enhanced: Option<EnhancedCode> = None;
-    let mut lines = Vec::new();
+    let mut text = String::new();
+    let mut count = 0usize;
     loop {
         let rest = buf.get(pos..).unwrap_or_default();
         let Some((len, total)) = find_line(rest, limits.max_line).map_err(|e| ParseError {
@@ -250,28 +260,42 @@ pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>
             }
             _ => code = Some(this),
         }
-        let (last, text) = match line.get(3) {
+        let (last, raw) = match line.get(3) {
             None => (true, &b""[..]),
             Some(b' ') => (true, line.get(4..).unwrap_or_default()),
             Some(b'-') => (false, line.get(4..).unwrap_or_default()),
             Some(_) => return Err(ParseError::expected("' ' or '-' after the code", pos + 3)),
         };
-        let text = if lines.is_empty() {
-            match split_enhanced(text, this.class()) {
+        let line_text = if count == 0 {
+            match split_enhanced(raw, this.class()) {
                 Some((e, skip)) => {
                     enhanced = Some(e);
-                    text.get(skip..).unwrap_or_default()
+                    raw.get(skip..).unwrap_or_default()
                 }
-                None => text,
+                None => raw,
             }
         } else {
-            match (enhanced, split_enhanced(text, this.class())) {
-                (Some(e), Some((f, skip))) if e == f => text.get(skip..).unwrap_or_default(),
-                _ => text,
+            match (enhanced, split_enhanced(raw, this.class())) {
+                (Some(e), Some((f, skip))) if e == f => raw.get(skip..).unwrap_or_default(),
+                _ => raw,
             }
         };
-        let text = std::str::from_utf8(text).map_err(|_| ParseError::expected("UTF-8", pos + 4))?;
-        lines.push(Text::new(text).map_err(|e| ParseError::invalid(e, pos + 4 + e.at))?);
+        let line_text =
+            std::str::from_utf8(line_text).map_err(|_| ParseError::expected("UTF-8", pos + 4))?;
+        if let Some(at) = line_text
+            .bytes()
+            .position(|c| (c < 0x20 && c != b'\t') || c == 0x7f)
+        {
+            return Err(ParseError::invalid(
+                InvalidValue::new("text", "control character", at),
+                pos + 4 + at,
+            ));
+        }
+        if count > 0 {
+            text.push('\n');
+        }
+        text.push_str(line_text);
+        count += 1;
         pos += total;
         if last {
             let Some(code) = code else {
@@ -281,12 +305,12 @@ pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>
                 Reply {
                     code,
                     enhanced,
-                    lines,
+                    text,
                 },
                 pos,
             ));
         }
-        if lines.len() >= limits.max_lines {
+        if count >= limits.max_lines {
             return Err(ParseError::new(
                 ParseErrorKind::TooManyLines(limits.max_lines),
                 pos,

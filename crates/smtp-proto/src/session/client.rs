@@ -686,11 +686,7 @@ impl ClientSession {
             return self.refused("AUTH", reply);
         };
         if code == 334 {
-            let payload = reply
-                .lines()
-                .first()
-                .map(|t| t.as_str())
-                .unwrap_or_default();
+            let payload = reply.first_line();
             let step = decode_challenge(payload.as_bytes(), DEFAULT_MAX_RESPONSE_LEN)
                 .and_then(|c| sasl.step(&c));
             match step {

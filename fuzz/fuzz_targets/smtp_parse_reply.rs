@@ -1,0 +1,23 @@
+//! SMTP reply parser and EHLO capabilities: never panic; what parses writes back to bytes that
+//! parse to the same reply; a prefix of a complete reply is incomplete.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mail_wire::Status;
+use smtp_proto::codec::ehlo::EhloReply;
+use smtp_proto::codec::reply::parse_reply;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(Status::Complete(reply, used)) = parse_reply(data) {
+        assert!(used <= data.len());
+        assert_eq!(parse_reply(&data[..used - 1]), Ok(Status::Incomplete));
+        let wire = reply.to_bytes();
+        assert_eq!(
+            parse_reply(&wire),
+            Ok(Status::Complete(reply.clone(), wire.len()))
+        );
+        let ehlo = EhloReply::from_reply(&reply);
+        let again = EhloReply::from_reply(&ehlo.to_reply());
+        assert_eq!(again, ehlo);
+    }
+});
