@@ -116,6 +116,11 @@ pub(crate) fn validate_domain(s: &[u8]) -> Result<(), InvalidValue> {
     if s.len() > 255 {
         return Err(InvalidValue::new(W, "longer than 255 octets", 255));
     }
+    // Fast path: lowercase/uppercase letters, digits, hyphens and dots, labels not empty and
+    // not starting or ending with '-'.
+    if s.iter().all(|&c| DOMAIN_CHAR[usize::from(c)]) && simple_labels_ok(s) {
+        return Ok(());
+    }
     let mut label_start = 0;
     for (i, &c) in s.iter().enumerate() {
         match c {
@@ -142,6 +147,25 @@ pub(crate) fn validate_domain(s: &[u8]) -> Result<(), InvalidValue> {
         return Err(InvalidValue::new(W, "label ends with '-'", s.len() - 1));
     }
     Ok(())
+}
+
+/// Letters, digits, `-` and `.`.
+static DOMAIN_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
+        c += 1;
+    }
+    t
+};
+
+/// Labels of an ASCII name: none empty, none starting or ending with `-`.
+fn simple_labels_ok(s: &[u8]) -> bool {
+    s.split(|&c| c == b'.').all(|label| {
+        !label.is_empty() && label.first() != Some(&b'-') && label.last() != Some(&b'-')
+    })
 }
 
 fn validate_literal(s: &[u8]) -> Result<(), InvalidValue> {
@@ -377,7 +401,9 @@ impl XText {
                 };
                 return Err(InvalidValue::new(W, reason, i));
             }
-            return Ok(Self(String::from_utf8_lossy(wire).into_owned()));
+            let text =
+                std::str::from_utf8(wire).map_err(|_| InvalidValue::new(W, "not ASCII", 0))?;
+            return Ok(Self(text.to_owned()));
         }
         let mut out = Vec::with_capacity(wire.len());
         let mut i = 0;

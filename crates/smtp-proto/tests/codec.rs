@@ -191,7 +191,10 @@ fn injection_is_impossible_by_construction() {
     assert!(XText::new("x\ry").is_err());
     // Found by fuzzing: an empty ENVID= cannot be written back.
     assert!(XText::new("").is_err());
-    assert!(matches!(bad("MAIL FROM:<a@b> ENVID=\r\n"), ParseErrorKind::Expected(_)));
+    assert!(matches!(
+        bad("MAIL FROM:<a@b> ENVID=\r\n"),
+        ParseErrorKind::Expected(_)
+    ));
     assert!(ParamValue::new("a b").is_err());
     assert!(Keyword::new("X-A\r\n").is_err());
     assert!(Reply::new(250, None, "ok\r\n250 forged").is_err());
