@@ -97,6 +97,28 @@ fn number(s: &str) -> Option<u64> {
     s.parse().ok()
 }
 
+/// A SASL mechanism name from an AUTH line; the common ones without allocating.
+fn mechanism(name: &str) -> Option<Mechanism> {
+    const KNOWN: [(&str, Mechanism); 8] = [
+        ("PLAIN", Mechanism::Plain),
+        ("LOGIN", Mechanism::Login),
+        ("XOAUTH2", Mechanism::XOAuth2),
+        ("OAUTHBEARER", Mechanism::OAuthBearer),
+        ("CRAM-MD5", Mechanism::CramMd5),
+        ("SCRAM-SHA-1", Mechanism::ScramSha1),
+        ("SCRAM-SHA-256", Mechanism::ScramSha256),
+        ("EXTERNAL", Mechanism::External),
+    ];
+    for (n, m) in KNOWN {
+        if name.eq_ignore_ascii_case(n) {
+            return Some(m);
+        }
+    }
+    let m = Mechanism::from_bytes(name.as_bytes()).ok()?;
+    crate::types::AuthMechanism::new(m.clone()).ok()?;
+    Some(m)
+}
+
 impl Capability {
     /// Reads one EHLO line (after the code).
     pub fn parse(line: &Text) -> Self {
@@ -105,8 +127,9 @@ impl Capability {
 
     /// [`Capability::parse`] of a line known to hold no control character.
     fn parse_str(s: &str) -> Self {
-        let (kw, rest) = match s.split_once(' ') {
-            Some((k, r)) => (k, Some(r)),
+        let (kw, rest) = match memchr::memchr(b' ', s.as_bytes()) {
+            // A space is ASCII: both sides are on character boundaries.
+            Some(i) => (s.get(..i).unwrap_or_default(), s.get(i + 1..)),
             None => (s, None),
         };
         Self::typed(kw, rest).unwrap_or_else(|| Self::Other {
@@ -116,12 +139,30 @@ impl Capability {
     }
 
     fn typed(kw: &str, rest: Option<&str>) -> Option<Self> {
-        let is = |w: &str| kw.eq_ignore_ascii_case(w);
-        for (name, cap) in FLAGS {
-            if is(name) {
-                return rest.is_none().then(|| cap.clone());
-            }
+        // Upper-case the keyword on the stack once, then match whole words.
+        let mut upper = [0u8; 20];
+        let key = upper.get_mut(..kw.len())?;
+        key.copy_from_slice(kw.as_bytes());
+        key.make_ascii_uppercase();
+        let flag = match &*key {
+            b"PIPELINING" => Some(Self::Pipelining),
+            b"CHUNKING" => Some(Self::Chunking),
+            b"8BITMIME" => Some(Self::EightBitMime),
+            b"BINARYMIME" => Some(Self::BinaryMime),
+            b"SMTPUTF8" => Some(Self::SmtpUtf8),
+            b"DSN" => Some(Self::Dsn),
+            b"ENHANCEDSTATUSCODES" => Some(Self::EnhancedStatusCodes),
+            b"STARTTLS" => Some(Self::StartTls),
+            b"REQUIRETLS" => Some(Self::RequireTls),
+            b"RRVS" => Some(Self::Rrvs),
+            b"VRFY" => Some(Self::Vrfy),
+            b"HELP" => Some(Self::Help),
+            _ => None,
+        };
+        if let Some(flag) = flag {
+            return rest.is_none().then_some(flag);
         }
+        let is = |w: &str| key == w.as_bytes();
         if is("SIZE") {
             return match rest {
                 None => Some(Self::Size(None)),
@@ -131,9 +172,7 @@ impl Capability {
         if is("AUTH") {
             let mut mechs = Vec::new();
             for name in rest?.split(' ') {
-                let m = Mechanism::from_bytes(name.as_bytes()).ok()?;
-                crate::types::AuthMechanism::new(m.clone()).ok()?;
-                mechs.push(m);
+                mechs.push(mechanism(name)?);
             }
             return Some(Self::Auth(mechs));
         }

@@ -133,7 +133,21 @@ impl Reply {
 
     /// The lines of text, without codes (at least one, maybe empty).
     pub fn lines(&self) -> impl Iterator<Item = &str> + '_ {
-        self.text.split('\n')
+        // LF is ASCII, so splitting the bytes splits the string at character boundaries.
+        let mut rest = Some(self.text.as_str());
+        std::iter::from_fn(move || {
+            let s = rest?;
+            match memchr::memchr(b'\n', s.as_bytes()) {
+                Some(i) => {
+                    rest = s.get(i + 1..);
+                    s.get(..i)
+                }
+                None => {
+                    rest = None;
+                    Some(s)
+                }
+            }
+        })
     }
 
     /// The first line of text.
@@ -275,17 +289,21 @@ pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>
                 None => raw,
             }
         } else {
-            match (enhanced, split_enhanced(raw, this.class())) {
-                (Some(e), Some((f, skip))) if e == f => raw.get(skip..).unwrap_or_default(),
-                _ => raw,
+            match enhanced {
+                Some(e) => match split_enhanced(raw, this.class()) {
+                    Some((f, skip)) if e == f => raw.get(skip..).unwrap_or_default(),
+                    _ => raw,
+                },
+                None => raw,
             }
         };
         let line_text =
             std::str::from_utf8(line_text).map_err(|_| ParseError::expected("UTF-8", pos + 4))?;
-        if let Some(at) = line_text
-            .bytes()
-            .position(|c| (c < 0x20 && c != b'\t') || c == 0x7f)
-        {
+        if crate::types::has_ctl(line_text.as_bytes()) {
+            let at = line_text
+                .bytes()
+                .position(|c| (c < 0x20 && c != b'\t') || c == 0x7f)
+                .unwrap_or(0);
             return Err(ParseError::invalid(
                 InvalidValue::new("text", "control character", at),
                 pos + 4 + at,
