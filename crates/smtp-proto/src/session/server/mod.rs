@@ -43,214 +43,23 @@ use std::collections::VecDeque;
 use mail_wire::dot::DotDecoder;
 use mail_wire::line::{Frame, LineConfig, LineError, LineFramer};
 use mail_wire::sasl::{
-    decode_client_response, encode_challenge, ClientResponse, Credentials, Mechanism, ScramHash,
-    ScramKeys, ServerMechanism, ServerOptions, ServerStep,
+    decode_client_response, encode_challenge, ClientResponse, Mechanism, ServerMechanism,
+    ServerOptions, ServerStep,
 };
-use mail_wire::{LineEnding, Secret, Status};
+use mail_wire::Status;
 
-use crate::codec::command::{Body, Command, MailParams, RcptParams, DEFAULT_MAX_COMMAND_LINE};
+use crate::codec::command::{Body, Command, MailParams, RcptParams};
 use crate::codec::ehlo::{Capability, EhloReply};
 use crate::codec::reply::Reply;
 use crate::codec::ParseErrorKind;
 use crate::error::{Error, LocalError, RemoteError};
 use crate::types::{Domain, ForwardPath, Keyword, ReversePath, Text};
 
-/// How a server session behaves. Start from [`ServerConfig::new`] and change fields.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ServerConfig {
-    /// The server's name in the greeting and the EHLO reply.
-    pub hostname: Domain,
-    /// Speak LMTP (RFC 2033): `LHLO` instead of `EHLO`, one reply per recipient after the
-    /// message. Default false.
-    pub lmtp: bool,
-    /// Longest command line, counting CRLF. Default [`DEFAULT_MAX_COMMAND_LINE`].
-    pub max_line: usize,
-    /// Most recipients per message; more get `452 4.5.3`. Default 100, RFC 5321 4.5.3.1.8's
-    /// minimum.
-    pub max_recipients: usize,
-    /// Largest message in octets, announced as SIZE and enforced. Default 25 MiB, a common
-    /// provider limit.
-    pub max_message_size: u64,
-    /// Protocol errors before the session answers `421` and closes. Default 10.
-    pub max_errors: usize,
-    /// Most bytes held unread while the application decides; more closes the session with
-    /// `421`. Default 256 KiB: a full pipelined transaction with hundreds of recipients.
-    pub max_buffer: usize,
-    /// What a bare CR or LF in a DATA body means. Default [`LineEnding::Reject`]: the message
-    /// is refused (what stops SMTP smuggling at its source).
-    pub line_ending: LineEnding,
-    /// Announce PIPELINING. Default true.
-    pub pipelining: bool,
-    /// Announce CHUNKING (BDAT) and BINARYMIME. Default true.
-    pub chunking: bool,
-    /// Announce 8BITMIME. Default true.
-    pub eight_bit_mime: bool,
-    /// Announce SMTPUTF8. Default true.
-    pub smtputf8: bool,
-    /// Announce DSN and accept its parameters (the application gets them in the events).
-    /// Default true.
-    pub dsn: bool,
-    /// Announce ENHANCEDSTATUSCODES and put them on replies. Default true.
-    pub enhanced_status_codes: bool,
-    /// Announce STARTTLS (the application must then handle [`ServerEvent::StartTls`]).
-    /// Default false.
-    pub starttls: bool,
-    /// The connection is already under TLS (implicit TLS, port 465). Default false.
-    pub tls_active: bool,
-    /// SASL mechanisms to offer. Default none (no AUTH).
-    pub auth_mechanisms: Vec<Mechanism>,
-    /// Refuse AUTH (and hide it from EHLO) until TLS is up. Default true; set false for a
-    /// trusted link such as loopback.
-    pub auth_requires_tls: bool,
-}
+mod config;
+mod events;
 
-impl ServerConfig {
-    /// The defaults documented on each field.
-    pub fn new(hostname: Domain) -> Self {
-        Self {
-            hostname,
-            lmtp: false,
-            max_line: DEFAULT_MAX_COMMAND_LINE,
-            max_recipients: 100,
-            max_message_size: 25 * 1024 * 1024,
-            max_errors: 10,
-            max_buffer: 256 * 1024,
-            line_ending: LineEnding::Reject,
-            pipelining: true,
-            chunking: true,
-            eight_bit_mime: true,
-            smtputf8: true,
-            dsn: true,
-            enhanced_status_codes: true,
-            starttls: false,
-            tls_active: false,
-            auth_mechanisms: Vec::new(),
-            auth_requires_tls: true,
-        }
-    }
-}
-
-/// A credential question from a SASL exchange; answer with [`ServerSession::auth_answer`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AuthRequest {
-    /// Check a password or token: answer [`AuthAnswer::Verified`].
-    Verify(Credentials),
-    /// CRAM-MD5: answer [`AuthAnswer::Secret`] with the user's password.
-    LookupSecret {
-        /// The user.
-        authcid: String,
-    },
-    /// SCRAM: answer [`AuthAnswer::ScramKeys`].
-    LookupScram {
-        /// The hash of the mechanism.
-        hash: ScramHash,
-        /// The user.
-        authcid: String,
-        /// The identity to act as, if any.
-        authzid: Option<String>,
-    },
-}
-
-/// The application's answer to an [`AuthRequest`].
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum AuthAnswer {
-    /// The credentials are right (or not).
-    Verified(bool),
-    /// The shared secret, `None` for an unknown user.
-    Secret(Option<Secret<String>>),
-    /// The SCRAM keys, `None` for an unknown user.
-    ScramKeys(Option<ScramKeys>),
-}
-
-/// Why a message was dropped without a decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AbortReason {
-    /// It grew past [`ServerConfig::max_message_size`].
-    TooLarge,
-    /// It broke the line-ending policy.
-    BadLineEnding,
-    /// The client sent RSET (or a new EHLO) between BDAT chunks.
-    Reset,
-    /// The connection ended.
-    Closed,
-}
-
-/// Why the session ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CloseReason {
-    /// The client sent QUIT.
-    Quit,
-    /// The connection ended (end of input).
-    Eof,
-    /// The peer broke the protocol too often or sent too much.
-    Error(Error),
-}
-
-/// Something the application must know or decide.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-#[must_use]
-pub enum ServerEvent {
-    /// The client said EHLO, HELO or LHLO.
-    Hello {
-        /// The name it gave.
-        domain: Domain,
-        /// EHLO or LHLO rather than HELO.
-        extended: bool,
-    },
-    /// MAIL: decide with [`ServerSession::accept`] or [`ServerSession::reject`].
-    MailFrom {
-        /// The reverse path.
-        from: ReversePath,
-        /// Its parameters.
-        params: MailParams,
-    },
-    /// RCPT: decide with [`ServerSession::accept`] or [`ServerSession::reject`].
-    RcptTo {
-        /// The forward path.
-        to: ForwardPath,
-        /// Its parameters.
-        params: RcptParams,
-    },
-    /// A message body begins (after `354`, or with the first BDAT chunk).
-    MessageStart,
-    /// The next piece of the message (dot-stuffing removed).
-    MessageData(Vec<u8>),
-    /// The message is complete: store it, then [`ServerSession::accept`],
-    /// [`ServerSession::reject`] or (LMTP) [`ServerSession::lmtp_replies`].
-    MessageEnd,
-    /// The message was dropped; the session has answered the client already.
-    MessageAborted(AbortReason),
-    /// The transaction was dropped (RSET, EHLO, STARTTLS).
-    Reset,
-    /// A SASL exchange needs a credential decision: [`ServerSession::auth_answer`].
-    Auth(AuthRequest),
-    /// The client is authenticated.
-    Authenticated {
-        /// The identity whose credentials were checked.
-        authcid: Option<String>,
-        /// The identity to act as, if asked.
-        authzid: Option<String>,
-    },
-    /// STARTTLS accepted: send what [`ServerSession::poll_transmit`] holds, run the TLS
-    /// handshake, then call [`ServerSession::tls_established`]. `discarded` are the bytes that
-    /// came after the command in plaintext; they were thrown away.
-    StartTls {
-        /// Bytes received after STARTTLS before the switch.
-        discarded: Vec<u8>,
-    },
-    /// Input arrived while the session waited for the TLS switch and was thrown away.
-    InputDiscarded(usize),
-    /// The peer made an error that got a reply; the session goes on.
-    ProtocolError(Error),
-    /// The session is over: send what is left to transmit, then close the connection.
-    Closed(CloseReason),
-}
+pub use config::ServerConfig;
+pub use events::{AbortReason, AuthAnswer, AuthRequest, CloseReason, ServerEvent};
 
 #[derive(Debug)]
 enum Mode {
