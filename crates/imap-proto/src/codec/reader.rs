@@ -319,6 +319,19 @@ impl<'a, 'o> Reader<'a, 'o> {
         self.expect(b'"', "quoted string")?;
         let start = self.pos;
         let rest = self.rest();
+        // Fast path: most quoted strings are short and have no escapes; a byte loop beats
+        // setting up a vector search.
+        for (k, &b) in rest.iter().enumerate() {
+            match b {
+                b'"' => {
+                    self.pos = start + k + 1;
+                    return Ok(Cow::Borrowed(rest.get(..k).unwrap_or_default()));
+                }
+                b'\\' | b'\r' | b'\n' | 0 => break,
+                _ if k >= 64 => break,
+                _ => {}
+            }
+        }
         let mut owned: Option<Vec<u8>> = None;
         let mut i = 0;
         loop {
@@ -414,10 +427,11 @@ impl<'a, 'o> Reader<'a, 'o> {
     }
 
     pub(crate) fn nstring(&mut self) -> PResult<NString<'a>> {
-        if self.keyword("NIL") {
-            return Ok(None);
+        match self.peek() {
+            Some(b'"') => Ok(Some(IString::Quoted(Quoted::unchecked(self.quoted()?)))),
+            Some(b'N' | b'n') if self.keyword("NIL") => Ok(None),
+            _ => self.string().map(Some),
         }
-        self.string().map(Some)
     }
 
     /// A string where servers sometimes send NIL (`allow_nil_for_string` maps it to `""`).
