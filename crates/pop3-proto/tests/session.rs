@@ -511,3 +511,37 @@ fn long_lines_get_an_error_and_the_session_goes_on() {
         "{out}"
     );
 }
+
+#[test]
+fn pipelined_input_is_bounded_while_the_application_decides() {
+    let mut config = ServerConfig::default();
+    config.max_pipelined = 1024;
+    let mut server = Server::new(config, None);
+    let mut out = Vec::new();
+    server.poll_transmit(&mut out);
+    // The PASS waits for a decision; the NOOPs pile up behind it.
+    server.handle_input(b"USER mrose\r\nPASS tanstaaf\r\n");
+    assert!(matches!(
+        server.poll_event(),
+        Some(ServerEvent::CheckPassword { .. })
+    ));
+    // The limit is at least one line (8 KiB by default).
+    for _ in 0..2000 {
+        server.handle_input(b"NOOP\r\n");
+    }
+    assert!(server.is_closed());
+    out.clear();
+    server.poll_transmit(&mut out);
+    assert!(String::from_utf8_lossy(&out).ends_with("-ERR [SYS/PERM] too much pipelined input\r\n"));
+    let mut s = store();
+    assert_eq!(
+        raw(
+            &mut Server::new(ServerConfig::default(), None),
+            &mut s,
+            b"LAST\r\n"
+        )
+        .lines()
+        .last(),
+        Some("-ERR unknown command")
+    );
+}

@@ -55,6 +55,10 @@ pub struct ServerConfig {
     pub implementation: Option<String>,
     /// `EXPIRE` capability. Default none (not announced).
     pub expire: Option<Expire>,
+    /// The most client bytes held while the session waits for the application (pipelined
+    /// commands). Default 64 KiB: thousands of pipelined commands, and a bound on what a
+    /// client can make the server hold. Over it, the session answers `-ERR` and closes.
+    pub max_pipelined: usize,
     /// Parser limits.
     pub parse: ParseOptions,
 }
@@ -71,6 +75,7 @@ impl Default for ServerConfig {
             max_login_failures: 3,
             implementation: None,
             expire: None,
+            max_pipelined: 64 * 1024,
             parse: ParseOptions::default(),
         }
     }
@@ -334,6 +339,14 @@ impl Server {
             _ => {
                 self.input.extend_from_slice(bytes);
                 self.process();
+                if self.input.len() > self.config.max_pipelined.max(self.config.parse.max_line) {
+                    self.err(Some(ResponseCode::SysPerm), "too much pipelined input");
+                    self.events
+                        .push_back(ServerEvent::ClientError(Error::Remote(
+                            RemoteError::Unexpected("more pipelined input than the limit"),
+                        )));
+                    self.close();
+                }
             }
         }
     }
@@ -485,6 +498,12 @@ impl Server {
                     }
                     Error::Remote(RemoteError::Sasl(_)) => String::from("invalid initial response"),
                     _ => String::from("syntax error"),
+                };
+                let text = match text.as_str() {
+                    "expected a known command" | "expected a keyword of 3 or 4 letters" => {
+                        String::from("unknown command")
+                    }
+                    _ => text,
                 };
                 self.err(None, &text);
                 self.events.push_back(ServerEvent::ClientError(e));
