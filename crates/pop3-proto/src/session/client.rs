@@ -6,6 +6,41 @@
 //! [`ClientEvent::Reply`] with the same handle, in the order the commands were issued.
 //! `RETR` and `TOP` bodies arrive as [`ClientEvent::Body`] pieces and a
 //! [`ClientEvent::BodyEnd`].
+//!
+//! A blocking driver over `std::net` that prints the unique-ids of a maildrop:
+//!
+//! ```no_run
+//! use std::io::{Read, Write};
+//! use pop3_proto::session::client::{Client, ClientEvent, Outcome};
+//!
+//! let mut sock = std::net::TcpStream::connect("127.0.0.1:1110")?;
+//! let mut client = Client::new(Default::default());
+//! client.user("ann")?;
+//! client.pass("secret")?;
+//! let uidl = client.uidl(None)?;
+//! client.quit()?;
+//! let (mut buf, mut out) = ([0u8; 4096], Vec::new());
+//! while !client.is_closed() {
+//!     client.poll_transmit(&mut out);
+//!     sock.write_all(&out)?;
+//!     out.clear();
+//!     let n = sock.read(&mut buf)?;
+//!     if n == 0 { client.handle_eof(); } else { client.handle_input(&buf[..n]); }
+//!     while let Some(event) = client.poll_event() {
+//!         match event {
+//!             ClientEvent::Reply { handle, outcome: Outcome::UniqueIds(ids), .. } if handle == uidl => {
+//!                 for id in ids { println!("{} {}", id.message, id.uid); }
+//!             }
+//!             ClientEvent::Reply { outcome: Outcome::Err(r), command, .. } => {
+//!                 eprintln!("{command}: -ERR {}", r.text);
+//!             }
+//!             ClientEvent::Error(e) => eprintln!("{e}"),
+//!             _ => {}
+//!         }
+//!     }
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::collections::VecDeque;
 
@@ -395,7 +430,9 @@ impl Client {
             return;
         }
         if self.tls_pending {
-            self.fail(RemoteError::PreTlsBytes { count: bytes.len() });
+            if !bytes.is_empty() {
+                self.fail(RemoteError::PreTlsBytes { count: bytes.len() });
+            }
             return;
         }
         self.input.extend_from_slice(bytes);
