@@ -4,8 +4,9 @@
 //! - client side: a 20-line EHLO reply into typed capabilities, and single-line replies;
 //! - a plain copy of the same bytes as the floor.
 //!
-//! DATA decoding of a 10 MB body against Stalwart's `DataReceiver` is in the `wire` bench
-//! (mail-wire's `DotDecoder` is what the session uses).
+//! - DATA: a 10 MB body through our whole server session (64 KiB reads, body handed out in
+//!   chunks) next to Stalwart's `DataReceiver` and a copy; the bare `DotDecoder` is in the
+//!   `wire` bench.
 //!
 //! `cargo bench -p mail-benches --bench smtp`
 
@@ -34,7 +35,8 @@ fn transaction() -> Vec<u8> {
 }
 
 /// A 20-line EHLO reply of a large provider.
-const EHLO: &[u8] = b"250-mx.example.com Hello client.example.org [192.0.2.1], pleased to meet you\r\n\
+const EHLO: &[u8] =
+    b"250-mx.example.com Hello client.example.org [192.0.2.1], pleased to meet you\r\n\
 250-SIZE 52428800\r\n\
 250-8BITMIME\r\n\
 250-BINARYMIME\r\n\
@@ -98,7 +100,8 @@ fn commands(c: &mut Criterion) {
         })
     });
     group.bench_function("smtp-proto-session", |b| {
-        let config = ServerConfig::new(Domain::new("mx.example.com").unwrap_or_else(|_| unreachable!()));
+        let config =
+            ServerConfig::new(Domain::new("mx.example.com").unwrap_or_else(|_| unreachable!()));
         let mut out = Vec::new();
         b.iter(|| {
             let mut s = ServerSession::new(config.clone());
@@ -125,7 +128,9 @@ fn replies(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(EHLO.len() as u64));
     group.bench_function("smtp-proto", |b| {
         b.iter(|| {
-            let Ok(Status::Complete(reply, _)) = parse_reply(black_box(EHLO)) else { panic!() };
+            let Ok(Status::Complete(reply, _)) = parse_reply(black_box(EHLO)) else {
+                panic!()
+            };
             let ehlo = EhloReply::from_reply(&reply);
             black_box(ehlo.capabilities.len())
         })
@@ -154,7 +159,8 @@ fn replies(c: &mut Criterion) {
                 } else {
                     let mut iter = black_box(REPLIES).iter();
                     while iter.len() > 0 {
-                        let mut receiver = peer_smtp_proto::response::parser::ResponseReceiver::default();
+                        let mut receiver =
+                            peer_smtp_proto::response::parser::ResponseReceiver::default();
                         match receiver.parse(&mut iter) {
                             Ok(r) => {
                                 black_box(&r);
@@ -171,5 +177,74 @@ fn replies(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, commands, replies);
+fn data(c: &mut Criterion) {
+    const READ: usize = 64 * 1024;
+    let wire = mail_wire::dot::dot_stuff(&mail_benches::text_body(10 * 1024 * 1024, 76));
+    let mut group = c.benchmark_group("smtp-data-10MB");
+    group.sample_size(20);
+    group.throughput(Throughput::Bytes(wire.len() as u64));
+    group.bench_function("copy", |b| {
+        let mut out = Vec::with_capacity(wire.len());
+        b.iter(|| {
+            out.clear();
+            for chunk in wire.chunks(READ) {
+                out.extend_from_slice(chunk);
+            }
+            black_box(out.len())
+        })
+    });
+    group.bench_function("smtp-proto-session", |b| {
+        let config =
+            ServerConfig::new(Domain::new("mx.example.com").unwrap_or_else(|_| unreachable!()));
+        let mut body = Vec::with_capacity(wire.len());
+        let mut out = Vec::new();
+        b.iter(|| {
+            let mut s = ServerSession::new(config.clone());
+            s.handle_input(b"EHLO c\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n");
+            body.clear();
+            let mut drain = |s: &mut ServerSession, body: &mut Vec<u8>| {
+                while let Some(e) = s.poll_event() {
+                    match e {
+                        ServerEvent::MailFrom { .. }
+                        | ServerEvent::RcptTo { .. }
+                        | ServerEvent::MessageEnd => {
+                            let _ = s.accept();
+                        }
+                        ServerEvent::MessageData(d) => body.extend_from_slice(&d),
+                        _ => {}
+                    }
+                }
+            };
+            drain(&mut s, &mut body);
+            for chunk in wire.chunks(READ) {
+                s.handle_input(chunk);
+                drain(&mut s, &mut body);
+            }
+            out.clear();
+            s.poll_transmit(&mut out);
+            assert!(out.ends_with(b"250 2.0.0 OK: message accepted\r\n"));
+            black_box(body.len())
+        })
+    });
+    group.bench_function("peer-smtp-proto", |b| {
+        let mut body = Vec::with_capacity(wire.len());
+        b.iter(|| {
+            body.clear();
+            let mut receiver = peer_smtp_proto::request::receiver::DataReceiver::new();
+            let mut done = false;
+            for chunk in wire.chunks(READ) {
+                let mut iter = chunk.iter();
+                if receiver.ingest(&mut iter, &mut body) {
+                    done = true;
+                    break;
+                }
+            }
+            assert!(done);
+            black_box(body.len())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, commands, replies, data);
 criterion_main!(benches);

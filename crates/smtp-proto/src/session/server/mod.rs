@@ -203,6 +203,17 @@ impl ServerSession {
                 }
             }
             Phase::Open => {
+                let mut input = input;
+                if self.pos == self.buf.len()
+                    && self.pending.is_none()
+                    && matches!(self.mode, Mode::Data { .. })
+                {
+                    // Nothing buffered: decode the body straight from the caller's bytes.
+                    self.buf.clear();
+                    self.pos = 0;
+                    let used = self.data_step(input);
+                    input = input.get(used..).unwrap_or_default();
+                }
                 self.buf.extend_from_slice(input);
                 if self.pending.is_some() && self.buf.len() - self.pos > self.config.max_buffer {
                     let e = RemoteError::BufferFull(self.config.max_buffer);
@@ -420,21 +431,11 @@ impl ServerSession {
                         }
                     }
                 }
-                Mode::Data { decoder } => {
-                    let rest = self.buf.get(self.pos..).unwrap_or_default();
-                    let mut chunk = Vec::new();
-                    let status = decoder.decode(rest, &mut chunk);
-                    let used = match status {
-                        Status::Incomplete => rest.len(),
-                        Status::Complete(_, n) => n,
-                    };
-                    self.framer.advance(used);
+                Mode::Data { .. } => {
+                    let buf = std::mem::take(&mut self.buf);
+                    let used = self.data_step(buf.get(self.pos..).unwrap_or_default());
+                    self.buf = buf;
                     self.pos += used;
-                    self.body_chunk(chunk);
-                    if let Status::Complete(result, _) = status {
-                        self.mode = Mode::Command;
-                        self.end_of_body(result.is_err());
-                    }
                 }
                 Mode::Bdat {
                     remaining,
@@ -475,6 +476,26 @@ impl ServerSession {
             self.buf.drain(..self.pos);
             self.pos = 0;
         }
+    }
+
+    /// Decodes body bytes from the front of `rest`; returns how many were used.
+    fn data_step(&mut self, rest: &[u8]) -> usize {
+        let Mode::Data { decoder } = &mut self.mode else {
+            return 0;
+        };
+        let mut chunk = Vec::with_capacity(rest.len());
+        let status = decoder.decode(rest, &mut chunk);
+        let used = match status {
+            Status::Incomplete => rest.len(),
+            Status::Complete(_, n) => n,
+        };
+        self.framer.advance(used);
+        self.body_chunk(chunk);
+        if let Status::Complete(result, _) = status {
+            self.mode = Mode::Command;
+            self.end_of_body(result.is_err());
+        }
+        used
     }
 
     fn line_error(&mut self, e: LineError) {
