@@ -202,7 +202,7 @@ fn data(c: &mut Criterion) {
             let mut s = ServerSession::new(config.clone());
             s.handle_input(b"EHLO c\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n");
             body.clear();
-            let mut drain = |s: &mut ServerSession, body: &mut Vec<u8>| {
+            let drain = |s: &mut ServerSession, body: &mut Vec<u8>| {
                 while let Some(e) = s.poll_event() {
                     match e {
                         ServerEvent::MailFrom { .. }
