@@ -287,6 +287,22 @@ fn lmtp_replies_per_recipient() {
 }
 
 #[test]
+fn lmtp_bdat_replies_per_recipient() {
+    let mut cfg = config();
+    cfg.lmtp = true;
+    cfg.max_message_size = 5;
+    let r = run(
+        cfg,
+        b"LHLO c\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<x@y.z>\r\nRCPT TO:<w@y.z>\r\nBDAT 3 LAST\r\nabc\
+MAIL FROM:<a@b.c>\r\nRCPT TO:<x@y.z>\r\nRCPT TO:<w@y.z>\r\nBDAT 9 LAST\r\n123456789QUIT\r\n",
+    );
+    assert_eq!(
+        r.codes(),
+        [220, 250, 250, 250, 250, 250, 250, 250, 250, 250, 552, 552, 221]
+    );
+}
+
+#[test]
 fn auth_needs_tls_unless_allowed() {
     use mail_wire::sasl::Mechanism;
     let mut cfg = config();

@@ -555,7 +555,14 @@ impl ServerSession {
     fn end_of_chunk(&mut self, last: bool) {
         let too_large = self.tx.as_ref().is_some_and(|t| t.too_large);
         if too_large {
-            self.send(r(552, (5, 3, 4), "Message too big"));
+            // LMTP answers the last chunk once per recipient (RFC 2033 4.2).
+            let n = match (&self.tx, self.config.lmtp && last) {
+                (Some(tx), true) => tx.rcpts.len().max(1),
+                _ => 1,
+            };
+            for _ in 0..n {
+                self.send(r(552, (5, 3, 4), "Message too big"));
+            }
             self.tx = None;
             self.events
                 .push_back(ServerEvent::MessageAborted(AbortReason::TooLarge));
