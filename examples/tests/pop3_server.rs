@@ -325,3 +325,38 @@ print('identical')
     );
     assert!(said.contains("identical"));
 }
+
+#[test]
+fn mail_fetch_draws_a_progress_bar_only_on_a_terminal() {
+    require("script");
+    let server = MailServer::start(USERS);
+    for (i, m) in sample_messages().iter().enumerate() {
+        server.deliver("bob", &format!("400{i}.M1P1.test"), m);
+    }
+    let tmp = TempDir::new("progress");
+    std::fs::write(tmp.join("pw"), "pw with space\n").unwrap();
+    let fetch = |out: &str| {
+        format!(
+            "{} --pop3 127.0.0.1:{} --user bob --password-file {} --out {}",
+            env!("CARGO_BIN_EXE_mail-fetch"),
+            server.pop3,
+            tmp.join("pw").display(),
+            tmp.join(out).display()
+        )
+    };
+    // Under a pseudo-terminal (script(1)): the bar is drawn.
+    let tty = run(Command::new("script").args(["-qec", &fetch("tty"), "/dev/null"]));
+    let tty = String::from_utf8_lossy(&tty);
+    assert!(
+        tty.contains("\r[") && tty.contains("3/3 messages"),
+        "{tty:?}"
+    );
+    // Into a pipe: only the summary line.
+    let piped = String::from_utf8(run(Command::new("sh").arg("-c").arg(fetch("pipe")))).unwrap();
+    assert!(!piped.contains('\r') && !piped.contains('['), "{piped:?}");
+    assert!(piped.starts_with("mail-fetch: 3 new messages"), "{piped:?}");
+    assert_eq!(
+        maildir_contents(&tmp.join("tty")),
+        maildir_contents(&tmp.join("pipe"))
+    );
+}
