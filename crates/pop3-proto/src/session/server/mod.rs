@@ -21,152 +21,19 @@ use std::collections::VecDeque;
 use mail_wire::dot::DotEncoder;
 use mail_wire::line::{Frame, LineFramer};
 use mail_wire::sasl::{
-    decode_client_response, encode_challenge, ClientResponse, Credentials, Mechanism, ScramHash,
-    ScramKeys, ServerMechanism, ServerOptions, ServerStep,
+    decode_client_response, encode_challenge, ClientResponse, Credentials, Mechanism, ScramKeys,
+    ServerMechanism, ServerOptions, ServerStep,
 };
 use mail_wire::{Secret, Status};
 
-use crate::codec::{apop_digest, parse_command_line, Encode, ParseOptions};
+use crate::codec::{apop_digest, parse_command_line, Encode};
 use crate::error::{Error, LocalError, RemoteError};
 use crate::types::*;
 
-/// Server settings.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ServerConfig {
-    /// Host name for the greeting and SASL. Default `localhost`.
-    pub hostname: String,
-    /// SASL mechanisms offered with `AUTH` and in `CAPA`. Default `PLAIN`, `LOGIN`: the ones
-    /// that need only a password check; add `CRAM-MD5` or `SCRAM-*` if the store can answer
-    /// their lookups.
-    pub mechanisms: Vec<Mechanism>,
-    /// Whether `USER`/`PASS` is offered. Default `true` (every client knows it).
-    pub user_pass: bool,
-    /// Whether the driver can start TLS (`STLS` offered). Default `false`.
-    pub tls_available: bool,
-    /// Whether the connection is already protected (implicit TLS, port 995). Default `false`.
-    pub tls_active: bool,
-    /// Refuse plaintext logins before `STLS` when TLS is available. Default `true` (RFC 2595
-    /// section 2.1 asks for it).
-    pub plaintext_needs_tls: bool,
-    /// Failed logins before the session closes. Default 3.
-    pub max_login_failures: u32,
-    /// `IMPLEMENTATION` capability text. Default none.
-    pub implementation: Option<String>,
-    /// `EXPIRE` capability. Default none (not announced).
-    pub expire: Option<Expire>,
-    /// The most client bytes held while the session waits for the application (pipelined
-    /// commands). Default 64 KiB: thousands of pipelined commands, and a bound on what a
-    /// client can make the server hold. Over it, the session answers `-ERR` and closes.
-    pub max_pipelined: usize,
-    /// Parser limits.
-    pub parse: ParseOptions,
-}
+use super::top::TopFilter;
 
-impl Default for ServerConfig {
-    fn default() -> Self {
-        Self {
-            hostname: String::from("localhost"),
-            mechanisms: vec![Mechanism::Plain, Mechanism::Login],
-            user_pass: true,
-            tls_available: false,
-            tls_active: false,
-            plaintext_needs_tls: true,
-            max_login_failures: 3,
-            implementation: None,
-            expire: None,
-            max_pipelined: 64 * 1024,
-            parse: ParseOptions::default(),
-        }
-    }
-}
-
-/// One message of the maildrop, as the application lists it when it opens the maildrop.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageInfo {
-    /// Size in octets as stored (what `LIST` and `STAT` report).
-    pub size: u64,
-    /// The unique-id for `UIDL`.
-    pub uid: UniqueId<'static>,
-}
-
-/// What the server session needs from the application, or tells it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ServerEvent {
-    /// Check a user name and password (`USER`/`PASS`, SASL `PLAIN` or `LOGIN`); answer with
-    /// [`Server::login_verified`].
-    CheckPassword {
-        /// Identity to act as, if the client asked for one (SASL `PLAIN`).
-        authzid: Option<String>,
-        /// The user name.
-        user: String,
-        /// The password.
-        password: Secret<String>,
-    },
-    /// Check credentials of another SASL mechanism (tokens, `EXTERNAL`); answer with
-    /// [`Server::login_verified`].
-    VerifyCredentials(Credentials),
-    /// `APOP` or `CRAM-MD5`: give the user's plaintext secret with [`Server::login_secret`].
-    LookupSecret {
-        /// The user name.
-        user: String,
-    },
-    /// `SCRAM-*`: give the user's stored keys with [`Server::login_scram_keys`].
-    LookupScram {
-        /// The hash of the mechanism.
-        hash: ScramHash,
-        /// The user name.
-        user: String,
-        /// Identity to act as, if any.
-        authzid: Option<String>,
-    },
-    /// Authenticated: open and exclusively lock the user's maildrop, then answer with
-    /// [`Server::maildrop_opened`], [`Server::maildrop_locked`] (held by another session:
-    /// `-ERR [IN-USE]`) or [`Server::maildrop_unavailable`].
-    OpenMaildrop {
-        /// The authenticated (or authorized) user.
-        user: String,
-    },
-    /// Send the stored bytes of a message with [`Server::message_data`] and
-    /// [`Server::message_end`] (or [`Server::message_unavailable`]). The session dot-stuffs
-    /// them and, for `TOP`, cuts them after the requested body lines.
-    Retrieve {
-        /// The message number (1-based).
-        message: u32,
-        /// Its index in the list given to [`Server::maildrop_opened`].
-        index: usize,
-        /// `TOP`: body lines wanted after the header; `None` for `RETR`.
-        top_lines: Option<u32>,
-    },
-    /// `QUIT` in TRANSACTION: remove these messages (indexes into the list given to
-    /// [`Server::maildrop_opened`]) and release the lock, then call [`Server::update_done`].
-    Update {
-        /// The indexes of the messages marked as deleted.
-        deleted: Vec<usize>,
-    },
-    /// `STLS` was accepted: send what [`Server::poll_transmit`] gives, run the TLS handshake,
-    /// then call [`Server::tls_established`].
-    StartTls,
-    /// Bytes the client sent after `STLS` and before the handshake; they were discarded.
-    PreTlsBytesDiscarded {
-        /// How many.
-        count: usize,
-    },
-    /// A login failed (for logs and rate limits).
-    LoginFailed {
-        /// The user name, if the client gave one.
-        user: Option<String>,
-        /// Failures so far in this session.
-        failures: u32,
-    },
-    /// The client broke the protocol; the session answered `-ERR` and goes on.
-    ClientError(Error),
-    /// The session is over: send what is left in transmit, then close the connection. If a
-    /// maildrop was opened and no [`ServerEvent::Update`] came, release its lock and delete
-    /// nothing.
-    Closed,
-}
+mod config;
+pub use config::{MessageInfo, ServerConfig, ServerEvent};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Message {
@@ -221,57 +88,6 @@ struct Sending {
     encoder: DotEncoder,
     top: Option<TopFilter>,
     size: u64,
-}
-
-/// Cuts a message after its header and `remaining` body lines.
-#[derive(Debug)]
-struct TopFilter {
-    header: bool,
-    nonblank: bool,
-    remaining: u32,
-    done: bool,
-}
-
-impl TopFilter {
-    fn new(lines: u32) -> Self {
-        Self {
-            header: true,
-            nonblank: false,
-            remaining: lines,
-            done: false,
-        }
-    }
-
-    /// Hands the wanted part of `input` to `emit`.
-    fn filter(&mut self, mut input: &[u8], mut emit: impl FnMut(&[u8])) {
-        while !input.is_empty() && !self.done {
-            let (seg, rest, newline) = match memchr::memchr(b'\n', input) {
-                Some(at) => {
-                    let (a, b) = input.split_at(at + 1);
-                    (a, b, true)
-                }
-                None => (input, &[][..], false),
-            };
-            input = rest;
-            emit(seg);
-            if self.header {
-                let content = seg.strip_suffix(b"\n").unwrap_or(seg);
-                if content.iter().any(|&b| b != b'\r') {
-                    self.nonblank = true;
-                }
-                if newline {
-                    if !self.nonblank {
-                        self.header = false;
-                        self.done = self.remaining == 0;
-                    }
-                    self.nonblank = false;
-                }
-            } else if newline {
-                self.remaining = self.remaining.saturating_sub(1);
-                self.done = self.remaining == 0;
-            }
-        }
-    }
 }
 
 /// A POP3 server session for one connection.
@@ -1131,31 +947,5 @@ impl Server {
         self.framer = LineFramer::new(self.config.parse.line_config());
         self.phase = Phase::Authorization { user: None };
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn top(input: &[&[u8]], lines: u32) -> Vec<u8> {
-        let mut f = TopFilter::new(lines);
-        let mut out = Vec::new();
-        for piece in input {
-            f.filter(piece, |p| out.extend_from_slice(p));
-        }
-        out
-    }
-
-    #[test]
-    fn top_cuts_after_header_and_lines() {
-        let msg: &[u8] = b"A: 1\r\nB: 2\r\n\r\nl1\r\nl2\r\nl3\r\n";
-        assert_eq!(top(&[msg], 0), b"A: 1\r\nB: 2\r\n\r\n");
-        assert_eq!(top(&[msg], 2), b"A: 1\r\nB: 2\r\n\r\nl1\r\nl2\r\n");
-        assert_eq!(top(&[msg], 9), msg);
-        let pieces: Vec<&[u8]> = msg.chunks(1).collect();
-        assert_eq!(top(&pieces, 1), b"A: 1\r\nB: 2\r\n\r\nl1\r\n");
-        // LF-only storage works the same way.
-        assert_eq!(top(&[b"A: 1\n\nx\ny\n"], 1), b"A: 1\n\nx\n");
     }
 }
