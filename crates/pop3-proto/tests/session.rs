@@ -545,3 +545,37 @@ fn pipelined_input_is_bounded_while_the_application_decides() {
         Some("-ERR unknown command")
     );
 }
+
+#[test]
+fn login_delay_is_announced_and_enforced_by_the_application() {
+    let mut config = ServerConfig::default();
+    config.login_delay = Some(900);
+    let mut server = Server::new(config, None);
+    let mut out = Vec::new();
+    server.handle_input(b"CAPA\r\nUSER mrose\r\nPASS tanstaaf\r\n");
+    assert!(matches!(
+        server.poll_event(),
+        Some(ServerEvent::CheckPassword { .. })
+    ));
+    server.login_verified(true).unwrap();
+    assert!(matches!(
+        server.poll_event(),
+        Some(ServerEvent::OpenMaildrop { .. })
+    ));
+    server.login_too_soon().unwrap();
+    server.poll_transmit(&mut out);
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("\r\nLOGIN-DELAY 900\r\n"), "{out}");
+    assert!(
+        out.ends_with("-ERR [LOGIN-DELAY] logged in too recently\r\n"),
+        "{out}"
+    );
+    assert!(!server.is_transaction());
+    // The client side reads the code.
+    let mut client = pop3_proto::session::client::Client::new(Default::default());
+    client.handle_input(b"+OK\r\n");
+    let h = client.pass("x").unwrap();
+    client.handle_input(b"-ERR [LOGIN-DELAY] logged in too recently\r\n");
+    let events: Vec<ClientEvent> = std::iter::from_fn(|| client.poll_event()).collect();
+    assert!(events.iter().any(|e| matches!(e, ClientEvent::Reply { handle, outcome: Outcome::Err(r), .. } if *handle == h && r.code == Some(ResponseCode::LoginDelay))));
+}

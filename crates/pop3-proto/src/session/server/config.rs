@@ -35,6 +35,10 @@ pub struct ServerConfig {
     pub implementation: Option<String>,
     /// `EXPIRE` capability. Default none (not announced).
     pub expire: Option<Expire>,
+    /// `LOGIN-DELAY` capability: the minimum seconds between logins, announced in CAPA.
+    /// Default none. The session has no clock: the application enforces it by answering
+    /// [`ServerEvent::OpenMaildrop`] with [`Server::login_too_soon`].
+    pub login_delay: Option<u32>,
     /// The most client bytes held while the session waits for the application (pipelined
     /// commands). Default 64 KiB: thousands of pipelined commands, and a bound on what a
     /// client can make the server hold. Over it, the session answers `-ERR` and closes.
@@ -55,6 +59,7 @@ impl Default for ServerConfig {
             max_login_failures: 3,
             implementation: None,
             expire: None,
+            login_delay: None,
             max_pipelined: 64 * 1024,
             parse: ParseOptions::default(),
         }
@@ -103,7 +108,8 @@ pub enum ServerEvent {
     },
     /// Authenticated: open and exclusively lock the user's maildrop, then answer with
     /// [`Server::maildrop_opened`], [`Server::maildrop_locked`] (held by another session:
-    /// `-ERR [IN-USE]`) or [`Server::maildrop_unavailable`].
+    /// `-ERR [IN-USE]`), [`Server::login_too_soon`] (`-ERR [LOGIN-DELAY]`) or
+    /// [`Server::maildrop_unavailable`].
     OpenMaildrop {
         /// The authenticated (or authorized) user.
         user: String,

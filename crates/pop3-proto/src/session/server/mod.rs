@@ -220,6 +220,12 @@ impl Server {
             Capability::Utf8 { user: false },
             Capability::Lang,
         ]);
+        if let Some(seconds) = self.config.login_delay {
+            caps.push(Capability::LoginDelay {
+                seconds,
+                per_user: false,
+            });
+        }
         if let Some(policy) = self.config.expire {
             caps.push(Capability::Expire {
                 policy,
@@ -730,6 +736,24 @@ impl Server {
         self.take_opening("maildrop_unavailable")?;
         self.phase = Phase::Authorization { user: None };
         self.err(Some(ResponseCode::SysTemp), "maildrop unavailable");
+        self.process();
+        Ok(())
+    }
+
+    /// Answers [`ServerEvent::OpenMaildrop`]: the user logged in too recently
+    /// (`-ERR [LOGIN-DELAY]`, RFC 2449 section 8.1.1). Counts as a failed login.
+    pub fn login_too_soon(&mut self) -> Result<(), Error> {
+        let user = self.take_opening("login_too_soon")?;
+        self.phase = Phase::Authorization { user: None };
+        self.failures += 1;
+        self.events.push_back(ServerEvent::LoginFailed {
+            user: Some(user),
+            failures: self.failures,
+        });
+        self.err(Some(ResponseCode::LoginDelay), "logged in too recently");
+        if self.failures >= self.config.max_login_failures.max(1) {
+            self.close();
+        }
         self.process();
         Ok(())
     }
