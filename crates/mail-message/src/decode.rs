@@ -36,6 +36,51 @@ static B64: [u8; 256] = b64_table();
 /// assert_eq!(out, b"hello");
 /// ```
 pub fn base64_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    // Most bodies are clean base64 in lines: those go through a SIMD decoder; anything it
+    // refuses (stray bytes, white space inside lines, data after the padding) goes through the
+    // tolerant scalar decoder below.
+    if input.len() >= 64 {
+        // Line breaks out, then one SIMD pass, in place.
+        let mut compact = Vec::with_capacity(input.len());
+        let mut rest = input;
+        // Lines of base64 are all the same length but the last: try the previous length
+        // before searching. A line break missed this way stays in `compact`, which the strict
+        // decoder then refuses, so the tolerant path still sees it.
+        let mut guess = usize::MAX;
+        loop {
+            let p = if rest.get(guess) == Some(&b'\n') {
+                guess
+            } else {
+                match memchr::memchr(b'\n', rest) {
+                    Some(p) => p,
+                    None => break,
+                }
+            };
+            let line = &rest[..p];
+            compact.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+            rest = &rest[p + 1..];
+            guess = p;
+        }
+        compact.extend_from_slice(rest.strip_suffix(b"\r").unwrap_or(rest));
+        let engine = if compact.len() % 4 == 0 {
+            &base64_simd::STANDARD
+        } else {
+            &base64_simd::STANDARD_NO_PAD
+        };
+        if let Ok(n) = engine.decode_inplace(&mut compact).map(|d| d.len()) {
+            compact.truncate(n);
+            if out.is_empty() {
+                *out = compact;
+            } else {
+                out.extend_from_slice(&compact);
+            }
+            return true;
+        }
+    }
+    base64_decode_scalar(input, out)
+}
+
+fn base64_decode_scalar(input: &[u8], out: &mut Vec<u8>) -> bool {
     let base = out.len();
     // Room for everything; truncated to what was written at the end.
     out.resize(base + input.len() / 4 * 3 + 3, 0);

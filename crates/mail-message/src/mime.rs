@@ -323,25 +323,36 @@ fn parse_part<'a>(
     }
 }
 
-/// Offset of the first line longer than `max`, if any.
+/// Offset of the first line longer than `max` (CRLF not counted), if any. Steps a window at a
+/// time: when the last line break within `max + 1` bytes of `p` is at `q`, every line that
+/// starts in `p..=q` ends by `q` and so is short enough.
 fn long_line(body: &[u8], max: usize) -> Option<usize> {
     if body.len() <= max {
         return None;
     }
-    let mut line_start = 0;
-    for nl in memchr::memchr_iter(b'\n', body) {
-        let len = nl - line_start;
-        let len = if len > 0 && body.get(nl - 1) == Some(&b'\r') {
-            len - 1
-        } else {
-            len
-        };
-        if len > max {
-            return Some(line_start);
+    let mut p = 0;
+    while p < body.len() {
+        let window = &body[p..body.len().min(p + max + 1)];
+        if window.len() <= max && p + window.len() == body.len() {
+            return None;
         }
-        line_start = nl + 1;
+        match memchr::memrchr(b'\n', window) {
+            Some(q) => p += q + 1,
+            None => {
+                // The line at p is at least max + 1 bytes with its CR: measure it exactly.
+                let end = memchr::memchr(b'\n', &body[p..]).map_or(body.len(), |e| p + e);
+                let mut len = end - p;
+                if end < body.len() && len > 0 && body[end - 1] == b'\r' {
+                    len -= 1;
+                }
+                if len > max {
+                    return Some(p);
+                }
+                p = end + 1;
+            }
+        }
     }
-    (body.len() - line_start > max).then_some(line_start)
+    None
 }
 
 /// Where a boundary line is: its first byte, the first byte after its line break, and whether
@@ -608,5 +619,47 @@ fn decode_charset<'a>(bytes: Cow<'a, [u8]>, charset: Option<&str>) -> Cow<'a, st
     match bytes {
         Cow::Borrowed(b) => crate::charset::decode(label, b).text,
         Cow::Owned(v) => Cow::Owned(crate::charset::decode_owned(label, v)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::long_line;
+
+    #[test]
+    fn long_line_matches_a_plain_scan() {
+        fn plain(body: &[u8], max: usize) -> Option<usize> {
+            let mut start = 0;
+            for (i, &c) in body.iter().enumerate() {
+                if c == b'\n' {
+                    let mut len = i - start;
+                    if len > 0 && body[i - 1] == b'\r' {
+                        len -= 1;
+                    }
+                    if len > max {
+                        return Some(start);
+                    }
+                    start = i + 1;
+                }
+            }
+            (body.len() - start > max).then_some(start)
+        }
+        let mut seed = 7u32;
+        for _ in 0..3000 {
+            let mut body = Vec::new();
+            let n = (seed % 200) as usize;
+            for _ in 0..n {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                body.push(match seed >> 28 {
+                    0 => b'\n',
+                    1 => b'\r',
+                    _ => b'a',
+                });
+            }
+            for max in [0, 1, 3, 10, 17] {
+                assert_eq!(long_line(&body, max), plain(&body, max), "{body:?} {max}");
+            }
+            seed = seed.wrapping_add(1);
+        }
     }
 }
