@@ -15,7 +15,10 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(Status::Complete(_, n)) = &l {
         let split = data.first().map_or(0, |&b| usize::from(b)) % *n;
-        assert!(matches!(parse_command(data.get(..split).unwrap_or_default(), &lenient), Ok(Status::Incomplete)));
+        assert!(matches!(
+            parse_command(data.get(..split).unwrap_or_default(), &lenient),
+            Ok(Status::Incomplete)
+        ));
     }
     let _ = parse_idle_done(data, &strict);
     let _ = parse_authenticate_data(data, &strict);
