@@ -256,7 +256,8 @@ impl EhloReply {
         // A reply's lines hold no control characters.
         let mut lines = reply.lines();
         let greeting = Text::known(lines.next().unwrap_or_default());
-        let capabilities = lines.map(Capability::parse_str).collect();
+        let mut capabilities = Vec::with_capacity(reply.lines().count().saturating_sub(1));
+        capabilities.extend(lines.map(Capability::parse_str));
         Self {
             greeting,
             capabilities,

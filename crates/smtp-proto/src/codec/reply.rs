@@ -248,7 +248,8 @@ pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>
     let mut pos = 0;
     let mut code: Option<ReplyCode> = None;
     let mut enhanced: Option<EnhancedCode> = None;
-    let mut text = String::new();
+    // Most replies are much shorter than what is buffered; a multi-line one fits in 1 KiB.
+    let mut text = String::with_capacity(buf.len().min(1024));
     let mut count = 0usize;
     loop {
         let rest = buf.get(pos..).unwrap_or_default();
