@@ -3,8 +3,9 @@
 //!
 //! Policy: UIDL is the Maildir unique name (or its SHA-256 when the name is not a valid POP3
 //! unique-id); one session at a time per maildrop (`-ERR [IN-USE]` for the second); `DELE`
-//! marks, and the files go only at `QUIT`; USER/PASS, APOP, and AUTH (PLAIN, LOGIN, CRAM-MD5)
-//! need STLS except from loopback; messages are streamed from the file in 64 KiB pieces.
+//! marks, and the files go only at `QUIT`; USER/PASS and AUTH PLAIN/LOGIN need STLS except
+//! from loopback (APOP and AUTH CRAM-MD5 never send the password); messages are streamed from
+//! the file in 64 KiB pieces.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
