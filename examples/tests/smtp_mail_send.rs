@@ -207,6 +207,38 @@ fn mail_send_to_mail_server_with_starttls_and_auth() {
 }
 
 #[test]
+fn mail_send_with_bdat_to_mail_server() {
+    let server = MailServer::start();
+    let scratch = TempDir::new("send");
+    std::fs::write(scratch.join("body.txt"), "chunked\n.dot\n").unwrap();
+    let (ok, out) = mail_send(&[
+        "--server",
+        &server.addr.to_string(),
+        "--bdat",
+        "--from",
+        "a@remote.example",
+        "--to",
+        "ann@example.test",
+        "--to",
+        "bob@example.test",
+        "--subject",
+        "BDAT",
+        scratch.join("body.txt").to_str().unwrap(),
+    ]);
+    assert!(ok, "{out}");
+    let ann = server.stored("ann");
+    assert_eq!(ann.len(), 1);
+    assert_eq!(server.stored("bob"), ann);
+    let msg = Message::parse(&ann[0]);
+    assert_eq!(msg.subject().as_deref(), Some("BDAT"));
+    assert_eq!(
+        msg.leaves()[0].1.text().as_deref(),
+        Some("chunked\r\n.dot\r\n")
+    );
+    assert!(server.tmp_is_empty());
+}
+
+#[test]
 fn mail_send_reports_refusal() {
     let server = MailServer::start();
     let scratch = TempDir::new("send");

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! mail-send --server HOST:PORT [--starttls] [--ca-file PEM] [--user U --password-file F] \
-//!     --from A --to B [--to C] [--subject S] [--attach FILE]... [BODY_FILE]
+//!     --from A --to B [--to C] [--subject S] [--attach FILE]... [--bdat] [BODY_FILE]
 //! ```
 //!
 //! The body comes from BODY_FILE, or standard input when it is not given. With `--starttls`
@@ -63,6 +63,9 @@ struct Args {
     /// File to attach (repeat for more).
     #[arg(long, value_name = "FILE")]
     attach: Vec<PathBuf>,
+    /// Send the message with BDAT (CHUNKING) when the server offers it.
+    #[arg(long)]
+    bdat: bool,
     /// Our name for EHLO.
     #[arg(long, value_name = "NAME", default_value = "localhost")]
     helo: String,
@@ -277,6 +280,7 @@ async fn run(args: Args) -> Result<Delivery, BoxError> {
         TlsPolicy::Never
     };
     config.allow_plaintext_auth = addr.ip().is_loopback();
+    config.chunking = args.bdat;
     if let (Some(user), Some(file)) = (&args.user, &args.password_file) {
         let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let password = text.lines().next().unwrap_or_default().to_owned();
