@@ -274,3 +274,20 @@ fn one_line_multipart_boundary_scan_is_linear() {
     });
     assert!(kinds(msg.root()).contains(&DefectKind::NoBoundaryFound));
 }
+
+#[test]
+fn depth_ceiling_fits_a_test_thread_stack() {
+    // The deepest nesting any Limits allows, on a default 2 MB test thread, in a debug build.
+    let n = Limits::DEPTH_CEILING + 5;
+    let mut m = Vec::new();
+    for i in 0..n {
+        m.extend_from_slice(
+            format!("Content-Type: multipart/mixed; boundary=b{i}\r\n\r\n--b{i}\r\n").as_bytes(),
+        );
+    }
+    m.extend_from_slice(b"\r\nleaf\r\n");
+    let msg = Message::parse_with(&m, &Limits::default().with_max_depth(usize::MAX));
+    assert!(msg.defects().iter().any(|d| d.kind == DefectKind::TooDeep));
+    roundtrip(&msg);
+    assert_eq!(msg.leaves().len(), 1);
+}
