@@ -462,7 +462,9 @@ impl ServerSession {
                     if done {
                         self.mode = Mode::Command;
                         match reply {
-                            Some(reply) => self.send(reply),
+                            Some(reply) => {
+                                self.error(reply.clone(), RemoteError::Refused(reply).into())
+                            }
                             None => self.end_of_chunk(last),
                         }
                     }
@@ -852,11 +854,8 @@ impl ServerSession {
         }
         // The chunk follows the command whatever we answer: read it, then reply.
         let discard = self.no_recipients();
-        if let Some(reply) = &discard {
-            self.errors += 1;
-            self.events.push_back(ServerEvent::ProtocolError(
-                RemoteError::Refused(reply.clone()).into(),
-            ));
+        if discard.is_some() {
+            // Answered (and counted as an error) once the chunk has been read.
         } else if let Some(tx) = self.tx.as_mut() {
             tx.chunked = true;
             if !tx.started {
@@ -866,7 +865,7 @@ impl ServerSession {
         }
         if size == 0 {
             match discard {
-                Some(reply) => self.send(reply),
+                Some(reply) => self.error(reply.clone(), RemoteError::Refused(reply).into()),
                 None => self.end_of_chunk(last),
             }
             return;
