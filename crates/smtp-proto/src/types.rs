@@ -463,7 +463,17 @@ impl XText {
 /// An `esmtp-keyword` (parameter name) or `ehlo-keyword`: a letter or digit, then letters,
 /// digits and `-`. Compared case-insensitively; kept as sent.
 #[derive(Debug, Clone, Eq)]
-pub struct Keyword(String);
+pub struct Keyword(std::borrow::Cow<'static, str>);
+
+/// Keywords common enough to keep without allocating (as sent, case included).
+const COMMON_KEYWORDS: [&str; 6] = [
+    "rfc822",
+    "utf-8",
+    "RCPTMAX",
+    "MAILMAX",
+    "RCPTDOMAINMAX",
+    "MIXER",
+];
 
 impl Keyword {
     /// Checks a keyword.
@@ -485,7 +495,10 @@ impl Keyword {
         {
             return Err(InvalidValue::new("keyword", "unexpected character", i));
         }
-        Ok(Self(s.to_owned()))
+        match COMMON_KEYWORDS.iter().find(|k| **k == s) {
+            Some(k) => Ok(Self(std::borrow::Cow::Borrowed(k))),
+            None => Ok(Self(std::borrow::Cow::Owned(s.to_owned()))),
+        }
     }
 
     /// The keyword as sent.

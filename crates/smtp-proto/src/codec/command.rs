@@ -513,7 +513,9 @@ fn parse_number(b: &[u8], max_digits: usize) -> Option<u64> {
     if b.is_empty() || b.len() > max_digits || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    std::str::from_utf8(b).ok()?.parse().ok()
+    b.iter().try_fold(0u64, |n, d| {
+        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
 }
 
 enum Path {
