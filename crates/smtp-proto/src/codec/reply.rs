@@ -168,11 +168,22 @@ impl Reply {
     /// Appends the wire form to `out`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
         let n = self.lines().count();
+        let mut code = Vec::with_capacity(3);
+        push_number(&mut code, self.code.get());
+        let mut enhanced = Vec::with_capacity(11);
+        if let Some(e) = self.enhanced {
+            push_number(&mut enhanced, u16::from(e.class()));
+            enhanced.push(b'.');
+            push_number(&mut enhanced, e.subject());
+            enhanced.push(b'.');
+            push_number(&mut enhanced, e.detail());
+        }
+        out.reserve(self.text.len() + n * (6 + enhanced.len()));
         for (i, line) in self.lines().enumerate() {
-            out.extend_from_slice(self.code.get().to_string().as_bytes());
+            out.extend_from_slice(&code);
             out.push(if i + 1 == n { b' ' } else { b'-' });
-            if let Some(e) = self.enhanced {
-                out.extend_from_slice(e.to_string().as_bytes());
+            if self.enhanced.is_some() {
+                out.extend_from_slice(&enhanced);
                 if !line.is_empty() {
                     out.push(b' ');
                 }
@@ -188,6 +199,24 @@ impl Reply {
         self.write_to(&mut out);
         out
     }
+}
+
+/// Appends the decimal digits of `n`.
+fn push_number(out: &mut Vec<u8>, n: u16) {
+    let mut digits = [0u8; 5];
+    let mut k = digits.len();
+    let mut n = n;
+    loop {
+        k -= 1;
+        if let Some(d) = digits.get_mut(k) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || k == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(digits.get(k..).unwrap_or_default());
 }
 
 impl fmt::Display for Reply {
