@@ -257,7 +257,9 @@ async fn connection(sock: TcpStream, peer: SocketAddr, ctx: Arc<Context>) -> std
                 }
                 ServerEvent::Update { deleted } => {
                     let mut all = true;
-                    if let Some(o) = &open {
+                    // Taking `open` releases the lock before the final reply goes out, so the
+                    // client's next session finds the maildrop free.
+                    if let Some(o) = open.take() {
                         for index in deleted {
                             let Some(m) = o.messages.get(index) else {
                                 continue;
