@@ -253,15 +253,16 @@ pub fn encode_words(text: &str) -> Vec<String> {
     words
 }
 
-/// Unstructured text as fold tokens (each starting with the white space before it).
+/// Unstructured text as fold tokens (each starting with the white space before it). Words are
+/// split at spaces and tabs alike, as the parser's encoded-word rules see white space.
 fn text_tokens(text: &str, out: &mut Vec<String>) {
     // (leading spaces, word) pairs; trailing spaces stick to the last word.
     let mut pieces: Vec<(String, String)> = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
-        let ws = rest.len() - rest.trim_start_matches(' ').len();
+        let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
         let (lead, after) = rest.split_at(ws);
-        let wl = after.find(' ').unwrap_or(after.len());
+        let wl = after.find([' ', '\t']).unwrap_or(after.len());
         let (word, tail) = after.split_at(wl);
         if word.is_empty() {
             match pieces.last_mut() {
@@ -936,6 +937,18 @@ mod tests {
             assert!(w.len() <= 75);
             let (t, _) = crate::rfc2047::decode_text(w.as_bytes());
             assert!(!t.contains('\u{fffd}'));
+        }
+    }
+
+    #[test]
+    fn tab_between_encoded_words_survives() {
+        // Found by fuzz/message_roundtrip: a lone tab between two encoded runs was written as
+        // a word, and the parser dropped it as white space between encoded-words.
+        for subject in ["0\u{1} m \t \u{1}' ", "é\té", "a\t\u{1}", "é \t b"] {
+            let out = MessageBuilder::new()
+                .subject(HeaderText::new(subject).unwrap())
+                .build();
+            assert_eq!(Message::parse(&out).subject().as_deref(), Some(subject));
         }
     }
 
