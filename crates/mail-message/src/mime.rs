@@ -168,11 +168,14 @@ impl<'a> Message<'a> {
 }
 
 fn section(prefix: &str, n: usize) -> String {
-    if prefix.is_empty() {
-        n.to_string()
-    } else {
-        format!("{prefix}.{n}")
+    use std::fmt::Write;
+    let mut s = String::with_capacity(prefix.len() + 4);
+    if !prefix.is_empty() {
+        s.push_str(prefix);
+        s.push('.');
     }
+    let _ = write!(s, "{n}");
+    s
 }
 
 fn collect_leaves<'p, 'a>(part: &'p Part<'a>, path: &str, out: &mut Vec<(String, &'p Part<'a>)>) {

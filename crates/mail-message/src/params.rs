@@ -88,8 +88,12 @@ fn intern(name: &[u8]) -> Cow<'static, str> {
         "modification-date",
         "x-unix-mode",
     ];
+    let first = name.first().map(u8::to_ascii_lowercase);
     for c in COMMON {
-        if c.len() == name.len() && name.eq_ignore_ascii_case(c.as_bytes()) {
+        if c.len() == name.len()
+            && c.as_bytes().first() == first.as_ref()
+            && name.eq_ignore_ascii_case(c.as_bytes())
+        {
             return Cow::Borrowed(c);
         }
     }
