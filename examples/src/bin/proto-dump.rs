@@ -1,9 +1,14 @@
-//! `proto-dump imap --from server|client [--lenient] [FILE]`: parses the bytes one side of an
-//! IMAP connection sent (stdin without FILE) and prints one JSON line per unit:
+//! `proto-dump imap|smtp --from server|client [--lenient] [FILE]`: parses the bytes one side of
+//! an IMAP or SMTP connection sent (stdin without FILE) and prints one JSON line per unit:
 //! `{"offset":N,"len":M,"kind":"Fetch"}`, or `{"offset":N,"error":"..."}` after which it
 //! resynchronises at the next line end. Exits 1 if any unit failed.
 //!
-//! `--lenient` turns on every tolerated deviation of `imap_proto::ParseOptions`.
+//! IMAP: `--lenient` turns on every tolerated deviation of `imap_proto::ParseOptions`.
+//!
+//! SMTP: the server side is a list of replies (`"kind":"Reply"` with `"code"`); the client side
+//! is commands, and after `DATA` the message up to `CRLF.CRLF` (`"kind":"MessageData"`), after
+//! `BDAT n` the `n` octets (`"kind":"BdatChunk"`), after `AUTH` without an initial response the
+//! SASL lines (`"kind":"AuthData"`). `--lenient` lets bare CR and LF through in message data.
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -14,9 +19,10 @@ use imap_proto::{
 };
 use serde_json::json;
 
-const USAGE: &str = "usage: proto-dump imap --from server|client [--lenient] [FILE]";
+const USAGE: &str = "usage: proto-dump imap|smtp --from server|client [--lenient] [FILE]";
 
 struct Args {
+    smtp: bool,
     from_server: bool,
     lenient: bool,
     file: Option<String>,
@@ -24,9 +30,11 @@ struct Args {
 
 fn args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
-    if it.next().as_deref() != Some("imap") {
-        return Err("only the imap protocol is supported".into());
-    }
+    let smtp = match it.next().as_deref() {
+        Some("imap") => false,
+        Some("smtp") => true,
+        _ => return Err("the first argument is the protocol: imap or smtp".into()),
+    };
     let mut from = None;
     let mut lenient = false;
     let mut file = None;
@@ -45,6 +53,7 @@ fn args() -> Result<Args, String> {
         _ => return Err("--from server|client is required".into()),
     };
     Ok(Args {
+        smtp,
         from_server,
         lenient,
         file,
@@ -105,6 +114,9 @@ fn main() -> ExitCode {
         eprintln!("proto-dump: {e}");
         return ExitCode::from(2);
     }
+    if args.smtp {
+        return smtp::dump(&input, &args);
+    }
     let opts = if args.lenient {
         ParseOptions::lenient()
     } else {
@@ -154,6 +166,184 @@ fn main() -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The SMTP side: replies, or commands with the message data that follows them.
+mod smtp {
+    use std::io::Write;
+    use std::process::ExitCode;
+
+    use mail_wire::dot::{DotDecoder, DotError};
+    use mail_wire::{LineEnding, Status};
+    use serde_json::json;
+    use smtp_proto::{parse_command, parse_reply, Command};
+
+    use super::{error_line, memchr_lf, Args};
+
+    /// A unit that parsed: its kind, its reply code (server side) and its length.
+    type Unit = (&'static str, Option<u16>, usize);
+
+    /// A unit that failed: what was wrong, where in the unit, and how far to skip if not to
+    /// the next line end.
+    struct Bad {
+        what: String,
+        at: usize,
+        skip: Option<usize>,
+    }
+
+    /// What the client sends next.
+    enum Expect {
+        Commands,
+        /// The message after `DATA`.
+        Data,
+        /// This many octets after `BDAT`.
+        Chunk(u64),
+        /// SASL lines after `AUTH` without an initial response.
+        Sasl,
+    }
+
+    /// One unit at the front of `rest`: `Ok(Some((kind, code, len)))`, `Ok(None)` when the
+    /// input ends inside it, or what was wrong and where in the unit.
+    fn next(rest: &[u8], args: &Args, expect: &mut Expect) -> Result<Option<Unit>, Bad> {
+        if args.from_server {
+            return match parse_reply(rest) {
+                Ok(Status::Complete(reply, n)) => Ok(Some(("Reply", Some(reply.code().get()), n))),
+                Ok(Status::Incomplete) => Ok(None),
+                Err(e) => Err(Bad {
+                    what: e.kind.to_string(),
+                    at: e.offset,
+                    skip: None,
+                }),
+            };
+        }
+        match *expect {
+            Expect::Data => {
+                let policy = if args.lenient {
+                    LineEnding::Allow
+                } else {
+                    LineEnding::Reject
+                };
+                *expect = Expect::Commands;
+                match DotDecoder::new(policy).decode_with(rest, |_| {}) {
+                    Status::Complete(Ok(()), n) => Ok(Some(("MessageData", None, n))),
+                    Status::Complete(Err(e), n) => {
+                        let (what, at) = match e {
+                            DotError::BareLf { offset } => ("bare LF in message data", offset),
+                            DotError::BareCr { offset } => ("bare CR in message data", offset),
+                            _ => ("bad line end in message data", 0),
+                        };
+                        let at = usize::try_from(at).unwrap_or(0);
+                        Err(Bad {
+                            what: what.into(),
+                            at,
+                            skip: Some(n),
+                        })
+                    }
+                    Status::Incomplete => Ok(None),
+                }
+            }
+            Expect::Chunk(size) => {
+                *expect = Expect::Commands;
+                match usize::try_from(size) {
+                    Ok(n) if n <= rest.len() => Ok(Some(("BdatChunk", None, n))),
+                    _ => Ok(None),
+                }
+            }
+            Expect::Commands | Expect::Sasl => {
+                let command = parse_command(rest);
+                // In a SASL exchange a line that is no command is a response (or `*`).
+                if matches!(expect, Expect::Sasl) && command.is_err() {
+                    return Ok(memchr_lf(rest).map(|i| ("AuthData", None, i + 1)));
+                }
+                match command {
+                    Ok(Status::Complete(command, n)) => {
+                        *expect = match command {
+                            Command::Data => Expect::Data,
+                            Command::Bdat { size, .. } => Expect::Chunk(size),
+                            Command::Auth {
+                                initial_response: None,
+                                ..
+                            } => Expect::Sasl,
+                            _ => Expect::Commands,
+                        };
+                        Ok(Some((verb(&command), None, n)))
+                    }
+                    Ok(Status::Incomplete) => Ok(None),
+                    Err(e) => Err(Bad {
+                        what: e.kind.to_string(),
+                        at: e.offset,
+                        skip: None,
+                    }),
+                }
+            }
+        }
+    }
+
+    fn verb(command: &Command) -> &'static str {
+        match command {
+            Command::Helo(_) => "Helo",
+            Command::Ehlo(_) => "Ehlo",
+            Command::Lhlo(_) => "Lhlo",
+            Command::Mail { .. } => "Mail",
+            Command::Rcpt { .. } => "Rcpt",
+            Command::Data => "Data",
+            Command::Bdat { .. } => "Bdat",
+            Command::Rset => "Rset",
+            Command::Vrfy(_) => "Vrfy",
+            Command::Expn(_) => "Expn",
+            Command::Help(_) => "Help",
+            Command::Noop(_) => "Noop",
+            Command::Quit => "Quit",
+            Command::StartTls => "StartTls",
+            Command::Auth { .. } => "Auth",
+            _ => "Other",
+        }
+    }
+
+    /// Prints one JSON line per unit of `input`; exit 1 if any failed.
+    pub(crate) fn dump(input: &[u8], args: &Args) -> ExitCode {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let (mut offset, mut failed, mut expect) = (0, false, Expect::Commands);
+        while offset < input.len() {
+            let rest = input.get(offset..).unwrap_or_default();
+            let line = match next(rest, args, &mut expect) {
+                Ok(Some((kind, code, len))) => {
+                    let code = code.map_or(String::new(), |c| format!(r#","code":{c}"#));
+                    let l = format!(
+                        r#"{{"offset":{offset},"len":{len},"kind":{}{code}}}"#,
+                        json!(kind)
+                    );
+                    offset += len.max(1);
+                    l
+                }
+                Ok(None) => {
+                    failed = true;
+                    let l = error_line(offset, "input ends inside a unit");
+                    offset = input.len();
+                    l
+                }
+                Err(Bad { what, at, skip }) => {
+                    failed = true;
+                    let l = error_line(offset, &format!("{what} at byte {}", offset + at));
+                    // Message data is skipped whole; anything else to the next line end.
+                    offset += skip.unwrap_or_else(|| memchr_lf(rest).map_or(rest.len(), |i| i + 1));
+                    l
+                }
+            };
+            if writeln!(out, "{line}").is_err() {
+                return ExitCode::from(2);
+            }
+        }
+        if out.flush().is_err() {
+            return ExitCode::from(2);
+        }
+        if failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 }
 
