@@ -41,9 +41,10 @@ struct Args {
     /// Root of the per-user Maildir folders (DIR/name/{tmp,new,cur}).
     #[arg(long, value_name = "DIR", default_value = "maildir")]
     maildir: PathBuf,
-    /// `name:password` lines; the password may be an argon2 PHC string.
+    /// `name:password` lines; the password may be an argon2 PHC string. Without it the server
+    /// has one demo account, `demo` with password `demo`, for trying it out on loopback.
     #[arg(long, value_name = "FILE")]
-    users: PathBuf,
+    users: Option<PathBuf>,
     /// The mail domain: mail to name@DOMAIN is delivered to user `name`.
     #[arg(long, value_name = "D", default_value = "localhost")]
     domain: String,
@@ -54,6 +55,9 @@ struct Args {
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
 }
+
+/// The accounts without `--users`.
+const DEMO_USERS: &str = "demo:demo\n";
 
 /// What every protocol shares: the store, the users, the domain and TLS.
 pub(crate) struct Context {
@@ -87,7 +91,16 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
-    let users = users::Users::load(&args.users)?;
+    let users = match &args.users {
+        Some(path) => users::Users::load(path)?,
+        None => {
+            eprintln!(
+                "mail-server: no --users file: serving the demo account demo@{} (password demo)",
+                args.domain
+            );
+            users::Users::parse(DEMO_USERS).map_err(|line| format!("demo users line {line}"))?
+        }
+    };
     let domain = args.domain.to_ascii_lowercase();
     let tls = tls::acceptor(args.tls_cert.as_deref(), args.tls_key.as_deref(), &domain)?;
     let ctx = Arc::new(Context {
