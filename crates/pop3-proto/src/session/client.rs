@@ -167,6 +167,8 @@ pub struct Client {
     capabilities: Option<Vec<Capability<'static>>>,
     listing: Vec<u8>,
     body_error: bool,
+    /// Bytes after the reply being handled, in the current input.
+    unconsumed: usize,
     message_count: Option<u32>,
     next_handle: Handle,
     tls_pending: bool,
@@ -191,6 +193,7 @@ impl Client {
             capabilities: None,
             listing: Vec::new(),
             body_error: false,
+            unconsumed: 0,
             message_count: None,
             next_handle: 1,
             tls_pending: false,
@@ -435,8 +438,23 @@ impl Client {
             }
             return;
         }
-        self.input.extend_from_slice(bytes);
-        self.process();
+        // Decode straight from the caller's bytes when nothing is held back (the common case:
+        // a body chunk), and keep only what could not be used yet.
+        if self.input.is_empty() {
+            let used = self.process(bytes);
+            if !self.closed {
+                self.input
+                    .extend_from_slice(bytes.get(used..).unwrap_or_default());
+            }
+        } else {
+            let mut input = std::mem::take(&mut self.input);
+            input.extend_from_slice(bytes);
+            let used = self.process(&input);
+            if !self.closed {
+                input.drain(..used.min(input.len()));
+                self.input = input;
+            }
+        }
     }
 
     /// The server closed the connection.
@@ -461,16 +479,19 @@ impl Client {
         }
     }
 
-    fn process(&mut self) {
+    /// Handles replies in `input`; returns how many bytes were used.
+    fn process(&mut self, input: &[u8]) -> usize {
+        let mut pos = 0;
         while !self.closed && !self.tls_pending {
+            let rest = input.get(pos..).unwrap_or_default();
             if self.greeted && !self.reply_started {
                 match self.sent.front() {
                     Some(p) => self.decoder.expect(p.command.reply_shape()),
                     None => {
-                        if !self.input.is_empty() {
+                        if !rest.is_empty() {
                             self.fail(RemoteError::Unexpected("bytes without a command"));
                         }
-                        return;
+                        return pos;
                     }
                 }
                 self.reply_started = true;
@@ -479,29 +500,30 @@ impl Client {
             let mut body = Vec::new();
             let in_body = self.decoder.in_body();
             let step = if in_body && self.is_listing() {
-                let result = self.decoder.decode(&self.input, &mut self.listing);
+                let result = self.decoder.decode(rest, &mut self.listing);
                 if self.listing.len() > self.config.max_listing {
                     let command = self.front_keyword();
                     self.fail(RemoteError::ListingTooLarge {
                         command,
                         limit: self.config.max_listing,
                     });
-                    return;
+                    return pos;
                 }
                 result
             } else {
-                self.decoder.decode(&self.input, &mut body)
+                self.decoder.decode(rest, &mut body)
             };
             let (part, used) = match step {
                 Ok(Status::Complete(part, used)) => (part.into_owned_part(), used),
-                Ok(Status::Incomplete) => return,
+                Ok(Status::Incomplete) => return pos,
                 Err(Error::Remote(e)) => {
                     self.fail(e);
-                    return;
+                    return pos;
                 }
-                Err(Error::Local(_)) => return,
+                Err(Error::Local(_)) => return pos,
             };
-            self.input.drain(..used);
+            pos += used;
+            self.unconsumed = input.len().saturating_sub(pos);
             match part {
                 OwnedPart::Line(line) => self.on_line(line),
                 OwnedPart::Body => {
@@ -518,10 +540,11 @@ impl Client {
                     self.on_body_end(error);
                 }
             }
-            if self.input.is_empty() {
-                return;
+            if pos >= input.len() {
+                return pos;
             }
         }
+        pos
     }
 
     fn is_listing(&self) -> bool {
@@ -656,8 +679,8 @@ impl Client {
                     command,
                     outcome: Outcome::Ok(reply),
                 });
-                if !self.input.is_empty() {
-                    let count = self.input.len();
+                if self.unconsumed > 0 {
+                    let count = self.unconsumed;
                     self.fail(RemoteError::PreTlsBytes { count });
                     return;
                 }
