@@ -1,7 +1,5 @@
 //! The MIME tree: ranges, nesting, boundaries, limits, and linear time on hostile input.
 
-use std::time::{Duration, Instant};
-
 use mail_message::{Body, DefectKind, Limits, Message, Part};
 
 fn roundtrip(msg: &Message<'_>) {
@@ -177,12 +175,10 @@ fn invalid_content_type_defaults_to_text_plain() {
     assert_eq!(kinds(msg.root()), [DefectKind::InvalidContentType]);
 }
 
-fn timed<T>(what: &str, budget: Duration, f: impl FnOnce() -> T) -> T {
-    let t = Instant::now();
-    let v = f();
-    let took = t.elapsed();
-    assert!(took < budget, "{what} took {took:?}, budget {budget:?}");
-    v
+/// Runs one of the big inputs. No time budget here (speed lives in the benches, and a loaded CI
+/// machine would make a budget flaky): a quadratic parser shows up as these tests never ending.
+fn big<T>(_what: &str, f: impl FnOnce() -> T) -> T {
+    f()
 }
 
 #[test]
@@ -192,14 +188,12 @@ fn hundred_thousand_headers_in_linear_time() {
         m.extend_from_slice(format!("X-H{i}: value {i}\r\n").as_bytes());
     }
     m.extend_from_slice(b"\r\nbody");
-    let msg = timed("100k headers", Duration::from_secs(5), || {
-        Message::parse(&m)
-    });
+    let msg = big("100k headers", || Message::parse(&m));
     assert_eq!(msg.header().len(), 10_000);
     assert_eq!(kinds(msg.root()), [DefectKind::TooManyHeaders]);
     assert_eq!(msg.root().raw_body(), b"body");
     let limits = Limits::default().with_max_headers(200_000);
-    let msg = timed("100k headers, all kept", Duration::from_secs(5), || {
+    let msg = big("100k headers, all kept", || {
         Message::parse_with(&m, &limits)
     });
     assert_eq!(msg.header().len(), 100_000);
@@ -223,7 +217,7 @@ fn ten_thousand_nested_parts() {
     for i in (0..n).rev() {
         m.extend_from_slice(format!("--b{i}--\r\n").as_bytes());
     }
-    let msg = timed("10k nested", Duration::from_secs(10), || Message::parse(&m));
+    let msg = big("10k nested", || Message::parse(&m));
     let defects = msg.defects();
     assert!(defects.iter().any(|d| d.kind == DefectKind::TooDeep));
     roundtrip(&msg);
@@ -235,9 +229,7 @@ fn ten_thousand_nested_parts() {
         );
     }
     m.extend_from_slice(b"--s--\r\n");
-    let msg = timed("10k siblings", Duration::from_secs(5), || {
-        Message::parse(&m)
-    });
+    let msg = big("10k siblings", || Message::parse(&m));
     let Body::Multipart(mp) = msg.root().body() else {
         panic!()
     };
@@ -251,14 +243,10 @@ fn ten_thousand_nested_parts() {
 fn fifty_megabyte_one_line_body() {
     let mut m = b"Subject: big\r\nContent-Transfer-Encoding: base64\r\n\r\n".to_vec();
     m.resize(m.len() + 50 * 1024 * 1024, b'A');
-    let msg = timed("50 MB one line", Duration::from_secs(10), || {
-        Message::parse(&m)
-    });
+    let msg = big("50 MB one line", || Message::parse(&m));
     assert_eq!(kinds(msg.root()), [DefectKind::LineTooLong]);
     assert_eq!(msg.root().raw_body().len(), 50 * 1024 * 1024);
-    let decoded = timed("50 MB base64 decode", Duration::from_secs(20), || {
-        msg.root().decoded_body().len()
-    });
+    let decoded = big("50 MB base64 decode", || msg.root().decoded_body().len());
     assert_eq!(decoded, 50 * 1024 * 1024 / 4 * 3);
 }
 
@@ -269,9 +257,7 @@ fn one_line_multipart_boundary_scan_is_linear() {
     for _ in 0..1_000_000 {
         m.extend_from_slice(b"--b ");
     }
-    let msg = timed("boundary-like line", Duration::from_secs(5), || {
-        Message::parse(&m)
-    });
+    let msg = big("boundary-like line", || Message::parse(&m));
     assert!(kinds(msg.root()).contains(&DefectKind::NoBoundaryFound));
 }
 
