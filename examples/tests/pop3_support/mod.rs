@@ -259,6 +259,19 @@ service anvil {{
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("dovecot.log")).unwrap_or_default()
     }
+
+    /// The log once it holds every one of `wanted` (Dovecot's log process writes a little after
+    /// the session), or after 10 seconds whatever it holds.
+    pub fn log_with(&self, wanted: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let log = self.log();
+            if wanted.iter().all(|w| log.contains(w)) || start.elapsed() > Duration::from_secs(10) {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 impl Drop for Dovecot {
