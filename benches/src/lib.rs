@@ -24,3 +24,8 @@ pub fn text_body(size: usize, line_len: usize) -> Vec<u8> {
     }
     out
 }
+
+/// The code blocks of README.md, compiled and run as doc tests so the README cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
