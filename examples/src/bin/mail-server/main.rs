@@ -13,6 +13,7 @@
 //! `mail-server: <protocol> listening on <addr>` once it is bound.
 
 mod maildir;
+mod net;
 mod pop3;
 mod smtp;
 mod tls;

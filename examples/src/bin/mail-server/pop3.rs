@@ -17,11 +17,12 @@ use mail_wire::sasl::Mechanism;
 use pop3_proto::session::server::{MessageInfo, Server, ServerConfig, ServerEvent};
 use pop3_proto::UniqueId;
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
 use tracing::{debug, info, warn};
 
 use crate::maildir;
+use crate::net::{self, Conn};
 use crate::Context;
 
 /// How long a client may stay silent (RFC 1939 section 3 asks for at least 10 minutes).
@@ -54,54 +55,7 @@ impl Drop for MaildropLock {
 
 /// Accepts connections on `addr` until the process ends.
 pub(crate) async fn serve(addr: SocketAddr, ctx: Arc<Context>) -> std::io::Result<()> {
-    let listener = TcpListener::bind(addr).await?;
-    println!("mail-server: pop3 listening on {}", listener.local_addr()?);
-    loop {
-        let (sock, peer) = listener.accept().await?;
-        let ctx = ctx.clone();
-        tokio::spawn(async move {
-            if let Err(e) = connection(sock, peer, ctx).await {
-                debug!(%peer, "pop3 connection ended: {e}");
-            }
-        });
-    }
-}
-
-/// The connection, before or after STLS.
-enum Conn {
-    Plain(TcpStream),
-    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
-}
-
-impl Conn {
-    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match self {
-            Self::Plain(s) => read_some(s, buf).await,
-            Self::Tls(s) => read_some(s, buf).await,
-        }
-    }
-
-    async fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
-        match self {
-            Self::Plain(s) => write_flush(s, data).await,
-            Self::Tls(s) => write_flush(s, data).await,
-        }
-    }
-}
-
-async fn read_some<S: AsyncRead + Unpin>(s: &mut S, buf: &mut [u8]) -> std::io::Result<usize> {
-    match tokio::time::timeout(IDLE, s.read(buf)).await {
-        Ok(r) => r,
-        Err(_) => Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "idle")),
-    }
-}
-
-async fn write_flush<S: AsyncWrite + Unpin>(s: &mut S, data: &[u8]) -> std::io::Result<()> {
-    if data.is_empty() {
-        return Ok(());
-    }
-    s.write_all(data).await?;
-    s.flush().await
+    net::serve("pop3", addr, ctx, connection).await
 }
 
 /// A unique timestamp for the APOP greeting: process, clock and a counter.
@@ -155,7 +109,7 @@ async fn connection(sock: TcpStream, peer: SocketAddr, ctx: Arc<Context>) -> std
     config.plaintext_needs_tls = !loopback;
     config.implementation = Some("mail-server".into());
     let mut session = Server::new(config, Some(apop_timestamp(&ctx.domain)));
-    let mut conn = Conn::Plain(sock);
+    let mut conn = Conn::new(sock, IDLE);
     let mut buf = vec![0u8; 64 * 1024];
     let mut out = Vec::new();
     let mut open: Option<Open> = None;
@@ -276,10 +230,7 @@ async fn connection(sock: TcpStream, peer: SocketAddr, ctx: Arc<Context>) -> std
                     out.clear();
                     session.poll_transmit(&mut out);
                     conn.write_all(&out).await?;
-                    let Conn::Plain(tcp) = conn else {
-                        return Err(other("STLS twice"));
-                    };
-                    conn = Conn::Tls(Box::new(ctx.tls.accept(tcp).await?));
+                    conn = conn.start_tls(&ctx.tls).await?;
                     session.tls_established().map_err(other)?;
                     info!(%peer, "tls established");
                 }

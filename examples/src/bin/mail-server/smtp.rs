@@ -14,11 +14,11 @@ use smtp_proto::session::server::{
     AuthAnswer, AuthRequest, CloseReason, ServerConfig, ServerEvent, ServerSession,
 };
 use smtp_proto::types::{Domain, EnhancedCode, ForwardPath};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tracing::{debug, info, warn};
 
 use crate::maildir::Spool;
+use crate::net::{self, Conn};
 use crate::Context;
 
 /// How long a client may stay silent.
@@ -26,51 +26,7 @@ const IDLE: Duration = Duration::from_secs(300);
 
 /// Accepts connections on `addr` until the process ends.
 pub(crate) async fn serve(addr: SocketAddr, ctx: Arc<Context>) -> std::io::Result<()> {
-    let listener = TcpListener::bind(addr).await?;
-    println!("mail-server: smtp listening on {}", listener.local_addr()?);
-    loop {
-        let (sock, peer) = listener.accept().await?;
-        let ctx = ctx.clone();
-        tokio::spawn(async move {
-            if let Err(e) = connection(sock, peer, ctx).await {
-                debug!(%peer, "smtp connection ended: {e}");
-            }
-        });
-    }
-}
-
-/// The connection, before or after STARTTLS.
-enum Conn {
-    Plain(TcpStream),
-    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
-}
-
-impl Conn {
-    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match self {
-            Self::Plain(s) => read_some(s, buf).await,
-            Self::Tls(s) => read_some(s, buf).await,
-        }
-    }
-
-    async fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
-        match self {
-            Self::Plain(s) => write_flush(s, data).await,
-            Self::Tls(s) => write_flush(s, data).await,
-        }
-    }
-}
-
-async fn read_some<S: AsyncRead + Unpin>(s: &mut S, buf: &mut [u8]) -> std::io::Result<usize> {
-    match tokio::time::timeout(IDLE, s.read(buf)).await {
-        Ok(r) => r,
-        Err(_) => Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "idle")),
-    }
-}
-
-async fn write_flush<S: AsyncWrite + Unpin>(s: &mut S, data: &[u8]) -> std::io::Result<()> {
-    s.write_all(data).await?;
-    s.flush().await
+    net::serve("smtp", addr, ctx, connection).await
 }
 
 /// A reply from the literals below (never from peer data).
@@ -95,7 +51,7 @@ async fn connection(sock: TcpStream, peer: SocketAddr, ctx: Arc<Context>) -> std
     config.auth_mechanisms = vec![Mechanism::Plain, Mechanism::Login];
     config.auth_requires_tls = !loopback;
     let mut session = ServerSession::new(config);
-    let mut conn = Conn::Plain(sock);
+    let mut conn = Conn::new(sock, IDLE);
     let mut buf = vec![0u8; 64 * 1024];
     let mut out = Vec::new();
     let mut tx = Transaction::default();
@@ -110,10 +66,7 @@ async fn connection(sock: TcpStream, peer: SocketAddr, ctx: Arc<Context>) -> std
                     out.clear();
                     session.poll_transmit(&mut out);
                     conn.write_all(&out).await?;
-                    let Conn::Plain(tcp) = conn else {
-                        return Err(std::io::Error::other("STARTTLS twice"));
-                    };
-                    conn = Conn::Tls(Box::new(ctx.tls.accept(tcp).await?));
+                    conn = conn.start_tls(&ctx.tls).await?;
                     if session.tls_established().is_err() {
                         return Err(std::io::Error::other("session not waiting for TLS"));
                     }
