@@ -122,17 +122,52 @@ fn main() -> ExitCode {
     } else {
         ParseOptions::default()
     };
+    let mut in_sasl = false;
+    dump(&input, |rest| {
+        parse_one(rest, &opts, args.from_server, &mut in_sasl)
+            .map(|unit| {
+                unit.map(|(kind, len)| Unit {
+                    kind,
+                    code: None,
+                    len,
+                })
+            })
+            .map_err(|e| Bad {
+                what: e.kind.to_string(),
+                at: e.offset,
+                skip: None,
+            })
+    })
+}
+
+/// A unit that parsed: its kind, its reply code (SMTP server side) and its length.
+struct Unit {
+    kind: String,
+    code: Option<u16>,
+    len: usize,
+}
+
+/// A unit that failed: what was wrong, where in the unit, and how far to skip if not to the
+/// next line end.
+struct Bad {
+    what: String,
+    at: usize,
+    skip: Option<usize>,
+}
+
+/// Prints one JSON line per unit `next` finds at the front of the rest of `input`; exit 1 if
+/// any failed.
+fn dump(input: &[u8], mut next: impl FnMut(&[u8]) -> Result<Option<Unit>, Bad>) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut failed = false;
-    let mut offset = 0;
-    let mut in_sasl = false;
+    let (mut offset, mut failed) = (0, false);
     while offset < input.len() {
         let rest = input.get(offset..).unwrap_or_default();
-        let line = match parse_one(rest, &opts, args.from_server, &mut in_sasl) {
-            Ok(Some((kind, len))) => {
+        let line = match next(rest) {
+            Ok(Some(Unit { kind, code, len })) => {
+                let code = code.map_or(String::new(), |c| format!(r#","code":{c}"#));
                 let l = format!(
-                    r#"{{"offset":{offset},"len":{len},"kind":{}}}"#,
+                    r#"{{"offset":{offset},"len":{len},"kind":{}{code}}}"#,
                     json!(kind)
                 );
                 offset += len.max(1);
@@ -144,14 +179,12 @@ fn main() -> ExitCode {
                 offset = input.len();
                 l
             }
-            Err(e) => {
+            Err(Bad { what, at, skip }) => {
                 failed = true;
                 // Say where in the whole input, not in the unit.
-                let what = format!("{} at byte {}", e.kind, offset + e.offset);
-                let l = error_line(offset, &what);
-                // Resynchronise after the line end following the error.
-                let skip = memchr_lf(rest).map_or(rest.len(), |i| i + 1);
-                offset += skip;
+                let l = error_line(offset, &format!("{what} at byte {}", offset + at));
+                // Resynchronise after the line end following the error (or skip message data).
+                offset += skip.unwrap_or_else(|| memchr_lf(rest).map_or(rest.len(), |i| i + 1));
                 l
             }
         };
@@ -171,26 +204,13 @@ fn main() -> ExitCode {
 
 /// The SMTP side: replies, or commands with the message data that follows them.
 mod smtp {
-    use std::io::Write;
     use std::process::ExitCode;
 
     use mail_wire::dot::{DotDecoder, DotError};
     use mail_wire::{LineEnding, Status};
-    use serde_json::json;
     use smtp_proto::{parse_command, parse_reply, Command};
 
-    use super::{error_line, memchr_lf, Args};
-
-    /// A unit that parsed: its kind, its reply code (server side) and its length.
-    type Unit = (&'static str, Option<u16>, usize);
-
-    /// A unit that failed: what was wrong, where in the unit, and how far to skip if not to
-    /// the next line end.
-    struct Bad {
-        what: String,
-        at: usize,
-        skip: Option<usize>,
-    }
+    use super::{memchr_lf, Args, Bad, Unit};
 
     /// What the client sends next.
     enum Expect {
@@ -203,12 +223,14 @@ mod smtp {
         Sasl,
     }
 
-    /// One unit at the front of `rest`: `Ok(Some((kind, code, len)))`, `Ok(None)` when the
+    /// One unit at the front of `rest`: `Ok(Some(unit))`, `Ok(None)` when the
     /// input ends inside it, or what was wrong and where in the unit.
     fn next(rest: &[u8], args: &Args, expect: &mut Expect) -> Result<Option<Unit>, Bad> {
         if args.from_server {
             return match parse_reply(rest) {
-                Ok(Status::Complete(reply, n)) => Ok(Some(("Reply", Some(reply.code().get()), n))),
+                Ok(Status::Complete(reply, n)) => {
+                    Ok(Some(unit("Reply", Some(reply.code().get()), n)))
+                }
                 Ok(Status::Incomplete) => Ok(None),
                 Err(e) => Err(Bad {
                     what: e.kind.to_string(),
@@ -226,7 +248,7 @@ mod smtp {
                 };
                 *expect = Expect::Commands;
                 match DotDecoder::new(policy).decode_with(rest, |_| {}) {
-                    Status::Complete(Ok(()), n) => Ok(Some(("MessageData", None, n))),
+                    Status::Complete(Ok(()), n) => Ok(Some(unit("MessageData", None, n))),
                     Status::Complete(Err(e), n) => {
                         let (what, at) = match e {
                             DotError::BareLf { offset } => ("bare LF in message data", offset),
@@ -246,7 +268,7 @@ mod smtp {
             Expect::Chunk(size) => {
                 *expect = Expect::Commands;
                 match usize::try_from(size) {
-                    Ok(n) if n <= rest.len() => Ok(Some(("BdatChunk", None, n))),
+                    Ok(n) if n <= rest.len() => Ok(Some(unit("BdatChunk", None, n))),
                     _ => Ok(None),
                 }
             }
@@ -254,7 +276,7 @@ mod smtp {
                 let command = parse_command(rest);
                 // In a SASL exchange a line that is no command is a response (or `*`).
                 if matches!(expect, Expect::Sasl) && command.is_err() {
-                    return Ok(memchr_lf(rest).map(|i| ("AuthData", None, i + 1)));
+                    return Ok(memchr_lf(rest).map(|i| unit("AuthData", None, i + 1)));
                 }
                 match command {
                     Ok(Status::Complete(command, n)) => {
@@ -267,7 +289,7 @@ mod smtp {
                             } => Expect::Sasl,
                             _ => Expect::Commands,
                         };
-                        Ok(Some((verb(&command), None, n)))
+                        Ok(Some(unit(verb(&command), None, n)))
                     }
                     Ok(Status::Incomplete) => Ok(None),
                     Err(e) => Err(Bad {
@@ -277,6 +299,14 @@ mod smtp {
                     }),
                 }
             }
+        }
+    }
+
+    fn unit(kind: &str, code: Option<u16>, len: usize) -> Unit {
+        Unit {
+            kind: kind.to_owned(),
+            code,
+            len,
         }
     }
 
@@ -301,49 +331,10 @@ mod smtp {
         }
     }
 
-    /// Prints one JSON line per unit of `input`; exit 1 if any failed.
+    /// Prints one JSON line per reply, or per command and message data; exit 1 if any failed.
     pub(crate) fn dump(input: &[u8], args: &Args) -> ExitCode {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        let (mut offset, mut failed, mut expect) = (0, false, Expect::Commands);
-        while offset < input.len() {
-            let rest = input.get(offset..).unwrap_or_default();
-            let line = match next(rest, args, &mut expect) {
-                Ok(Some((kind, code, len))) => {
-                    let code = code.map_or(String::new(), |c| format!(r#","code":{c}"#));
-                    let l = format!(
-                        r#"{{"offset":{offset},"len":{len},"kind":{}{code}}}"#,
-                        json!(kind)
-                    );
-                    offset += len.max(1);
-                    l
-                }
-                Ok(None) => {
-                    failed = true;
-                    let l = error_line(offset, "input ends inside a unit");
-                    offset = input.len();
-                    l
-                }
-                Err(Bad { what, at, skip }) => {
-                    failed = true;
-                    let l = error_line(offset, &format!("{what} at byte {}", offset + at));
-                    // Message data is skipped whole; anything else to the next line end.
-                    offset += skip.unwrap_or_else(|| memchr_lf(rest).map_or(rest.len(), |i| i + 1));
-                    l
-                }
-            };
-            if writeln!(out, "{line}").is_err() {
-                return ExitCode::from(2);
-            }
-        }
-        if out.flush().is_err() {
-            return ExitCode::from(2);
-        }
-        if failed {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        }
+        let mut expect = Expect::Commands;
+        super::dump(input, |rest| next(rest, args, &mut expect))
     }
 }
 

@@ -1,5 +1,5 @@
-//! `proto-dump smtp`: replies from a real server (MailKit's Comcast transcripts) and a client's
-//! commands with the message data between them.
+//! `proto-dump`: IMAP and SMTP replies from real servers (MailKit's Dovecot, Gmail and Comcast
+//! transcripts), and clients' commands with the message data between them.
 
 use std::io::Write;
 use std::path::Path;
@@ -7,8 +7,13 @@ use std::process::{Command, Stdio};
 
 /// Runs `proto-dump smtp` with `args` on `input`: (exit code, JSON lines).
 fn dump(args: &[&str], input: &[u8]) -> (i32, Vec<serde_json::Value>) {
+    dump_protocol("smtp", args, input)
+}
+
+/// Runs `proto-dump PROTOCOL` with `args` on `input`: (exit code, JSON lines).
+fn dump_protocol(protocol: &str, args: &[&str], input: &[u8]) -> (i32, Vec<serde_json::Value>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_proto-dump"))
-        .arg("smtp")
+        .arg(protocol)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -46,13 +51,7 @@ fn every_real_server_reply_parses() {
             continue;
         }
         files += 1;
-        // The transcripts end lines in LF; the server sent CRLF.
-        let text = std::fs::read(&path).expect("read");
-        let mut input = Vec::new();
-        for line in text.split_inclusive(|&b| b == b'\n') {
-            input.extend_from_slice(line.strip_suffix(b"\n").unwrap_or(line));
-            input.extend_from_slice(b"\r\n");
-        }
+        let input = crlf(&path);
         let (code, lines) = dump(&["--from", "server"], &input);
         assert_eq!(code, 0, "{}: {lines:?}", path.display());
         assert!(!lines.is_empty(), "{}", path.display());
@@ -116,4 +115,60 @@ fn errors_say_where_and_resynchronise() {
     let (code, lines) = dump(&["--from", "server"], b"250-first\r\n250 sec");
     assert_eq!(code, 1);
     assert_eq!(lines[0]["error"], "input ends inside a unit");
+}
+
+/// A MailKit transcript with its LF line ends turned back into the CRLF the server sent (the
+/// literal sizes in IMAP transcripts count them so).
+fn crlf(path: &Path) -> Vec<u8> {
+    let text = std::fs::read(path).expect("read");
+    let mut input = Vec::new();
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        input.extend_from_slice(line.strip_suffix(b"\n").unwrap_or(line));
+        input.extend_from_slice(b"\r\n");
+    }
+    input
+}
+
+#[test]
+fn imap_dovecot_responses_parse_strictly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/imap-proto/tests/data/imap-responses/dovecot");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).expect("corpus directory") {
+        let path = entry.expect("entry").path();
+        files += 1;
+        let input = crlf(&path);
+        let (code, lines) = dump_protocol("imap", &["--from", "server"], &input);
+        assert_eq!(code, 0, "{}: {lines:?}", path.display());
+        let total: u64 = lines.iter().map(|l| l["len"].as_u64().expect("len")).sum();
+        assert_eq!(
+            total,
+            input.len() as u64,
+            "{}: units cover the input",
+            path.display()
+        );
+    }
+    assert!(files >= 20, "only {files} corpus files");
+}
+
+#[test]
+fn imap_short_literal_is_an_error_then_resynchronises() {
+    // Gmail's transcript whose literal is 3 bytes short: an error, even with --lenient, and the
+    // dump goes on to the tagged completion at the end.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../crates/imap-proto/tests/data/imap-responses/gmail/headers.1+unsolicited-info.txt",
+    );
+    let (code, lines) = dump_protocol("imap", &["--from", "server", "--lenient"], &crlf(&path));
+    assert_eq!(code, 1);
+    assert!(lines.iter().any(|l| l["error"].is_string()), "{lines:?}");
+    assert_eq!(lines.last().expect("lines")["kind"], "Tagged");
+    // Client side: commands, with an IDLE's DONE.
+    let (code, lines) = dump_protocol(
+        "imap",
+        &["--from", "client"],
+        b"a1 LOGIN ann secret\r\na2 SELECT INBOX\r\na3 IDLE\r\nDONE\r\na4 LOGOUT\r\n",
+    );
+    assert_eq!(code, 0, "{lines:?}");
+    assert_eq!(kinds(&lines).len(), 5);
+    assert_eq!(lines[3]["kind"], "Done");
 }
