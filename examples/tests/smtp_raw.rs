@@ -58,12 +58,38 @@ fn refusals_and_order() {
         [250, 503]
     );
     let replies = raw.send_replies(
-        b"MAIL FROM:<a@b.example>\r\nRCPT TO:<nobody@example.test>\r\nRCPT TO:<x@relay.example>\r\nRCPT TO:<Postmaster>\r\nDATA\r\n",
+        b"MAIL FROM:<a@b.example>\r\nRCPT TO:<nobody@example.test>\r\nRCPT TO:<x@relay.example>\r\nRCPT TO:<postmaster@relay.example>\r\nDATA\r\n",
         5,
     );
     let texts: Vec<String> = replies.iter().map(ToString::to_string).collect();
     assert!(texts[1].starts_with("550 5.1.1"), "{texts:?}");
     assert!(texts[2].starts_with("550 5.7.1"), "{texts:?}");
+    assert!(texts[3].starts_with("550 5.7.1"), "{texts:?}");
     assert!(texts[4].starts_with("554"), "{texts:?}");
     assert_eq!(raw.send(b"QUIT\r\n", 1), [221]);
+}
+
+#[test]
+fn postmaster_is_always_accepted() {
+    // RFC 5321 4.5.1: `<Postmaster>` without a domain, and postmaster@domain, in any case. The
+    // test server's users are ann and bob, so ann (the first) receives them.
+    let server = MailServer::start();
+    let mut raw = Raw::connect(server.addr);
+    assert_eq!(raw.send(b"EHLO c.example\r\n", 1), [250]);
+    assert_eq!(
+        raw.send(
+            b"MAIL FROM:<a@remote.example>\r\nRCPT TO:<Postmaster>\r\nRCPT TO:<POSTMASTER@example.test>\r\nRCPT TO:<postmaster@elsewhere.example>\r\nDATA\r\n",
+            5
+        ),
+        [250, 250, 250, 550, 354]
+    );
+    assert_eq!(
+        raw.send(b"Subject: for the postmaster\r\n\r\nhi\r\n.\r\n", 1),
+        [250]
+    );
+    assert_eq!(
+        server.stored("ann"),
+        [b"Subject: for the postmaster\r\n\r\nhi\r\n".to_vec()]
+    );
+    assert!(server.stored("bob").is_empty());
 }

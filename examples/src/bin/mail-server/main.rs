@@ -46,6 +46,10 @@ struct Args {
     /// has one demo account, `demo` with password `demo`, for trying it out on loopback.
     #[arg(long, value_name = "FILE")]
     users: Option<PathBuf>,
+    /// Who receives mail for `postmaster` (RFC 5321 4.5.1 requires the address): default a
+    /// user named postmaster, else the first user of the users file.
+    #[arg(long, value_name = "NAME")]
+    postmaster: Option<String>,
     /// The mail domain: mail to name@DOMAIN is delivered to user `name`.
     #[arg(long, value_name = "D", default_value = "localhost")]
     domain: String,
@@ -68,6 +72,8 @@ pub(crate) struct Context {
     pub(crate) users: users::Users,
     /// The mail domain, lowercase.
     pub(crate) domain: String,
+    /// The user who receives mail for `postmaster`.
+    pub(crate) postmaster: Option<String>,
     /// The TLS configuration for STARTTLS/STLS.
     pub(crate) tls: tokio_rustls::TlsAcceptor,
 }
@@ -104,10 +110,21 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let domain = args.domain.to_ascii_lowercase();
     let tls = tls::acceptor(args.tls_cert.as_deref(), args.tls_key.as_deref(), &domain)?;
+    let postmaster = match &args.postmaster {
+        Some(name) => Some(
+            users
+                .lookup(name)
+                .ok_or_else(|| format!("--postmaster {name}: no such user"))?,
+        ),
+        None => users
+            .lookup("postmaster")
+            .or_else(|| users.first().map(str::to_owned)),
+    };
     let ctx = Arc::new(Context {
         maildir: maildir::Maildir::new(args.maildir.clone()),
         users,
         domain,
+        postmaster,
         tls,
     });
     // The protocols: each flag enables one; none given starts them all on their defaults.

@@ -1,7 +1,8 @@
 //! The SMTP side: one task per connection driving a `smtp_proto` server session.
 //!
 //! Policy: mail to `name@DOMAIN` for a listed user goes to `DIR/name/`; unknown users get
-//! `550 5.1.1`, other domains `550 5.7.1` (never a relay, authenticated or not). AUTH (PLAIN,
+//! `550 5.1.1`, other domains `550 5.7.1` (never a relay, authenticated or not); `<Postmaster>`
+//! and `postmaster@DOMAIN` go to the `--postmaster` user. AUTH (PLAIN,
 //! LOGIN) needs TLS except from loopback. A message is in `new/` and fsynced before its `250`.
 
 use std::net::SocketAddr;
@@ -110,15 +111,17 @@ async fn handle(
         ServerEvent::RcptTo { to, .. } => {
             let decision = match &to {
                 ForwardPath::Postmaster => ctx
-                    .users
-                    .lookup("postmaster")
+                    .postmaster
+                    .clone()
                     .ok_or_else(|| reply(550, (5, 1, 1), "No such user here")),
                 ForwardPath::Mailbox(m) => {
                     if !m.domain().as_str().eq_ignore_ascii_case(&ctx.domain) {
                         Err(reply(550, (5, 7, 1), "Relaying denied"))
                     } else {
+                        let postmaster = m.local_part().eq_ignore_ascii_case("postmaster");
                         ctx.users
                             .lookup(m.local_part())
+                            .or_else(|| postmaster.then(|| ctx.postmaster.clone()).flatten())
                             .ok_or_else(|| reply(550, (5, 1, 1), "No such user here"))
                     }
                 }

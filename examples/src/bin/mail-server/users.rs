@@ -21,6 +21,8 @@ enum Stored {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Users {
     users: HashMap<String, Stored>,
+    /// The first account of the file.
+    first: Option<String>,
 }
 
 impl Users {
@@ -39,6 +41,7 @@ impl Users {
     /// Parses `name:password` lines; the error is the 1-based number of a bad line.
     pub(crate) fn parse(text: &str) -> Result<Self, usize> {
         let mut users = HashMap::new();
+        let mut first = None;
         for (i, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.starts_with('#') {
@@ -60,9 +63,15 @@ impl Users {
             } else {
                 Stored::Plain(Secret::new(password.to_owned()))
             };
+            first.get_or_insert_with(|| name.to_ascii_lowercase());
             users.insert(name.to_ascii_lowercase(), stored);
         }
-        Ok(Self { users })
+        Ok(Self { users, first })
+    }
+
+    /// The first account of the file, if any.
+    pub(crate) fn first(&self) -> Option<&str> {
+        self.first.as_deref()
     }
 
     /// The canonical (lowercase) name of a user, if it exists.
