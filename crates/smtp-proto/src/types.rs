@@ -49,8 +49,27 @@ pub(crate) fn has_ctl(b: &[u8]) -> bool {
 
 /// RFC 5321 `atext` (RFC 5322), plus any non-ASCII byte (RFC 6531 `UTF8-non-ascii`).
 pub(crate) fn is_atext(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&c) || c >= 0x80
+    ATEXT[usize::from(c)]
 }
+
+/// [`is_atext`] as a table: one load per byte instead of a search of the specials.
+static ATEXT: [bool; 256] = {
+    let specials = b"!#$%&'*+-/=?^_`{|}~";
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let mut special = false;
+        let mut k = 0;
+        while k < specials.len() {
+            special |= specials[k] == b;
+            k += 1;
+        }
+        t[c] = b.is_ascii_alphanumeric() || special || b >= 0x80;
+        c += 1;
+    }
+    t
+};
 
 /// A domain name (`Domain` of RFC 5321, U-labels allowed under SMTPUTF8) or an address literal
 /// (`[192.0.2.1]`, `[IPv6:2001:db8::1]`, `[tag:content]`).
@@ -60,7 +79,7 @@ pub struct Domain(String);
 impl Domain {
     /// Checks a domain name or an address literal.
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
-        validate_domain(s.as_bytes())?;
+        validate_domain_str(s)?;
         Ok(Self(s.to_owned()))
     }
 
@@ -71,7 +90,7 @@ impl Domain {
 
     /// Checks and takes a domain without copying it.
     pub(crate) fn from_str_checked(s: &str) -> Result<Self, InvalidValue> {
-        validate_domain(s.as_bytes())?;
+        validate_domain_str(s)?;
         Ok(Self(s.to_owned()))
     }
 
@@ -111,15 +130,22 @@ impl fmt::Display for Domain {
 
 /// Checks RFC 5321 `Domain / address-literal`.
 pub(crate) fn validate_domain(s: &[u8]) -> Result<(), InvalidValue> {
+    match std::str::from_utf8(s) {
+        Ok(s) => validate_domain_str(s),
+        Err(_) if s.first() == Some(&b'[') => validate_literal(s),
+        Err(_) => Err(InvalidValue::new("domain", "not UTF-8", 0)),
+    }
+}
+
+/// [`validate_domain`] of a string, which spares the parser a second UTF-8 check.
+pub(crate) fn validate_domain_str(s: &str) -> Result<(), InvalidValue> {
     const W: &str = "domain";
+    let s = s.as_bytes();
     if s.is_empty() {
         return Err(InvalidValue::new(W, "empty", 0));
     }
     if s.first() == Some(&b'[') {
         return validate_literal(s);
-    }
-    if std::str::from_utf8(s).is_err() {
-        return Err(InvalidValue::new(W, "not UTF-8", 0));
     }
     if s.len() > 255 {
         return Err(InvalidValue::new(W, "longer than 255 octets", 255));
@@ -396,8 +422,17 @@ impl XText {
         if wire.is_empty() {
             return Err(InvalidValue::new(W, "empty", 0));
         }
+        // Nothing encoded (the common case): printable ASCII except '+' and '=' is the value as
+        // it is, checked in one pass.
+        if wire
+            .iter()
+            .all(|&c| (33..=126).contains(&c) && c != b'=' && c != b'+')
+        {
+            let text =
+                std::str::from_utf8(wire).map_err(|_| InvalidValue::new(W, "not ASCII", 0))?;
+            return Ok(Self(text.to_owned()));
+        }
         if !wire.contains(&b'+') {
-            // Nothing encoded: printable ASCII except '=' is the value as it is.
             if let Some(i) = wire
                 .iter()
                 .position(|&c| !(33..=126).contains(&c) || c == b'=')
@@ -409,9 +444,6 @@ impl XText {
                 };
                 return Err(InvalidValue::new(W, reason, i));
             }
-            let text =
-                std::str::from_utf8(wire).map_err(|_| InvalidValue::new(W, "not ASCII", 0))?;
-            return Ok(Self(text.to_owned()));
         }
         let mut out = Vec::with_capacity(wire.len());
         let mut i = 0;

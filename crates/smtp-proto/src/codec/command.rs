@@ -249,9 +249,28 @@ pub fn parse_command_with(buf: &[u8], max_line: usize) -> Result<Status<Command>
 struct Cursor<'a> {
     b: &'a [u8],
     i: usize,
+    /// The whole line as a string when it is UTF-8: checked once, so that the pieces taken as
+    /// strings need no check of their own.
+    s: Option<&'a str>,
 }
 
 impl<'a> Cursor<'a> {
+    fn new(b: &'a [u8]) -> Self {
+        Self {
+            b,
+            i: 0,
+            s: std::str::from_utf8(b).ok(),
+        }
+    }
+
+    /// Bytes `start..end` of the line as a string; not UTF-8 is an error at `at`.
+    fn str_at(&self, start: usize, end: usize, at: usize) -> Result<&'a str, ParseError> {
+        match self.s.and_then(|s| s.get(start..end)) {
+            Some(s) => Ok(s),
+            None => utf8(self.b.get(start..end).unwrap_or_default(), at),
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
@@ -322,7 +341,7 @@ fn text_arg(c: &mut Cursor<'_>) -> Result<Text, ParseError> {
 fn domain_arg(c: &mut Cursor<'_>) -> Result<Domain, ParseError> {
     c.expect(b' ', "' ' and a domain")?;
     let at = c.i;
-    let d = utf8(c.rest(), at)?;
+    let d = c.str_at(at, c.b.len(), at)?;
     let d = Domain::new(d).map_err(|e| ParseError::invalid(e, at + e.at))?;
     c.i = c.b.len();
     Ok(d)
@@ -331,7 +350,7 @@ fn domain_arg(c: &mut Cursor<'_>) -> Result<Domain, ParseError> {
 impl Command {
     /// Parses one command line without its CRLF.
     pub fn parse_line(line: &[u8]) -> Result<Self, ParseError> {
-        let mut c = Cursor { b: line, i: 0 };
+        let mut c = Cursor::new(line);
         let verb_len = line
             .iter()
             .position(|&b| b == b' ' || b == b':')
@@ -606,8 +625,7 @@ fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
         if need_atom {
             return Err(ParseError::expected("a local part", c.i));
         }
-        let raw = c.b.get(start..c.i).unwrap_or_default();
-        utf8(raw, start)?.to_owned()
+        c.str_at(start, c.i, start)?.to_owned()
     };
     c.expect(b'@', "'@'")?;
     let dstart = c.i;
@@ -619,8 +637,7 @@ fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
             .position(|&b| b == b'>' || b == b' ')
             .unwrap_or(rest.len())
     };
-    let d = rest.get(..n).unwrap_or_default();
-    let d = utf8(d, dstart)?;
+    let d = c.str_at(dstart, dstart + n, dstart)?;
     let domain = Domain::from_str_checked(d).map_err(|e| ParseError::invalid(e, dstart + e.at))?;
     c.i += n;
     Mailbox::from_checked(local, domain).map_err(|e| ParseError::invalid(e, start))
@@ -628,7 +645,7 @@ fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
 
 /// Parses a whole string as a mailbox.
 pub(crate) fn parse_mailbox_exact(s: &[u8]) -> Result<Mailbox, InvalidValue> {
-    let mut c = Cursor { b: s, i: 0 };
+    let mut c = Cursor::new(s);
     let bad = |e: ParseError| match e.kind {
         ParseErrorKind::Invalid(v) => v,
         ParseErrorKind::Expected(what) => InvalidValue::new("mailbox", what, e.offset),

@@ -99,19 +99,24 @@ fn number(s: &str) -> Option<u64> {
 
 /// A SASL mechanism name from an AUTH line; the common ones without allocating.
 fn mechanism(name: &str) -> Option<Mechanism> {
-    const KNOWN: [(&str, Mechanism); 8] = [
-        ("PLAIN", Mechanism::Plain),
-        ("LOGIN", Mechanism::Login),
-        ("XOAUTH2", Mechanism::XOAuth2),
-        ("OAUTHBEARER", Mechanism::OAuthBearer),
-        ("CRAM-MD5", Mechanism::CramMd5),
-        ("SCRAM-SHA-1", Mechanism::ScramSha1),
-        ("SCRAM-SHA-256", Mechanism::ScramSha256),
-        ("EXTERNAL", Mechanism::External),
-    ];
-    for (n, m) in KNOWN {
-        if name.eq_ignore_ascii_case(n) {
-            return Some(m);
+    // Upper-case on the stack (the longest known name has 13 bytes), then match whole words.
+    let mut upper = [0u8; 13];
+    if let Some(key) = upper.get_mut(..name.len()) {
+        key.copy_from_slice(name.as_bytes());
+        key.make_ascii_uppercase();
+        let known = match &*key {
+            b"PLAIN" => Some(Mechanism::Plain),
+            b"LOGIN" => Some(Mechanism::Login),
+            b"XOAUTH2" => Some(Mechanism::XOAuth2),
+            b"OAUTHBEARER" => Some(Mechanism::OAuthBearer),
+            b"CRAM-MD5" => Some(Mechanism::CramMd5),
+            b"SCRAM-SHA-1" => Some(Mechanism::ScramSha1),
+            b"SCRAM-SHA-256" => Some(Mechanism::ScramSha256),
+            b"EXTERNAL" => Some(Mechanism::External),
+            _ => None,
+        };
+        if known.is_some() {
+            return known;
         }
     }
     let m = Mechanism::from_bytes(name.as_bytes()).ok()?;
@@ -139,12 +144,21 @@ impl Capability {
     }
 
     fn typed(kw: &str, rest: Option<&str>) -> Option<Self> {
-        // Upper-case the keyword on the stack once, then match whole words.
+        // Keywords are upper case on the wire nearly always: match them as sent, else upper-case
+        // a copy on the stack once; then match whole words.
         let mut upper = [0u8; 20];
-        let key = upper.get_mut(..kw.len())?;
-        key.copy_from_slice(kw.as_bytes());
-        key.make_ascii_uppercase();
-        let flag = match &*key {
+        if kw.len() > upper.len() {
+            return None;
+        }
+        let key: &[u8] = if kw.bytes().any(|b| b.is_ascii_lowercase()) {
+            let key = upper.get_mut(..kw.len())?;
+            key.copy_from_slice(kw.as_bytes());
+            key.make_ascii_uppercase();
+            key
+        } else {
+            kw.as_bytes()
+        };
+        let flag = match key {
             b"PIPELINING" => Some(Self::Pipelining),
             b"CHUNKING" => Some(Self::Chunking),
             b"8BITMIME" => Some(Self::EightBitMime),
@@ -256,7 +270,7 @@ impl EhloReply {
         // A reply's lines hold no control characters.
         let mut lines = reply.lines();
         let greeting = Text::known(lines.next().unwrap_or_default());
-        let mut capabilities = Vec::with_capacity(reply.lines().count().saturating_sub(1));
+        let mut capabilities = Vec::with_capacity(reply.line_count().saturating_sub(1));
         capabilities.extend(lines.map(Capability::parse_str));
         Self {
             greeting,

@@ -150,6 +150,11 @@ impl Reply {
         })
     }
 
+    /// How many lines [`Reply::lines`] gives, without splitting them.
+    pub(crate) fn line_count(&self) -> usize {
+        1 + self.text.bytes().filter(|&b| b == b'\n').count()
+    }
+
     /// The first line of text.
     pub fn first_line(&self) -> &str {
         self.lines().next().unwrap_or_default()
