@@ -98,11 +98,11 @@ fn number(s: &str) -> Option<u64> {
 }
 
 /// A SASL mechanism name from an AUTH line; the common ones without allocating.
-fn mechanism(name: &str) -> Option<Mechanism> {
+fn mechanism(name: &[u8]) -> Option<Mechanism> {
     // Upper-case on the stack (the longest known name has 13 bytes), then match whole words.
     let mut upper = [0u8; 13];
     if let Some(key) = upper.get_mut(..name.len()) {
-        key.copy_from_slice(name.as_bytes());
+        key.copy_from_slice(name);
         key.make_ascii_uppercase();
         let known = match &*key {
             b"PLAIN" => Some(Mechanism::Plain),
@@ -119,7 +119,7 @@ fn mechanism(name: &str) -> Option<Mechanism> {
             return known;
         }
     }
-    let m = Mechanism::from_bytes(name.as_bytes()).ok()?;
+    let m = Mechanism::from_bytes(name).ok()?;
     crate::types::AuthMechanism::new(m.clone()).ok()?;
     Some(m)
 }
@@ -185,7 +185,8 @@ impl Capability {
         }
         if is("AUTH") {
             let mut mechs = Vec::new();
-            for name in rest?.split(' ') {
+            // Split the bytes: a `char` pattern searches slower than a byte one.
+            for name in rest?.as_bytes().split(|&b| b == b' ') {
                 mechs.push(mechanism(name)?);
             }
             return Some(Self::Auth(mechs));

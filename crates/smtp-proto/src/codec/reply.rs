@@ -295,20 +295,28 @@ pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>
             return Ok(Status::Incomplete);
         };
         let line = rest.get(..len).unwrap_or_default();
+        // A later line of a multi-line reply repeats the first line's code: compare the bytes.
+        let same_code = count > 0 && line.get(..3) == buf.get(..3);
         let digits = line
             .get(..3)
             .filter(|d| d.iter().all(u8::is_ascii_digit))
             .ok_or(ParseError::expected("a three-digit code", pos))?;
-        let n = digits
-            .iter()
-            .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'));
-        let this = ReplyCode::new(n).map_err(|e| ParseError::invalid(e, pos))?;
-        match code {
-            Some(c) if c != this => {
-                return Err(ParseError::new(ParseErrorKind::CodeMismatch, pos));
+        let this = match code {
+            Some(c) if same_code => c,
+            _ => {
+                let n = digits
+                    .iter()
+                    .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'));
+                let this = ReplyCode::new(n).map_err(|e| ParseError::invalid(e, pos))?;
+                match code {
+                    Some(c) if c != this => {
+                        return Err(ParseError::new(ParseErrorKind::CodeMismatch, pos));
+                    }
+                    _ => code = Some(this),
+                }
+                this
             }
-            _ => code = Some(this),
-        }
+        };
         let (last, raw) = match line.get(3) {
             None => (true, &b""[..]),
             Some(b' ') => (true, line.get(4..).unwrap_or_default()),
