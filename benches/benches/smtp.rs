@@ -1,7 +1,10 @@
 //! smtp-proto parsing next to Stalwart's `smtp-proto` (renamed `peer-smtp-proto`):
 //! - server side: a pipelined transaction (EHLO, MAIL with parameters, 50 RCPT, DATA) parsed
 //!   command by command; plus our whole server session on the same bytes;
-//! - client side: a 20-line EHLO reply into typed capabilities, and single-line replies;
+//! - client side: a 20-line EHLO reply into typed capabilities, and single-line replies; with
+//!   lettre's reply parser too (`Response::from_str`, and `ServerInfo::from_response` for EHLO:
+//!   lettre's `parse_response` itself is crate-private, and `from_str` reports no length, so it
+//!   is handed the single-line replies already split, a small advantage);
 //! - a plain copy of the same bytes as the floor.
 //!
 //! - DATA: a 10 MB body through our whole server session (64 KiB reads, body handed out in
@@ -12,6 +15,8 @@
 
 // `criterion_group!` makes an undocumented public function.
 #![allow(missing_docs)]
+
+use std::str::FromStr;
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use mail_wire::Status;
@@ -141,11 +146,26 @@ fn replies(c: &mut Criterion) {
             black_box(ehlo.map(|e| e.capabilities).ok())
         })
     });
+    group.bench_function("lettre", |b| {
+        let text = std::str::from_utf8(EHLO).unwrap_or_else(|_| unreachable!());
+        b.iter(|| {
+            let Ok(reply) = lettre::transport::smtp::response::Response::from_str(black_box(text))
+            else {
+                panic!()
+            };
+            let info = lettre::transport::smtp::extension::ServerInfo::from_response(&reply);
+            black_box(info.is_ok())
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("smtp-replies");
     group.throughput(Throughput::Bytes(REPLIES.len() as u64));
-    for (name, which) in [("smtp-proto", 0), ("peer-smtp-proto", 1)] {
+    let lettre_lines: Vec<&str> = std::str::from_utf8(REPLIES)
+        .unwrap_or_else(|_| unreachable!())
+        .split_inclusive("\r\n")
+        .collect();
+    for (name, which) in [("smtp-proto", 0), ("peer-smtp-proto", 1), ("lettre", 2)] {
         group.bench_with_input(BenchmarkId::from_parameter(name), &which, |b, &which| {
             b.iter(|| {
                 let mut n = 0;
@@ -155,6 +175,16 @@ fn replies(c: &mut Criterion) {
                         black_box(&r);
                         rest = &rest[used..];
                         n += 1;
+                    }
+                } else if which == 2 {
+                    for line in black_box(&lettre_lines) {
+                        match lettre::transport::smtp::response::Response::from_str(line) {
+                            Ok(r) => {
+                                black_box(&r);
+                                n += 1;
+                            }
+                            Err(e) => panic!("{e:?}"),
+                        }
                     }
                 } else {
                     let mut iter = black_box(REPLIES).iter();
