@@ -706,13 +706,7 @@ impl<'a> Reader<'a, '_> {
         })?;
         self.sp()?;
         let charset = self.astring()?;
-        let mut keys = Vec::new();
-        while self.eat(b' ') {
-            keys.push(self.search_key()?);
-        }
-        if keys.is_empty() {
-            return self.err("search key");
-        }
+        let keys = self.sp_search_keys()?;
         Ok(CommandBody::Sort {
             uid,
             ret,
@@ -722,11 +716,8 @@ impl<'a> Reader<'a, '_> {
         })
     }
 
-    fn thread_cmd(&mut self, uid: bool) -> PResult<CommandBody<'a>> {
-        self.sp()?;
-        let algorithm = self.atom()?;
-        self.sp()?;
-        let charset = self.astring()?;
+    /// `1*(SP search-key)`, the tail of SORT and THREAD.
+    fn sp_search_keys(&mut self) -> PResult<Vec<SearchKey<'a>>> {
         let mut keys = Vec::new();
         while self.eat(b' ') {
             keys.push(self.search_key()?);
@@ -734,6 +725,15 @@ impl<'a> Reader<'a, '_> {
         if keys.is_empty() {
             return self.err("search key");
         }
+        Ok(keys)
+    }
+
+    fn thread_cmd(&mut self, uid: bool) -> PResult<CommandBody<'a>> {
+        self.sp()?;
+        let algorithm = self.atom()?;
+        self.sp()?;
+        let charset = self.astring()?;
+        let keys = self.sp_search_keys()?;
         Ok(CommandBody::Thread {
             uid,
             algorithm,
