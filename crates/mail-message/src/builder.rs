@@ -134,6 +134,12 @@ impl EmailAddress {
         })
     }
 
+    /// The address as it goes in an SMTP path: `local@domain`, the local part quoted when it
+    /// is not a dot-atom.
+    pub fn address(&self) -> String {
+        format!("{}@{}", quote_local(&self.local), self.domain)
+    }
+
     fn write(&self, out: &mut Vec<String>) {
         let spec = format!("{}@{}", quote_local(&self.local), self.domain);
         match &self.name {
@@ -332,34 +338,12 @@ fn fold(name: &str, tokens: &[String], out: &mut Vec<u8>) {
 }
 
 fn base64_encode(data: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let v = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        s.push(char::from(A[(v >> 18) as usize & 63]));
-        s.push(char::from(A[(v >> 12) as usize & 63]));
-        s.push(if chunk.len() > 1 {
-            char::from(A[(v >> 6) as usize & 63])
-        } else {
-            '='
-        });
-        s.push(if chunk.len() > 2 {
-            char::from(A[v as usize & 63])
-        } else {
-            '='
-        });
-    }
-    s
+    base64_simd::STANDARD.encode_to_string(data)
 }
 
 fn base64_body(data: &[u8], out: &mut Vec<u8>) {
     for line in data.chunks(57) {
-        out.extend_from_slice(base64_encode(line).as_bytes());
+        base64_simd::STANDARD.encode_append(line, out);
         out.extend_from_slice(b"\r\n");
     }
 }
@@ -606,12 +590,17 @@ enum Node {
 #[derive(Debug, Clone, Default)]
 pub struct MessageBuilder {
     from: Vec<EmailAddress>,
+    sender: Option<EmailAddress>,
     to: Vec<EmailAddress>,
     cc: Vec<EmailAddress>,
+    bcc: Vec<EmailAddress>,
+    write_bcc: bool,
     reply_to: Vec<EmailAddress>,
     subject: Option<HeaderText>,
     date: Option<DateTime>,
     message_id: Option<String>,
+    in_reply_to: Vec<String>,
+    references: Vec<String>,
     headers: Vec<(HeaderName, HeaderText)>,
     text: Option<String>,
     html: Option<String>,
@@ -644,6 +633,57 @@ impl MessageBuilder {
     pub fn cc(mut self, a: EmailAddress) -> Self {
         self.cc.push(a);
         self
+    }
+
+    /// Sets the Sender: the mailbox that actually sent the message, when it is not the
+    /// (single) author in From (RFC 5322 3.6.2).
+    #[must_use]
+    pub fn sender(mut self, a: EmailAddress) -> Self {
+        self.sender = Some(a);
+        self
+    }
+
+    /// Adds a blind-copy recipient. It is part of [`recipients`](Self::recipients) (the SMTP
+    /// envelope) but, as RFC 5322 3.6.3 describes for its first way, the Bcc field is left out
+    /// of what [`build`](Self::build) writes unless [`write_bcc`](Self::write_bcc) asks for it.
+    #[must_use]
+    pub fn bcc(mut self, a: EmailAddress) -> Self {
+        self.bcc.push(a);
+        self
+    }
+
+    /// Writes the Bcc field too (for a copy kept by the sender, say).
+    #[must_use]
+    pub fn write_bcc(mut self, yes: bool) -> Self {
+        self.write_bcc = yes;
+        self
+    }
+
+    /// Every recipient address (To, Cc and Bcc, in that order, each once): what an SMTP
+    /// client puts in its RCPT commands.
+    pub fn recipients(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for a in self.to.iter().chain(&self.cc).chain(&self.bcc) {
+            let addr = a.address();
+            if !out.contains(&addr) {
+                out.push(addr);
+            }
+        }
+        out
+    }
+
+    /// Adds a message id (`left@right`, without brackets) to In-Reply-To.
+    pub fn in_reply_to(mut self, id: &str) -> Result<Self, BuildError> {
+        check_msg_id(id)?;
+        self.in_reply_to.push(id.to_owned());
+        Ok(self)
+    }
+
+    /// Adds a message id (`left@right`, without brackets) to References, oldest first.
+    pub fn references(mut self, id: &str) -> Result<Self, BuildError> {
+        check_msg_id(id)?;
+        self.references.push(id.to_owned());
+        Ok(self)
     }
 
     /// Adds a Reply-To mailbox.
@@ -797,8 +837,12 @@ impl MessageBuilder {
             fold(name, &tokens, out);
         };
         addr_field("From", &self.from, &mut out);
+        addr_field("Sender", self.sender.as_slice(), &mut out);
         addr_field("To", &self.to, &mut out);
         addr_field("Cc", &self.cc, &mut out);
+        if self.write_bcc {
+            addr_field("Bcc", &self.bcc, &mut out);
+        }
         addr_field("Reply-To", &self.reply_to, &mut out);
         if let Some(s) = &self.subject {
             let mut tokens = Vec::new();
@@ -810,6 +854,15 @@ impl MessageBuilder {
         }
         if let Some(id) = &self.message_id {
             fold("Message-ID", &[format!(" <{id}>")], &mut out);
+        }
+        for (name, ids) in [
+            ("In-Reply-To", &self.in_reply_to),
+            ("References", &self.references),
+        ] {
+            if !ids.is_empty() {
+                let tokens: Vec<String> = ids.iter().map(|id| format!(" <{id}>")).collect();
+                fold(name, &tokens, &mut out);
+            }
         }
         for (n, v) in &self.headers {
             let mut tokens = Vec::new();
@@ -922,6 +975,54 @@ mod tests {
         assert!(EmailAddress::new(None, "a@[1.2.3.4]").is_ok());
         assert!(EmailAddress::new(Some("x\ny"), "a@b").is_err());
         assert!(Attachment::new("nope", None, vec![]).is_err());
+    }
+
+    #[test]
+    fn sender_bcc_and_thread_fields() {
+        let b = MessageBuilder::new()
+            .from(EmailAddress::new(Some("Ann"), "ann@example.org").unwrap())
+            .sender(EmailAddress::new(None, "secretary@example.org").unwrap())
+            .to(EmailAddress::new(None, "bob@example.net").unwrap())
+            .cc(EmailAddress::new(None, "carol@example.net").unwrap())
+            .bcc(EmailAddress::new(None, "dave@example.net").unwrap())
+            .bcc(EmailAddress::new(None, "bob@example.net").unwrap())
+            .in_reply_to("1@example.net")
+            .unwrap()
+            .references("0@example.net")
+            .unwrap()
+            .references("1@example.net")
+            .unwrap()
+            .text("hi");
+        assert_eq!(
+            b.recipients(),
+            ["bob@example.net", "carol@example.net", "dave@example.net"]
+        );
+        let out = b.build();
+        let msg = Message::parse(&out);
+        assert!(msg.defects().is_empty(), "{:?}", msg.defects());
+        assert!(
+            msg.header().get("bcc").is_none(),
+            "Bcc is not written by default"
+        );
+        let sender = msg.header().get("sender").unwrap().text();
+        assert_eq!(sender.trim(), "secretary@example.org");
+        assert_eq!(msg.in_reply_to(), ["1@example.net"]);
+        assert_eq!(msg.references(), ["0@example.net", "1@example.net"]);
+        assert!(b.clone().in_reply_to("no id").is_err());
+        assert!(b.clone().references("<a@b>").is_err());
+
+        let kept = b.write_bcc(true).build();
+        let msg = Message::parse(&kept);
+        let bcc = msg.header().get("bcc").unwrap().text();
+        assert_eq!(bcc.trim(), "dave@example.net, bob@example.net");
+    }
+
+    #[test]
+    fn address_quotes_a_local_part_that_is_not_a_dot_atom() {
+        let a = EmailAddress::new(None, "john doe@example.org").unwrap();
+        assert_eq!(a.address(), "\"john doe\"@example.org");
+        let a = EmailAddress::new(Some("J"), "j.d@example.org").unwrap();
+        assert_eq!(a.address(), "j.d@example.org");
     }
 
     #[test]

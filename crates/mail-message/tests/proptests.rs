@@ -69,6 +69,8 @@ proptest! {
         text in body_text(),
         html in proptest::option::of(body_text()),
         files in prop::collection::vec((header_text(), prop::collection::vec(any::<u8>(), 0..300)), 0..3),
+        sender in proptest::option::of((header_text(), local_part())),
+        references in prop::collection::vec("[a-z0-9.$%+-]{1,20}@[a-z0-9.-]{1,20}", 0..12),
     ) {
         let address = format!("{local}@{domain}");
         let mut b = MessageBuilder::new()
@@ -78,6 +80,12 @@ proptest! {
             .text(&text);
         if let Some(h) = &html {
             b = b.html(h);
+        }
+        if let Some((sname, slocal)) = &sender {
+            b = b.sender(EmailAddress::new(Some(sname), &format!("{slocal}@{domain}")).unwrap());
+        }
+        for id in &references {
+            b = b.references(id).unwrap();
         }
         for (fname, data) in &files {
             b = b.attachment(Attachment::new("application/octet-stream", Some(fname), data.clone()).unwrap());
@@ -95,6 +103,15 @@ proptest! {
         prop_assert_eq!(&m.name, &want_name, "{}", String::from_utf8_lossy(&bytes));
         prop_assert_eq!(&m.local_part, &local);
         prop_assert_eq!(m.domain.as_deref(), Some(domain.as_str()));
+        if let Some((sname, slocal)) = &sender {
+            let field = msg.header().get("sender").unwrap();
+            let list = mail_message::address::parse_address_list(&field.unfolded());
+            let s = list.mailboxes().next().unwrap();
+            let want = if sname.is_empty() { None } else { Some(sname.clone()) };
+            prop_assert_eq!(&s.name, &want);
+            prop_assert_eq!(&s.local_part, slocal);
+        }
+        prop_assert_eq!(msg.references(), references.clone());
         let leaves = msg.leaves();
         prop_assert_eq!(leaves.len(), 1 + usize::from(html.is_some()) + files.len());
         prop_assert_eq!(leaves[0].1.text().map(|s| s.into_owned()), Some(crlf(&text)));
