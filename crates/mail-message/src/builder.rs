@@ -662,14 +662,14 @@ impl MessageBuilder {
     /// Every recipient address (To, Cc and Bcc, in that order, each once): what an SMTP
     /// client puts in its RCPT commands.
     pub fn recipients(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for a in self.to.iter().chain(&self.cc).chain(&self.bcc) {
-            let addr = a.address();
-            if !out.contains(&addr) {
-                out.push(addr);
-            }
-        }
-        out
+        let mut seen = std::collections::HashSet::new();
+        self.to
+            .iter()
+            .chain(&self.cc)
+            .chain(&self.bcc)
+            .map(EmailAddress::address)
+            .filter(|a| seen.insert(a.clone()))
+            .collect()
     }
 
     /// Adds a message id (`left@right`, without brackets) to In-Reply-To.
