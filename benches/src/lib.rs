@@ -3,6 +3,8 @@
 //! Run them with `cargo bench -p mail-benches`; each group puts our crate next to the peer crates
 //! so that ratios come from one run.
 
+pub mod message;
+
 /// A mail body of about `size` bytes made of lines of `line_len` bytes (without CRLF), with a
 /// sprinkling of lines that start with a dot (so a dot-stuffer has work to do), ending in CRLF.
 pub fn text_body(size: usize, line_len: usize) -> Vec<u8> {

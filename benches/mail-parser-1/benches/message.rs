@@ -1,0 +1,108 @@
+//! mail-message next to mail-parser 1.0 on the fixtures of the workspace's `message` bench, with
+//! the same group names (`message-full/*`, `message-headers/*`).
+//!
+//! - `full`: parse, read Subject, From, To and Date, and decode every leaf body (text parts
+//!   to UTF-8, the rest to bytes). mail-parser 1.0, like mail-message, decodes bodies on access:
+//!   its side calls `MessagePart::text()` on text and HTML parts and `decoded()` on the other
+//!   leaves, so both do the same work.
+//! - `headers`: the top-level header. mail-parser 1.0's `parse_headers` parses every field by
+//!   its form while splitting (addresses, dates, ids, Content-Type, RFC 2047 text); ours is
+//!   shown lazy (fields split, values untouched) and decoded (every field read by its type).
+//!
+//! `cd benches/mail-parser-1 && cargo bench --ignore-rust-version`
+
+// `criterion_group!` makes an undocumented public function.
+#![allow(missing_docs)]
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use mail_benches_mail_parser_1::message::{
+    fixtures, header_bytes, ours_full, ours_headers_decoded, ours_headers_lazy,
+};
+use mail_parser::{MessageParser, PartKind};
+
+const PEER: &str = "mail-parser-1.0";
+
+fn mail_parser_full(parser: &MessageParser, m: &[u8]) -> usize {
+    let Some(msg) = parser.parse(m) else {
+        return 0;
+    };
+    let mut n = msg.subject().map_or(0, str::len);
+    n += msg.from().map_or(0, |a| a.iter().count()) + msg.to().map_or(0, |a| a.iter().count());
+    n += usize::from(msg.date().is_some());
+    for p in msg.parts() {
+        n += match p.kind() {
+            PartKind::Multipart | PartKind::Message(_) => 0,
+            PartKind::Text | PartKind::Html => p.text().map_or(0, |t| t.len()),
+            PartKind::Binary | PartKind::InlineBinary => p.decoded().len(),
+        };
+    }
+    n
+}
+
+fn full(c: &mut Criterion) {
+    let parser = MessageParser::default();
+    for (name, msgs) in fixtures() {
+        let mut group = c.benchmark_group(format!("message-full/{name}"));
+        group.throughput(Throughput::Bytes(msgs.iter().map(|m| m.len() as u64).sum()));
+        group.sample_size(20);
+        group.bench_with_input(
+            BenchmarkId::from_parameter("mail-message"),
+            &msgs,
+            |b, msgs| b.iter(|| msgs.iter().map(|m| ours_full(black_box(m))).sum::<usize>()),
+        );
+        group.bench_with_input(BenchmarkId::from_parameter(PEER), &msgs, |b, msgs| {
+            b.iter(|| {
+                msgs.iter()
+                    .map(|m| mail_parser_full(&parser, black_box(m)))
+                    .sum::<usize>()
+            })
+        });
+        group.finish();
+    }
+}
+
+fn headers(c: &mut Criterion) {
+    let parser = MessageParser::default();
+    for (name, msgs) in fixtures() {
+        let mut group = c.benchmark_group(format!("message-headers/{name}"));
+        group.throughput(Throughput::Bytes(header_bytes(&msgs)));
+        group.sample_size(30);
+        group.bench_with_input(
+            BenchmarkId::new("mail-message", "lazy"),
+            &msgs,
+            |b, msgs| {
+                b.iter(|| {
+                    msgs.iter()
+                        .map(|m| ours_headers_lazy(black_box(m)))
+                        .sum::<usize>()
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("mail-message", "decoded"),
+            &msgs,
+            |b, msgs| {
+                b.iter(|| {
+                    msgs.iter()
+                        .map(|m| ours_headers_decoded(black_box(m)))
+                        .sum::<usize>()
+                })
+            },
+        );
+        group.bench_with_input(BenchmarkId::from_parameter(PEER), &msgs, |b, msgs| {
+            b.iter(|| {
+                msgs.iter()
+                    .map(|m| {
+                        parser
+                            .parse_headers(black_box(m))
+                            .map_or(0, |msg| msg.headers().len())
+                    })
+                    .sum::<usize>()
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, full, headers);
+criterion_main!(benches);
