@@ -77,8 +77,8 @@ enum State {
 /// answer and go on. Under `Normalize` bare CR and LF become CRLF; under `Allow` they pass as
 /// they are. Only a CRLF starts a line for unstuffing and for the end, whatever the policy.
 ///
-/// It searches for the rare `.` and checks for bare line ends a block at a time, so it runs near
-/// the speed of a copy, and a sink that writes the borrowed pieces copies nothing at all.
+/// It finds the line ends with one vectorised search (memchr2), checks that each is a CRLF and
+/// looks at the byte after it for a dot, so it runs near the speed of a copy, and a sink that writes the borrowed pieces copies nothing at all.
 #[derive(Debug, Clone)]
 pub struct DotDecoder {
     policy: LineEnding,
@@ -148,28 +148,19 @@ impl DotDecoder {
         let mut i = 0;
         // Bytes in `run..i` are body bytes passed on as they are, not yet handed to the sink.
         let mut run = 0;
+        let dense = dense_lines(input);
         while i < len {
-            if i >= 2 && matches!(self.state, State::Text | State::LineStart) {
-                let (end, dot) = next_line_start_dot(input, i);
-                if end > i {
-                    let check = self.policy != LineEnding::Allow && self.error.is_none();
-                    if check && has_bare_line_end(input, i, end) {
-                        // Rare: take the region a byte at a time.
-                        while i < end {
-                            if let Some(n) = self.step(input, &mut i, &mut run, &mut sink) {
-                                return self.finish(n);
-                            }
-                        }
-                    } else {
-                        i = end;
-                        self.state = if input.get(end - 2..end) == Some(b"\r\n") {
-                            State::LineStart
-                        } else {
-                            State::Text
-                        };
-                    }
-                }
-                if !dot && i == len {
+            let plain = match self.state {
+                State::Text => true,
+                State::LineStart => input.get(i) != Some(&b'.'),
+                _ => false,
+            };
+            if plain {
+                let check = self.policy != LineEnding::Allow && self.error.is_none();
+                let (end, state) = scan_plain(input, i, self.state, check, dense);
+                i = end;
+                self.state = state;
+                if i == len {
                     break;
                 }
             }
@@ -290,20 +281,108 @@ impl Default for DotDecoder {
     }
 }
 
-/// From `from` (at least 2), the end of the stretch that holds no line-start dot, and whether a
-/// line-start dot is what ends it. A final CR stays out of the stretch: its LF may come later.
-fn next_line_start_dot(input: &[u8], from: usize) -> (usize, bool) {
+/// From `from` (in state `Text` or `LineStart`, and not at a line-start dot), the end of the
+/// stretch of body bytes that pass as they are, and the state after it, in one pass over the
+/// line ends (memchr2 finds the CRs and LFs; it picks the widest vector unit the CPU has).
+///
+/// The stretch stops before a line-start dot (after a CRLF), before a CR that is the last input
+/// byte (its LF may come later) and, when `check` is set, before a bare CR or LF, so that the
+/// byte-wise state machine takes each of those. Without `check` bare line ends are plain bytes:
+/// only a CRLF starts a line.
+fn scan_plain(input: &[u8], from: usize, state: State, check: bool, dense: bool) -> (usize, State) {
+    if dense && from >= 2 {
+        if let Some(found) = scan_blocks(input, from, state, check) {
+            return found;
+        }
+    }
+    scan_line_ends(input, from, state, check)
+}
+
+/// Whether the lines of `input` are short (under about 128 bytes on average, as in text and
+/// base64 mail), judged on its first KiB: then one search per line end costs more than
+/// [`scan_blocks`], which reads every byte once whatever the line length.
+fn dense_lines(input: &[u8]) -> bool {
+    const SAMPLE: usize = 1024;
+    input.len() >= 4 * SAMPLE
+        && memchr::memchr_iter(LF, input.get(..SAMPLE).unwrap_or_default()).count() >= 8
+}
+
+/// [`scan_plain`] for short lines (`dense`): the next `CRLF .` with memmem, then a branch-free block check
+/// for bare line ends over the stretch before it. `None` when there is a bare line end in the
+/// stretch (and `check`): [`scan_line_ends`] then finds where.
+fn scan_blocks(input: &[u8], from: usize, state: State, check: bool) -> Option<(usize, State)> {
     static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
     let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new(b"\r\n."));
-    let start = from.saturating_sub(2);
-    if let Some(p) = input.get(start..).and_then(|rest| finder.find(rest)) {
-        return (start + p + 2, true);
+    // From two bytes back: a CRLF just before `from` followed by a dot ends the stretch at once.
+    let start = from - 2;
+    let (end, dot) = match input.get(start..).and_then(|rest| finder.find(rest)) {
+        Some(p) => (start + p + 2, true),
+        // A final CR stays out: its LF may come later.
+        None if input.last() == Some(&CR) => (input.len() - 1, false),
+        None => (input.len(), false),
+    };
+    if end <= from {
+        return Some((from, state));
     }
-    let len = input.len();
-    if input.last() == Some(&CR) {
-        (len - 1, false)
+    if check && has_bare_line_end(input, from, end) {
+        return None;
+    }
+    let after_crlf = dot || input.get(end - 2..end) == Some(b"\r\n");
+    Some((
+        end,
+        if after_crlf {
+            State::LineStart
+        } else {
+            State::Text
+        },
+    ))
+}
+
+/// [`scan_plain`] for long lines: every CR and LF with memchr2, each CR checked for its LF and
+/// each CRLF for a dot after it.
+fn scan_line_ends(input: &[u8], from: usize, state: State, check: bool) -> (usize, State) {
+    let rest = input.get(from..).unwrap_or_default();
+    // The state before the line end at `p`: what came before it in `rest`, else `state`.
+    let before = |p: usize| {
+        if p == 0 {
+            state
+        } else if p >= 2 && rest.get(p - 2..p) == Some(b"\r\n") {
+            State::LineStart
+        } else {
+            State::Text
+        }
+    };
+    // The LF of a CRLF already taken.
+    let mut skip = usize::MAX;
+    for p in memchr::memchr2_iter(CR, LF, rest) {
+        if p == skip {
+            continue;
+        }
+        if rest.get(p) == Some(&CR) {
+            match rest.get(p + 1) {
+                Some(&LF) => {
+                    match rest.get(p + 2) {
+                        Some(b'.') => return (from + p + 2, State::LineStart),
+                        Some(_) => {}
+                        None => return (input.len(), State::LineStart),
+                    }
+                    skip = p + 1;
+                    continue;
+                }
+                None => return (from + p, before(p)),
+                Some(_) => {}
+            }
+        }
+        // A bare CR or LF.
+        if check {
+            return (from + p, before(p));
+        }
+    }
+    // A CRLF at the very end returned above: the tail is inside a line.
+    if rest.is_empty() {
+        (from, state)
     } else {
-        (len, false)
+        (input.len(), State::Text)
     }
 }
 
@@ -651,6 +730,20 @@ mod tests {
         assert_eq!(out, b"a\r\n..b\r\n.\r\n");
     }
 
+    /// `input` cut at the given points.
+    fn split_at<'a>(input: &'a [u8], cuts: &[prop::sample::Index]) -> Vec<&'a [u8]> {
+        let mut points: Vec<usize> = cuts.iter().map(|c| c.index(input.len() + 1)).collect();
+        points.sort_unstable();
+        let mut pieces = Vec::new();
+        let mut last = 0;
+        for p in points {
+            pieces.push(&input[last..p]);
+            last = p;
+        }
+        pieces.push(&input[last..]);
+        pieces
+    }
+
     fn arb_body() -> impl Strategy<Value = Vec<u8>> {
         proptest::collection::vec(
             prop_oneof![
@@ -694,6 +787,38 @@ mod tests {
         }
 
         #[test]
+        /// Bodies long enough for both fast scans (short lines: the block check; long lines:
+        /// one search per line end), with a few dots and bare line ends anywhere.
+        #[test]
+        fn long_bodies_match_reference_for_any_split(
+            lines in proptest::collection::vec(
+                (0usize..1200, prop_oneof![
+                    12 => Just(&b"\r\n"[..]),
+                    1 => Just(&b"\n"[..]),
+                    1 => Just(&b"\r"[..]),
+                    1 => Just(&b"\r\n."[..]),
+                    1 => Just(&b"\r\n.\r"[..]),
+                    1 => Just(&b"\n.\r\n"[..]),
+                ]),
+                1..300,
+            ),
+            short in any::<bool>(),
+            policy in arb_policy(),
+            cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..4),
+        ) {
+            let mut input = Vec::new();
+            for (len, end) in lines {
+                let len = if short { len % 90 } else { len };
+                input.extend(std::iter::repeat_n(b'x', len));
+                input.extend_from_slice(end);
+            }
+            input.extend_from_slice(b"\r\n.\r\nQUIT\r\n");
+            let want = reference(policy, &input);
+            let pieces = split_at(&input, &cuts);
+            prop_assert_eq!(&decode_pieces(policy, &pieces), &want);
+            prop_assert_eq!(&decode_pieces(policy, &[&input[..]]), &want);
+        }
+
         fn decoder_matches_reference_for_any_split(
             body in arb_body(),
             tail in arb_body(),
@@ -704,15 +829,7 @@ mod tests {
             input.extend_from_slice(b"\r\n.\r\n");
             input.extend_from_slice(&tail);
             let want = reference(policy, &input);
-            let mut points: Vec<usize> = cuts.iter().map(|c| c.index(input.len() + 1)).collect();
-            points.sort_unstable();
-            let mut pieces = Vec::new();
-            let mut last = 0;
-            for p in points {
-                pieces.push(&input[last..p]);
-                last = p;
-            }
-            pieces.push(&input[last..]);
+            let pieces = split_at(&input, &cuts);
             prop_assert_eq!(&decode_pieces(policy, &pieces), &want);
             let bytes: Vec<&[u8]> = input.chunks(1).collect();
             prop_assert_eq!(&decode_pieces(policy, &bytes), &want);
