@@ -27,19 +27,19 @@ impl<'a> Reader<'a, '_> {
 
     fn command_body(&mut self) -> PResult<CommandBody<'a>> {
         let start = self.pos;
-        let name = Upper::new(self.atom_str()?);
-        Ok(match name.as_str() {
-            "CAPABILITY" => CommandBody::Capability,
-            "NOOP" => CommandBody::Noop,
-            "LOGOUT" => CommandBody::Logout,
-            "STARTTLS" => CommandBody::StartTls,
-            "NAMESPACE" => CommandBody::Namespace,
-            "IDLE" => CommandBody::Idle,
-            "CHECK" => CommandBody::Check,
-            "CLOSE" => CommandBody::Close,
-            "UNSELECT" => CommandBody::Unselect,
-            "EXPUNGE" => CommandBody::Expunge,
-            "AUTHENTICATE" => {
+        let name = Upper::new(self.atom_bytes()?);
+        Ok(match name.as_bytes() {
+            b"CAPABILITY" => CommandBody::Capability,
+            b"NOOP" => CommandBody::Noop,
+            b"LOGOUT" => CommandBody::Logout,
+            b"STARTTLS" => CommandBody::StartTls,
+            b"NAMESPACE" => CommandBody::Namespace,
+            b"IDLE" => CommandBody::Idle,
+            b"CHECK" => CommandBody::Check,
+            b"CLOSE" => CommandBody::Close,
+            b"UNSELECT" => CommandBody::Unselect,
+            b"EXPUNGE" => CommandBody::Expunge,
+            b"AUTHENTICATE" => {
                 self.sp()?;
                 let mechanism = self.atom()?;
                 let initial = if self.eat(b' ') {
@@ -59,7 +59,7 @@ impl<'a> Reader<'a, '_> {
                 };
                 CommandBody::Authenticate { mechanism, initial }
             }
-            "LOGIN" => {
+            b"LOGIN" => {
                 self.sp()?;
                 let username = self.astring()?;
                 self.sp()?;
@@ -68,20 +68,20 @@ impl<'a> Reader<'a, '_> {
                     password: Secret::new(self.astring()?),
                 }
             }
-            "SELECT" | "EXAMINE" => {
+            b"SELECT" | b"EXAMINE" => {
                 self.sp()?;
                 let mailbox = self.mailbox()?;
                 let mut params = Vec::new();
                 if self.eat(b' ') {
                     params = self.list(false, Self::select_param)?;
                 }
-                if name.as_str() == "SELECT" {
+                if name.as_bytes() == b"SELECT" {
                     CommandBody::Select { mailbox, params }
                 } else {
                     CommandBody::Examine { mailbox, params }
                 }
             }
-            "CREATE" => {
+            b"CREATE" => {
                 self.sp()?;
                 let mailbox = self.mailbox()?;
                 let mut special_use = None;
@@ -102,15 +102,15 @@ impl<'a> Reader<'a, '_> {
                     special_use,
                 }
             }
-            "DELETE" => CommandBody::Delete(self.sp_mailbox()?),
-            "SUBSCRIBE" => CommandBody::Subscribe(self.sp_mailbox()?),
-            "UNSUBSCRIBE" => CommandBody::Unsubscribe(self.sp_mailbox()?),
-            "RENAME" => {
+            b"DELETE" => CommandBody::Delete(self.sp_mailbox()?),
+            b"SUBSCRIBE" => CommandBody::Subscribe(self.sp_mailbox()?),
+            b"UNSUBSCRIBE" => CommandBody::Unsubscribe(self.sp_mailbox()?),
+            b"RENAME" => {
                 let from = self.sp_mailbox()?;
                 CommandBody::Rename(from, self.sp_mailbox()?)
             }
-            "LIST" => self.list_command()?,
-            "LSUB" => {
+            b"LIST" => self.list_command()?,
+            b"LSUB" => {
                 let reference = self.sp_mailbox()?;
                 self.sp()?;
                 CommandBody::Lsub {
@@ -118,7 +118,7 @@ impl<'a> Reader<'a, '_> {
                     pattern: self.list_mailbox()?,
                 }
             }
-            "STATUS" => {
+            b"STATUS" => {
                 let mailbox = self.sp_mailbox()?;
                 self.sp()?;
                 let attributes = self.list(false, |r| Ok(StatusAttribute::from_atom(r.atom()?)))?;
@@ -127,7 +127,7 @@ impl<'a> Reader<'a, '_> {
                     attributes,
                 }
             }
-            "APPEND" => {
+            b"APPEND" => {
                 let mailbox = self.sp_mailbox()?;
                 let mut messages = Vec::new();
                 while self.eat(b' ') {
@@ -162,30 +162,30 @@ impl<'a> Reader<'a, '_> {
                 }
                 CommandBody::Append { mailbox, messages }
             }
-            "SEARCH" => self.search(false)?,
-            "FETCH" => self.fetch(false)?,
-            "STORE" => self.store(false)?,
-            "COPY" | "MOVE" => self.copy_move(false, name.as_str() == "MOVE")?,
-            "SORT" => self.sort(false)?,
-            "THREAD" => self.thread_cmd(false)?,
-            "UID" => {
+            b"SEARCH" => self.search(false)?,
+            b"FETCH" => self.fetch(false)?,
+            b"STORE" => self.store(false)?,
+            b"COPY" | b"MOVE" => self.copy_move(false, name.as_bytes() == b"MOVE")?,
+            b"SORT" => self.sort(false)?,
+            b"THREAD" => self.thread_cmd(false)?,
+            b"UID" => {
                 self.sp()?;
-                let sub = Upper::new(self.atom_str()?);
-                match sub.as_str() {
-                    "SEARCH" => self.search(true)?,
-                    "FETCH" => self.fetch(true)?,
-                    "STORE" => self.store(true)?,
-                    "COPY" | "MOVE" => self.copy_move(true, sub.as_str() == "MOVE")?,
-                    "SORT" => self.sort(true)?,
-                    "THREAD" => self.thread_cmd(true)?,
-                    "EXPUNGE" => {
+                let sub = Upper::new(self.atom_bytes()?);
+                match sub.as_bytes() {
+                    b"SEARCH" => self.search(true)?,
+                    b"FETCH" => self.fetch(true)?,
+                    b"STORE" => self.store(true)?,
+                    b"COPY" | b"MOVE" => self.copy_move(true, sub.as_bytes() == b"MOVE")?,
+                    b"SORT" => self.sort(true)?,
+                    b"THREAD" => self.thread_cmd(true)?,
+                    b"EXPUNGE" => {
                         self.sp()?;
                         CommandBody::UidExpunge(self.sequence_set()?)
                     }
                     _ => return self.err("UID command"),
                 }
             }
-            "ENABLE" => {
+            b"ENABLE" => {
                 let mut caps = Vec::new();
                 while self.eat(b' ') {
                     caps.push(Capability::from_atom(self.atom()?));
@@ -195,16 +195,16 @@ impl<'a> Reader<'a, '_> {
                 }
                 CommandBody::Enable(caps)
             }
-            "ID" => {
+            b"ID" => {
                 self.sp()?;
                 CommandBody::Id(self.id_params()?)
             }
-            "GETQUOTA" => {
+            b"GETQUOTA" => {
                 self.sp()?;
                 CommandBody::GetQuota(self.astring()?)
             }
-            "GETQUOTAROOT" => CommandBody::GetQuotaRoot(self.sp_mailbox()?),
-            "SETQUOTA" => {
+            b"GETQUOTAROOT" => CommandBody::GetQuotaRoot(self.sp_mailbox()?),
+            b"SETQUOTA" => {
                 self.sp()?;
                 let root = self.astring()?;
                 self.sp()?;
@@ -215,7 +215,7 @@ impl<'a> Reader<'a, '_> {
                 })?;
                 CommandBody::SetQuota { root, limits }
             }
-            "GETMETADATA" => {
+            b"GETMETADATA" => {
                 self.sp()?;
                 let mut options = Vec::new();
                 if self.peek() == Some(b'(') {
@@ -255,7 +255,7 @@ impl<'a> Reader<'a, '_> {
                     entries,
                 }
             }
-            "SETMETADATA" => {
+            b"SETMETADATA" => {
                 let mailbox = self.sp_mailbox()?;
                 self.sp()?;
                 let entries = self.list(false, |r| {
@@ -265,7 +265,7 @@ impl<'a> Reader<'a, '_> {
                 })?;
                 CommandBody::SetMetadata { mailbox, entries }
             }
-            "COMPRESS" => {
+            b"COMPRESS" => {
                 self.sp()?;
                 CommandBody::Compress(self.atom()?)
             }
@@ -386,7 +386,8 @@ impl<'a> Reader<'a, '_> {
             charset = Some(self.astring()?);
             self.sp()?;
         }
-        let mut keys = vec![self.search_key()?];
+        let mut keys = Vec::with_capacity(8);
+        keys.push(self.search_key()?);
         while self.eat(b' ') {
             keys.push(self.search_key()?);
         }
@@ -403,12 +404,12 @@ impl<'a> Reader<'a, '_> {
         self.sp()?;
         let ret = self.list(true, |r| {
             let name = r.atom()?;
-            Ok(match Upper::new(name.as_str()).as_str() {
-                "MIN" => SearchReturn::Min,
-                "MAX" => SearchReturn::Max,
-                "ALL" => SearchReturn::All,
-                "COUNT" => SearchReturn::Count,
-                "SAVE" => SearchReturn::Save,
+            Ok(match Upper::new(name.as_str().as_bytes()).as_bytes() {
+                b"MIN" => SearchReturn::Min,
+                b"MAX" => SearchReturn::Max,
+                b"ALL" => SearchReturn::All,
+                b"COUNT" => SearchReturn::Count,
+                b"SAVE" => SearchReturn::Save,
                 _ => SearchReturn::Other(name, r.opt_ext_value()?),
             })
         })?;
@@ -462,63 +463,63 @@ impl<'a> Reader<'a, '_> {
             }
             _ => {}
         }
-        let name = Upper::new(self.atom_str()?);
+        let name = Upper::new(self.atom_bytes()?);
         macro_rules! arg {
             ($f:ident) => {{
                 self.sp()?;
                 self.$f()?
             }};
         }
-        Ok(match name.as_str() {
-            "ALL" => SearchKey::All,
-            "ANSWERED" => SearchKey::Answered,
-            "DELETED" => SearchKey::Deleted,
-            "DRAFT" => SearchKey::Draft,
-            "FLAGGED" => SearchKey::Flagged,
-            "NEW" => SearchKey::New,
-            "OLD" => SearchKey::Old,
-            "RECENT" => SearchKey::Recent,
-            "SEEN" => SearchKey::Seen,
-            "UNANSWERED" => SearchKey::Unanswered,
-            "UNDELETED" => SearchKey::Undeleted,
-            "UNDRAFT" => SearchKey::Undraft,
-            "UNFLAGGED" => SearchKey::Unflagged,
-            "UNSEEN" => SearchKey::Unseen,
-            "EMAILID" => SearchKey::EmailId(arg!(atom)),
-            "THREADID" => SearchKey::ThreadId(arg!(atom)),
-            "BCC" => SearchKey::Bcc(arg!(astring)),
-            "BODY" => SearchKey::Body(arg!(astring)),
-            "CC" => SearchKey::Cc(arg!(astring)),
-            "FROM" => SearchKey::From(arg!(astring)),
-            "SUBJECT" => SearchKey::Subject(arg!(astring)),
-            "TEXT" => SearchKey::Text(arg!(astring)),
-            "TO" => SearchKey::To(arg!(astring)),
-            "BEFORE" => SearchKey::Before(arg!(date)),
-            "ON" => SearchKey::On(arg!(date)),
-            "SINCE" => SearchKey::Since(arg!(date)),
-            "SENTBEFORE" => SearchKey::SentBefore(arg!(date)),
-            "SENTON" => SearchKey::SentOn(arg!(date)),
-            "SENTSINCE" => SearchKey::SentSince(arg!(date)),
-            "KEYWORD" => SearchKey::Keyword(arg!(atom)),
-            "UNKEYWORD" => SearchKey::Unkeyword(arg!(atom)),
-            "LARGER" => SearchKey::Larger(arg!(number64)),
-            "SMALLER" => SearchKey::Smaller(arg!(number64)),
-            "UID" => SearchKey::Uid(arg!(sequence_set)),
-            "NOT" => self.nest(|r| {
+        Ok(match name.as_bytes() {
+            b"ALL" => SearchKey::All,
+            b"ANSWERED" => SearchKey::Answered,
+            b"DELETED" => SearchKey::Deleted,
+            b"DRAFT" => SearchKey::Draft,
+            b"FLAGGED" => SearchKey::Flagged,
+            b"NEW" => SearchKey::New,
+            b"OLD" => SearchKey::Old,
+            b"RECENT" => SearchKey::Recent,
+            b"SEEN" => SearchKey::Seen,
+            b"UNANSWERED" => SearchKey::Unanswered,
+            b"UNDELETED" => SearchKey::Undeleted,
+            b"UNDRAFT" => SearchKey::Undraft,
+            b"UNFLAGGED" => SearchKey::Unflagged,
+            b"UNSEEN" => SearchKey::Unseen,
+            b"EMAILID" => SearchKey::EmailId(arg!(atom)),
+            b"THREADID" => SearchKey::ThreadId(arg!(atom)),
+            b"BCC" => SearchKey::Bcc(arg!(astring)),
+            b"BODY" => SearchKey::Body(arg!(astring)),
+            b"CC" => SearchKey::Cc(arg!(astring)),
+            b"FROM" => SearchKey::From(arg!(astring)),
+            b"SUBJECT" => SearchKey::Subject(arg!(astring)),
+            b"TEXT" => SearchKey::Text(arg!(astring)),
+            b"TO" => SearchKey::To(arg!(astring)),
+            b"BEFORE" => SearchKey::Before(arg!(date)),
+            b"ON" => SearchKey::On(arg!(date)),
+            b"SINCE" => SearchKey::Since(arg!(date)),
+            b"SENTBEFORE" => SearchKey::SentBefore(arg!(date)),
+            b"SENTON" => SearchKey::SentOn(arg!(date)),
+            b"SENTSINCE" => SearchKey::SentSince(arg!(date)),
+            b"KEYWORD" => SearchKey::Keyword(arg!(atom)),
+            b"UNKEYWORD" => SearchKey::Unkeyword(arg!(atom)),
+            b"LARGER" => SearchKey::Larger(arg!(number64)),
+            b"SMALLER" => SearchKey::Smaller(arg!(number64)),
+            b"UID" => SearchKey::Uid(arg!(sequence_set)),
+            b"NOT" => self.nest(|r| {
                 r.sp()?;
                 Ok(SearchKey::Not(Box::new(r.search_key()?)))
             })?,
-            "OR" => self.nest(|r| {
+            b"OR" => self.nest(|r| {
                 r.sp()?;
                 let a = r.search_key()?;
                 r.sp()?;
                 Ok(SearchKey::Or(Box::new(a), Box::new(r.search_key()?)))
             })?,
-            "HEADER" => {
+            b"HEADER" => {
                 let f = arg!(astring);
                 SearchKey::Header(f, arg!(astring))
             }
-            "MODSEQ" => {
+            b"MODSEQ" => {
                 self.sp()?;
                 let entry = if self.peek() == Some(b'"') {
                     let e = self.string()?;
@@ -574,19 +575,19 @@ impl<'a> Reader<'a, '_> {
             }
         }
         let start = self.pos;
-        let name = Upper::new(self.atom_str()?);
-        Ok(match name.as_str() {
-            "ENVELOPE" => FetchAttribute::Envelope,
-            "FLAGS" => FetchAttribute::Flags,
-            "INTERNALDATE" => FetchAttribute::InternalDate,
-            "RFC822.SIZE" => FetchAttribute::Rfc822Size,
-            "RFC822" => FetchAttribute::Rfc822,
-            "RFC822.HEADER" => FetchAttribute::Rfc822Header,
-            "RFC822.TEXT" => FetchAttribute::Rfc822Text,
-            "BODY" => FetchAttribute::Body,
-            "BODYSTRUCTURE" => FetchAttribute::BodyStructure,
-            "UID" => FetchAttribute::Uid,
-            "MODSEQ" => FetchAttribute::ModSeq,
+        let name = Upper::new(self.atom_bytes()?);
+        Ok(match name.as_bytes() {
+            b"ENVELOPE" => FetchAttribute::Envelope,
+            b"FLAGS" => FetchAttribute::Flags,
+            b"INTERNALDATE" => FetchAttribute::InternalDate,
+            b"RFC822.SIZE" => FetchAttribute::Rfc822Size,
+            b"RFC822" => FetchAttribute::Rfc822,
+            b"RFC822.HEADER" => FetchAttribute::Rfc822Header,
+            b"RFC822.TEXT" => FetchAttribute::Rfc822Text,
+            b"BODY" => FetchAttribute::Body,
+            b"BODYSTRUCTURE" => FetchAttribute::BodyStructure,
+            b"UID" => FetchAttribute::Uid,
+            b"MODSEQ" => FetchAttribute::ModSeq,
             _ => {
                 self.pos = start;
                 FetchAttribute::Other(self.atom()?)

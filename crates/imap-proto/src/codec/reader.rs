@@ -10,19 +10,20 @@ use crate::types::*;
 
 pub(crate) type PResult<T> = Result<T, ParseError>;
 
-/// An ASCII-uppercased copy of a short keyword on the stack, for `match`ing names without
-/// allocating. Longer names (no keyword is longer than 32 bytes) read as "".
+/// An ASCII-uppercased copy of a short keyword on the stack, for `match`ing names as bytes
+/// without allocating or re-validating UTF-8. Longer names (no keyword is longer than 32 bytes)
+/// read as empty.
 pub(crate) struct Upper {
     buf: [u8; 32],
     len: usize,
 }
 
 impl Upper {
-    pub(crate) fn new(s: &str) -> Self {
+    pub(crate) fn new(s: &[u8]) -> Self {
         let mut buf = [0u8; 32];
         let len = match buf.get_mut(..s.len()) {
             Some(dst) => {
-                dst.copy_from_slice(s.as_bytes());
+                dst.copy_from_slice(s);
                 dst.make_ascii_uppercase();
                 s.len()
             }
@@ -31,16 +32,33 @@ impl Upper {
         Self { buf, len }
     }
 
-    pub(crate) fn as_str(&self) -> &str {
-        std::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default()
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
     }
 }
+
+/// Bytes that end the fast scan of a quoted string: the closing quote, a backslash escape,
+/// and what a quoted string may not hold (CR, LF, NUL).
+const QUOTED_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[0] = true;
+    t
+};
 
 pub(crate) struct Reader<'a, 'o> {
     buf: &'a [u8],
     pub(crate) pos: usize,
     pub(crate) opts: &'o ParseOptions,
     depth: usize,
+    /// A stretch of `buf` known to be UTF-8, starting at `text_start` and validated once (up
+    /// to the end of its line or the first invalid byte), so atoms and text are sliced out of
+    /// it instead of each being validated again.
+    text: &'a str,
+    text_start: usize,
 }
 
 impl<'a, 'o> Reader<'a, 'o> {
@@ -50,6 +68,8 @@ impl<'a, 'o> Reader<'a, 'o> {
             pos: 0,
             opts,
             depth: 0,
+            text: "",
+            text_start: 0,
         }
     }
 
@@ -169,6 +189,8 @@ impl<'a, 'o> Reader<'a, 'o> {
                 return self.err("list element");
             }
         } else {
+            // One allocation for the common short list, not a growth step on the first push.
+            out.reserve_exact(4);
             out.push(item(self)?);
             while !self.at_close() {
                 self.sp()?;
@@ -209,9 +231,31 @@ impl<'a, 'o> Reader<'a, 'o> {
         self.buf.get(start..self.pos).unwrap_or_default()
     }
 
-    fn str_of(bytes: &'a [u8]) -> &'a str {
-        // Only called on ASCII runs.
-        std::str::from_utf8(bytes).unwrap_or_default()
+    /// `buf[start..end]` as text if it is UTF-8, sliced out of the validated stretch (which
+    /// moves to `start` when the range is outside it). Each stretch runs to the end of its line,
+    /// so literal data is never validated.
+    fn str_at(&mut self, start: usize, end: usize) -> Option<&'a str> {
+        let in_text = start >= self.text_start && end <= self.text_start + self.text.len();
+        if !in_text {
+            let rest = self.buf.get(start..).unwrap_or_default();
+            let line = match memchr::memchr(b'\n', rest) {
+                Some(lf) => rest.get(..lf).unwrap_or_default(),
+                None => rest,
+            };
+            self.text = match std::str::from_utf8(line) {
+                Ok(s) => s,
+                Err(e) => std::str::from_utf8(line.get(..e.valid_up_to()).unwrap_or_default())
+                    .unwrap_or_default(),
+            };
+            self.text_start = start;
+        }
+        self.text
+            .get(start.checked_sub(self.text_start)?..end.checked_sub(self.text_start)?)
+    }
+
+    /// The text of an ASCII run that ends at `pos`.
+    fn ascii_from(&mut self, start: usize) -> &'a str {
+        self.str_at(start, self.pos).unwrap_or_default()
     }
 
     /// A case-insensitive keyword not followed by another atom character.
@@ -242,11 +286,18 @@ impl<'a, 'o> Reader<'a, 'o> {
     }
 
     pub(crate) fn atom_str(&mut self) -> PResult<&'a str> {
+        let start = self.pos;
+        self.atom_bytes()?;
+        Ok(self.ascii_from(start))
+    }
+
+    /// An atom's bytes (for matching keywords without making text of them).
+    pub(crate) fn atom_bytes(&mut self) -> PResult<&'a [u8]> {
         let s = self.take_while(is_atom_char);
         if s.is_empty() {
             return self.err("atom");
         }
-        Ok(Self::str_of(s))
+        Ok(s)
     }
 
     pub(crate) fn atom(&mut self) -> PResult<Atom<'a>> {
@@ -254,11 +305,11 @@ impl<'a, 'o> Reader<'a, 'o> {
     }
 
     pub(crate) fn tag(&mut self) -> PResult<Tag<'a>> {
-        let s = self.take_while(is_tag_char);
-        if s.is_empty() {
+        let start = self.pos;
+        if self.take_while(is_tag_char).is_empty() {
             return self.err("tag");
         }
-        Ok(Tag::unchecked(Cow::Borrowed(Self::str_of(s))))
+        Ok(Tag::unchecked(Cow::Borrowed(self.ascii_from(start))))
     }
 
     pub(crate) fn number64(&mut self) -> PResult<u64> {
@@ -319,17 +370,13 @@ impl<'a, 'o> Reader<'a, 'o> {
         self.expect(b'"', "quoted string")?;
         let start = self.pos;
         let rest = self.rest();
-        // Fast path: most quoted strings are short and have no escapes; a byte loop beats
-        // setting up a vector search.
-        for (k, &b) in rest.iter().enumerate() {
-            match b {
-                b'"' => {
-                    self.pos = start + k + 1;
-                    return Ok(Cow::Borrowed(rest.get(..k).unwrap_or_default()));
-                }
-                b'\\' | b'\r' | b'\n' | 0 => break,
-                _ if k >= 64 => break,
-                _ => {}
+        // Fast path: most quoted strings are short and have no escapes; a table-driven byte
+        // loop over the first 64 bytes beats setting up a vector search.
+        let head = rest.get(..64).unwrap_or(rest);
+        if let Some(k) = head.iter().position(|&b| QUOTED_STOP[usize::from(b)]) {
+            if head.get(k) == Some(&b'"') {
+                self.pos = start + k + 1;
+                return Ok(Cow::Borrowed(head.get(..k).unwrap_or_default()));
             }
         }
         let mut owned: Option<Vec<u8>> = None;
@@ -447,12 +494,12 @@ impl<'a, 'o> Reader<'a, 'o> {
             Some(b'"' | b'{') => Ok(AString::String(self.string()?)),
             Some(b'~') if self.peek_at(1) == Some(b'{') => Ok(AString::String(self.string()?)),
             _ => {
-                let s = self.take_while(is_astring_char);
-                if s.is_empty() {
+                let start = self.pos;
+                if self.take_while(is_astring_char).is_empty() {
                     return self.err("astring");
                 }
                 Ok(AString::Atom(AtomExt::unchecked(Cow::Borrowed(
-                    Self::str_of(s),
+                    self.ascii_from(start),
                 ))))
             }
         }
@@ -501,7 +548,7 @@ impl<'a, 'o> Reader<'a, 'o> {
         if self.eat(b'$') {
             return Ok(SequenceSet::Saved);
         }
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(2);
         loop {
             let a = self.seq_number()?;
             if self.eat(b':') {
@@ -587,13 +634,12 @@ impl<'a, 'o> Reader<'a, 'o> {
                 break;
             }
         }
-        let s = self.buf.get(start..self.pos).unwrap_or_default();
-        if s.is_empty() {
+        if self.pos == start {
             return self.err("value");
         }
-        match std::str::from_utf8(s) {
-            Ok(s) => Ok(Token::unchecked(Cow::Borrowed(s))),
-            Err(_) => Err(ParseError::new(start, ParseErrorKind::InvalidUtf8)),
+        match self.str_at(start, self.pos) {
+            Some(s) => Ok(Token::unchecked(Cow::Borrowed(s))),
+            None => Err(ParseError::new(start, ParseErrorKind::InvalidUtf8)),
         }
     }
 
@@ -608,9 +654,13 @@ impl<'a, 'o> Reader<'a, 'o> {
         self.utf8(bytes, start)
     }
 
-    pub(crate) fn utf8(&self, bytes: &'a [u8], at: usize) -> PResult<Cow<'a, str>> {
-        if bytes.contains(&0) {
+    /// `bytes`, which start at offset `at` of the unit, as text.
+    pub(crate) fn utf8(&mut self, bytes: &'a [u8], at: usize) -> PResult<Cow<'a, str>> {
+        if memchr::memchr(0, bytes).is_some() {
             return Err(ParseError::new(at, ParseErrorKind::Nul));
+        }
+        if let Some(s) = self.str_at(at, at + bytes.len()) {
+            return Ok(Cow::Borrowed(s));
         }
         match std::str::from_utf8(bytes) {
             Ok(s) => Ok(Cow::Borrowed(s)),
@@ -621,7 +671,8 @@ impl<'a, 'o> Reader<'a, 'o> {
 
     /// A part path `1.2.3` (non-empty) — stops before a `.` not followed by a digit.
     pub(crate) fn part_path(&mut self) -> PResult<Vec<NonZeroU32>> {
-        let mut part = vec![self.nz_number()?];
+        let mut part = Vec::with_capacity(4);
+        part.push(self.nz_number()?);
         while self.peek() == Some(b'.') && self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) {
             self.pos += 1;
             part.push(self.nz_number()?);

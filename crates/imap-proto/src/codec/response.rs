@@ -107,24 +107,24 @@ impl<'a> Reader<'a, '_> {
     }
 
     fn known_code(&mut self, name: &Atom<'a>) -> PResult<Option<Code<'a>>> {
-        let n = Upper::new(name.as_str());
-        Ok(Some(match n.as_str() {
-            "ALERT" => Code::Alert,
-            "PARSE" => Code::Parse,
-            "READ-ONLY" => Code::ReadOnly,
-            "READ-WRITE" => Code::ReadWrite,
-            "TRYCREATE" => Code::TryCreate,
-            "UIDNOTSTICKY" => Code::UidNotSticky,
-            "NOMODSEQ" => Code::NoModSeq,
-            "CLOSED" => Code::Closed,
-            "BADCHARSET" => {
+        let n = Upper::new(name.as_str().as_bytes());
+        Ok(Some(match n.as_bytes() {
+            b"ALERT" => Code::Alert,
+            b"PARSE" => Code::Parse,
+            b"READ-ONLY" => Code::ReadOnly,
+            b"READ-WRITE" => Code::ReadWrite,
+            b"TRYCREATE" => Code::TryCreate,
+            b"UIDNOTSTICKY" => Code::UidNotSticky,
+            b"NOMODSEQ" => Code::NoModSeq,
+            b"CLOSED" => Code::Closed,
+            b"BADCHARSET" => {
                 let mut v = Vec::new();
                 if self.eat(b' ') {
                     v = self.list(false, Self::astring)?;
                 }
                 Code::BadCharset(v)
             }
-            "CAPABILITY" => {
+            b"CAPABILITY" => {
                 let mut caps = Vec::new();
                 while self.eat(b' ') {
                     caps.push(Capability::from_atom(self.atom()?));
@@ -134,23 +134,23 @@ impl<'a> Reader<'a, '_> {
                 }
                 Code::Capability(caps)
             }
-            "PERMANENTFLAGS" => {
+            b"PERMANENTFLAGS" => {
                 self.sp()?;
                 Code::PermanentFlags(self.flag_list(true)?)
             }
-            "UIDNEXT" => {
+            b"UIDNEXT" => {
                 self.sp()?;
                 Code::UidNext(self.nz_number()?.get())
             }
-            "UIDVALIDITY" => {
+            b"UIDVALIDITY" => {
                 self.sp()?;
                 Code::UidValidity(self.nz_number()?.get())
             }
-            "UNSEEN" => {
+            b"UNSEEN" => {
                 self.sp()?;
                 Code::Unseen(self.nz_number()?.get())
             }
-            "APPENDUID" => {
+            b"APPENDUID" => {
                 self.sp()?;
                 let validity = self.nz_number()?.get();
                 self.sp()?;
@@ -159,7 +159,7 @@ impl<'a> Reader<'a, '_> {
                     uids: self.sequence_set()?,
                 }
             }
-            "COPYUID" => {
+            b"COPYUID" => {
                 self.sp()?;
                 let validity = self.nz_number()?.get();
                 self.sp()?;
@@ -171,15 +171,15 @@ impl<'a> Reader<'a, '_> {
                     destination: self.sequence_set()?,
                 }
             }
-            "HIGHESTMODSEQ" => {
+            b"HIGHESTMODSEQ" => {
                 self.sp()?;
                 Code::HighestModSeq(self.number64()?)
             }
-            "MODIFIED" => {
+            b"MODIFIED" => {
                 self.sp()?;
                 Code::Modified(self.sequence_set()?)
             }
-            "METADATA" => {
+            b"METADATA" => {
                 self.sp()?;
                 if self.keyword("LONGENTRIES") {
                     self.sp()?;
@@ -228,14 +228,14 @@ impl<'a> Reader<'a, '_> {
             });
         }
         let start = self.pos;
-        let name = Upper::new(self.atom_str()?);
-        let data = match name.as_str() {
-            "OK" => self.condition(Condition::Ok)?,
-            "NO" => self.condition(Condition::No)?,
-            "BAD" => self.condition(Condition::Bad)?,
-            "PREAUTH" => self.condition(Condition::PreAuth)?,
-            "BYE" => self.condition(Condition::Bye)?,
-            "CAPABILITY" => {
+        let name = Upper::new(self.atom_bytes()?);
+        let data = match name.as_bytes() {
+            b"OK" => self.condition(Condition::Ok)?,
+            b"NO" => self.condition(Condition::No)?,
+            b"BAD" => self.condition(Condition::Bad)?,
+            b"PREAUTH" => self.condition(Condition::PreAuth)?,
+            b"BYE" => self.condition(Condition::Bye)?,
+            b"CAPABILITY" => {
                 let mut caps = Vec::new();
                 while !self.at_eol() {
                     self.sp()?;
@@ -246,7 +246,7 @@ impl<'a> Reader<'a, '_> {
                 }
                 Data::Capability(caps)
             }
-            "ENABLED" => {
+            b"ENABLED" => {
                 let mut caps = Vec::new();
                 while !self.at_eol() {
                     self.sp()?;
@@ -254,24 +254,24 @@ impl<'a> Reader<'a, '_> {
                 }
                 Data::Enabled(caps)
             }
-            "FLAGS" => {
+            b"FLAGS" => {
                 self.sp()?;
                 Data::Flags(self.flag_list(false)?)
             }
-            "LIST" => Data::List(ListKind::List, self.list_data()?),
-            "LSUB" => Data::List(ListKind::Lsub, self.list_data()?),
-            "XLIST" => Data::List(ListKind::Xlist, self.list_data()?),
-            "STATUS" => self.status_data()?,
-            "SEARCH" => {
+            b"LIST" => Data::List(ListKind::List, self.list_data()?),
+            b"LSUB" => Data::List(ListKind::Lsub, self.list_data()?),
+            b"XLIST" => Data::List(ListKind::Xlist, self.list_data()?),
+            b"STATUS" => self.status_data()?,
+            b"SEARCH" => {
                 let (numbers, modseq) = self.numbers_modseq()?;
                 Data::Search { numbers, modseq }
             }
-            "SORT" => {
+            b"SORT" => {
                 let (numbers, modseq) = self.numbers_modseq()?;
                 Data::Sort { numbers, modseq }
             }
-            "ESEARCH" => Data::ESearch(self.esearch()?),
-            "THREAD" => {
+            b"ESEARCH" => Data::ESearch(self.esearch()?),
+            b"THREAD" => {
                 let mut threads = Vec::new();
                 if self.eat(b' ') {
                     while self.peek() == Some(b'(') {
@@ -280,7 +280,7 @@ impl<'a> Reader<'a, '_> {
                 }
                 Data::Thread(threads)
             }
-            "NAMESPACE" => {
+            b"NAMESPACE" => {
                 self.sp()?;
                 let personal = self.namespaces()?;
                 self.sp()?;
@@ -293,11 +293,11 @@ impl<'a> Reader<'a, '_> {
                     shared,
                 }
             }
-            "ID" => {
+            b"ID" => {
                 self.sp()?;
                 Data::Id(self.id_params()?)
             }
-            "VANISHED" => {
+            b"VANISHED" => {
                 self.sp()?;
                 let earlier = self.prefix("(EARLIER)");
                 if earlier {
@@ -308,7 +308,7 @@ impl<'a> Reader<'a, '_> {
                     uids: self.sequence_set()?,
                 }
             }
-            "QUOTA" => {
+            b"QUOTA" => {
                 self.sp()?;
                 let root = self.astring()?;
                 self.sp()?;
@@ -325,7 +325,7 @@ impl<'a> Reader<'a, '_> {
                 })?;
                 Data::Quota { root, resources }
             }
-            "QUOTAROOT" => {
+            b"QUOTAROOT" => {
                 self.sp()?;
                 let mailbox = self.mailbox()?;
                 let mut roots = Vec::new();
@@ -334,7 +334,7 @@ impl<'a> Reader<'a, '_> {
                 }
                 Data::QuotaRoot { mailbox, roots }
             }
-            "METADATA" => {
+            b"METADATA" => {
                 self.sp()?;
                 let mailbox = self.mailbox()?;
                 self.sp()?;
@@ -510,13 +510,13 @@ impl<'a> Reader<'a, '_> {
             }
             let name = self.atom()?;
             self.sp()?;
-            let item = match Upper::new(name.as_str()).as_str() {
-                "MIN" => ESearchItem::Min(self.nz_number()?.get()),
-                "MAX" => ESearchItem::Max(self.nz_number()?.get()),
-                "COUNT" => ESearchItem::Count(self.number()?),
-                "ALL" => ESearchItem::All(self.sequence_set()?),
-                "MODSEQ" => ESearchItem::ModSeq(self.number64()?),
-                "PARTIAL" => {
+            let item = match Upper::new(name.as_str().as_bytes()).as_bytes() {
+                b"MIN" => ESearchItem::Min(self.nz_number()?.get()),
+                b"MAX" => ESearchItem::Max(self.nz_number()?.get()),
+                b"COUNT" => ESearchItem::Count(self.number()?),
+                b"ALL" => ESearchItem::All(self.sequence_set()?),
+                b"MODSEQ" => ESearchItem::ModSeq(self.number64()?),
+                b"PARTIAL" => {
                     self.open()?;
                     let first = self.signed()?;
                     self.expect(b':', ":")?;
@@ -661,25 +661,25 @@ impl<'a> Reader<'a, '_> {
             });
         }
         let start = self.pos;
-        let name = Upper::new(self.atom_str()?);
+        let name = Upper::new(self.atom_bytes()?);
         self.sp()?;
-        Ok(match name.as_str() {
-            "FLAGS" => FetchItem::Flags(self.flag_list(false)?),
-            "UID" => FetchItem::Uid(self.nz_number()?.get()),
-            "RFC822.SIZE" => FetchItem::Rfc822Size(self.number64()?),
-            "INTERNALDATE" => FetchItem::InternalDate(Quoted::unchecked(self.quoted()?)),
-            "MODSEQ" => {
+        Ok(match name.as_bytes() {
+            b"FLAGS" => FetchItem::Flags(self.flag_list(false)?),
+            b"UID" => FetchItem::Uid(self.nz_number()?.get()),
+            b"RFC822.SIZE" => FetchItem::Rfc822Size(self.number64()?),
+            b"INTERNALDATE" => FetchItem::InternalDate(Quoted::unchecked(self.quoted()?)),
+            b"MODSEQ" => {
                 self.open()?;
                 let n = self.number64()?;
                 self.close()?;
                 FetchItem::ModSeq(n)
             }
-            "RFC822" => FetchItem::Rfc822(self.nstring()?),
-            "RFC822.HEADER" => FetchItem::Rfc822Header(self.nstring()?),
-            "RFC822.TEXT" => FetchItem::Rfc822Text(self.nstring()?),
-            "ENVELOPE" => FetchItem::Envelope(Box::new(self.envelope()?)),
-            "BODY" => FetchItem::Body(Box::new(self.body()?)),
-            "BODYSTRUCTURE" => FetchItem::BodyStructure(Box::new(self.body()?)),
+            b"RFC822" => FetchItem::Rfc822(self.nstring()?),
+            b"RFC822.HEADER" => FetchItem::Rfc822Header(self.nstring()?),
+            b"RFC822.TEXT" => FetchItem::Rfc822Text(self.nstring()?),
+            b"ENVELOPE" => FetchItem::Envelope(Box::new(self.envelope()?)),
+            b"BODY" => FetchItem::Body(Box::new(self.body()?)),
+            b"BODYSTRUCTURE" => FetchItem::BodyStructure(Box::new(self.body()?)),
             _ => {
                 self.pos = start;
                 let name = self.token()?;

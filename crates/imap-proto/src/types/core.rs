@@ -8,19 +8,37 @@ use std::num::NonZeroU32;
 use crate::error::ValueError;
 use crate::types::utf7;
 
+/// The character classes the scanners test per byte, as tables (one load per byte instead of a
+/// chain of comparisons). Bit 0: ATOM-CHAR; bit 1: ASTRING-CHAR; bit 2: tag char; bit 3: token
+/// char.
+const CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0x21;
+    while b <= 0x7e {
+        let c = b as u8;
+        let atom = !matches!(c, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']');
+        let astring = atom || c == b']';
+        let tag = astring && c != b'+';
+        let token = !matches!(c, b'(' | b')' | b'{' | b'"');
+        t[b] = (atom as u8) | (astring as u8) << 1 | (tag as u8) << 2 | (token as u8) << 3;
+        b += 1;
+    }
+    t
+};
+
 /// Whether `b` is an ATOM-CHAR (RFC 3501 9: any CHAR except atom-specials).
 pub(crate) const fn is_atom_char(b: u8) -> bool {
-    matches!(b, 0x21..=0x7e) && !matches!(b, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
+    CLASSES[b as usize] & 1 != 0
 }
 
 /// Whether `b` is an ASTRING-CHAR (ATOM-CHAR or `]`).
 pub(crate) const fn is_astring_char(b: u8) -> bool {
-    is_atom_char(b) || b == b']'
+    CLASSES[b as usize] & 2 != 0
 }
 
 /// Whether `b` may appear in a tag (ASTRING-CHAR except `+`).
 pub(crate) const fn is_tag_char(b: u8) -> bool {
-    is_astring_char(b) && b != b'+'
+    CLASSES[b as usize] & 4 != 0
 }
 
 /// Whether `b` may appear in a LIST pattern (ASTRING-CHAR or a wildcard).
@@ -534,5 +552,5 @@ impl fmt::Debug for Token<'_> {
 
 /// Whether `b` may appear in a generic token.
 pub(crate) const fn is_token_char(b: u8) -> bool {
-    matches!(b, 0x21..=0x7e) && !matches!(b, b'(' | b')' | b'{' | b'"')
+    CLASSES[b as usize] & 8 != 0
 }
