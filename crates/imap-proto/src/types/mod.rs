@@ -4,10 +4,12 @@ mod command;
 mod core;
 mod fetch;
 pub(crate) mod named;
+mod owned;
 mod response;
 pub mod utf7;
 
 pub use self::command::*;
 pub use self::core::*;
 pub use self::fetch::*;
+pub use self::owned::IntoOwned;
 pub use self::response::*;
