@@ -8,7 +8,7 @@
 //! - a plain copy of the same bytes as the floor.
 //!
 //! - DATA: a 10 MB body through our whole server session (64 KiB reads, body handed out in
-//!   chunks) next to Stalwart's `DataReceiver` and a copy; the bare `DotDecoder` is in the
+//!   `MessageData` chunks, or to a sink with `handle_input_with`) next to Stalwart's `DataReceiver` and a copy; the bare `DotDecoder` is in the
 //!   `wire` bench.
 //!
 //! `cargo bench -p mail-benches --bench smtp`
@@ -249,6 +249,37 @@ fn data(c: &mut Criterion) {
             for chunk in wire.chunks(READ) {
                 s.handle_input(chunk);
                 drain(&mut s, &mut body);
+            }
+            out.clear();
+            s.poll_transmit(&mut out);
+            assert!(out.ends_with(b"250 2.0.0 OK: message accepted\r\n"));
+            black_box(body.len())
+        })
+    });
+    // The same, with the body handed to a sink in pieces borrowed from each read
+    // (`handle_input_with`), as a server writing to a file would.
+    group.bench_function("smtp-proto-session-sink", |b| {
+        let config =
+            ServerConfig::new(Domain::new("mx.example.com").unwrap_or_else(|_| unreachable!()));
+        let mut body = Vec::with_capacity(wire.len());
+        let mut out = Vec::new();
+        b.iter(|| {
+            let mut s = ServerSession::new(config.clone());
+            body.clear();
+            s.handle_input(b"EHLO c\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<d@e.f>\r\nDATA\r\n");
+            for chunk in std::iter::once(&[][..]).chain(wire.chunks(READ)) {
+                s.handle_input_with(chunk, |piece| body.extend_from_slice(piece));
+                while let Some(e) = s.poll_event() {
+                    match e {
+                        ServerEvent::MailFrom { .. }
+                        | ServerEvent::RcptTo { .. }
+                        | ServerEvent::MessageEnd => {
+                            let _ = s.accept();
+                        }
+                        ServerEvent::MessageData(d) => body.extend_from_slice(&d),
+                        _ => {}
+                    }
+                }
             }
             out.clear();
             s.poll_transmit(&mut out);

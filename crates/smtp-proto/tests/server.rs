@@ -363,3 +363,67 @@ fn whole_session_split_at_every_byte() {
         }
     }
 }
+
+/// Drives a session whose body goes to a sink (`handle_input_with`) in reads of `chunk` bytes;
+/// returns the body (sink pieces and any `MessageData` events, in order), the reply codes and
+/// how the message ended.
+fn run_with_sink(cfg: &ServerConfig, input: &[u8], chunk: usize) -> (Vec<u8>, Vec<u8>, bool) {
+    let mut s = ServerSession::new(cfg.clone());
+    let mut body = Vec::new();
+    let mut out = Vec::new();
+    let mut ended = false;
+    for read in input.chunks(chunk) {
+        s.handle_input_with(read, |piece| body.extend_from_slice(piece));
+        while let Some(e) = s.poll_event() {
+            match e {
+                ServerEvent::MailFrom { .. } | ServerEvent::RcptTo { .. } => s.accept().unwrap(),
+                ServerEvent::MessageData(d) => body.extend_from_slice(&d),
+                ServerEvent::MessageEnd => {
+                    ended = true;
+                    s.accept().unwrap();
+                }
+                _ => {}
+            }
+        }
+        s.poll_transmit(&mut out);
+    }
+    (body, out, ended)
+}
+
+#[test]
+fn body_to_a_sink_matches_the_events() {
+    let mut input = HEAD.to_vec();
+    let mut want = Vec::new();
+    for n in 0..3000 {
+        let line = format!(
+            "{}line {n} of the body\r\n",
+            if n % 13 == 0 { "." } else { "" }
+        );
+        want.extend_from_slice(line.as_bytes());
+        if n % 13 == 0 {
+            input.push(b'.');
+        }
+        input.extend_from_slice(line.as_bytes());
+    }
+    input.extend_from_slice(b".\r\nQUIT\r\n");
+    for chunk in [1, 7, 100, 4096, 65536, input.len()] {
+        let (body, out, ended) = run_with_sink(&config(), &input, chunk);
+        assert!(ended, "chunk {chunk}");
+        assert_eq!(body, want, "chunk {chunk}");
+        assert!(out.ends_with(b"250 2.0.0 OK: message accepted\r\n221 2.0.0 Bye\r\n"));
+    }
+    // Over the size limit: the message is refused whatever the reads, and the sink never gets
+    // more than the limit.
+    let mut cfg = config();
+    cfg.max_message_size = 1000;
+    for chunk in [1, 100, 65536] {
+        let (body, out, ended) = run_with_sink(&cfg, &input, chunk);
+        assert!(!ended);
+        assert!(body.len() <= 1000, "chunk {chunk}: {}", body.len());
+        assert!(
+            out.ends_with(b"552 5.3.4 Message too big\r\n221 2.0.0 Bye\r\n"),
+            "{}",
+            String::from_utf8_lossy(&out)
+        );
+    }
+}

@@ -90,7 +90,18 @@ async fn connection(sock: TcpStream, peer: SocketAddr, ctx: Arc<Context>) -> std
         let n = conn.read(&mut buf).await?;
         match buf.get(..n) {
             Some([]) | None => session.handle_eof(),
-            Some(data) => session.handle_input(data),
+            // Body bytes go straight from the read buffer to the spool file.
+            Some(data) => session.handle_input_with(data, |piece| write_body(&mut tx, piece)),
+        }
+    }
+}
+
+/// Appends message bytes to the spool file; a failure fails the message at its end.
+fn write_body(tx: &mut Transaction, bytes: &[u8]) {
+    if let Some(spool) = tx.spool.as_mut() {
+        if let Err(e) = spool.write(bytes) {
+            warn!("spool write: {e}");
+            tx.failed = true;
         }
     }
 }
@@ -152,12 +163,7 @@ async fn handle(
             Ok(())
         }
         ServerEvent::MessageData(chunk) => {
-            if let Some(spool) = tx.spool.as_mut() {
-                if let Err(e) = spool.write(&chunk) {
-                    warn!("spool write: {e}");
-                    tx.failed = true;
-                }
-            }
+            write_body(tx, &chunk);
             Ok(())
         }
         ServerEvent::MessageEnd => {

@@ -40,7 +40,7 @@
 
 use std::collections::VecDeque;
 
-use mail_wire::dot::DotDecoder;
+use mail_wire::dot::{DotDecoder, DotError};
 use mail_wire::line::{Frame, LineConfig, LineError, LineFramer};
 use mail_wire::sasl::{
     decode_client_response, encode_challenge, ClientResponse, Mechanism, ServerMechanism,
@@ -192,6 +192,29 @@ impl ServerSession {
         n
     }
 
+    /// [`ServerSession::handle_input`] that hands message body bytes to `body` in pieces
+    /// borrowed from `input` instead of copying them into [`ServerEvent::MessageData`] events:
+    /// a server that writes the body to a file copies nothing. This applies to DATA bodies
+    /// read while the session waits for nothing; body bytes buffered behind a pending decision,
+    /// and BDAT chunks, still arrive as `MessageData` events, so handle those too.
+    pub fn handle_input_with(&mut self, input: &[u8], mut body: impl FnMut(&[u8])) {
+        let mut input = input;
+        if self.phase == Phase::Open && self.reads_body_directly() {
+            self.buf.clear();
+            self.pos = 0;
+            let used = self.data_step_with(input, &mut body);
+            input = input.get(used..).unwrap_or_default();
+        }
+        self.handle_input(input);
+    }
+
+    /// In DATA with nothing buffered: the body can be decoded straight from the caller's bytes.
+    fn reads_body_directly(&self) -> bool {
+        self.pos == self.buf.len()
+            && self.pending.is_none()
+            && matches!(self.mode, Mode::Data { .. })
+    }
+
     /// Feeds bytes read from the client.
     pub fn handle_input(&mut self, input: &[u8]) {
         match self.phase {
@@ -204,10 +227,7 @@ impl ServerSession {
             }
             Phase::Open => {
                 let mut input = input;
-                if self.pos == self.buf.len()
-                    && self.pending.is_none()
-                    && matches!(self.mode, Mode::Data { .. })
-                {
+                if self.reads_body_directly() {
                     // Nothing buffered: decode the body straight from the caller's bytes.
                     self.buf.clear();
                     self.pos = 0;
@@ -487,12 +507,37 @@ impl ServerSession {
         };
         let mut chunk = Vec::with_capacity(rest.len());
         let status = decoder.decode(rest, &mut chunk);
+        self.body_chunk(chunk);
+        self.data_status(status, rest.len())
+    }
+
+    /// [`Self::data_step`] handing the body to `sink` in pieces borrowed from `rest`.
+    fn data_step_with(&mut self, rest: &[u8], sink: &mut impl FnMut(&[u8])) -> usize {
+        let Mode::Data { decoder } = &mut self.mode else {
+            return 0;
+        };
+        let max = self.config.max_message_size;
+        let tx = &mut self.tx;
+        let status = decoder.decode_with(rest, |piece| {
+            if let Some(tx) = tx.as_mut().filter(|t| !t.too_large) {
+                tx.size += piece.len() as u64;
+                if tx.size > max {
+                    tx.too_large = true;
+                } else {
+                    sink(piece);
+                }
+            }
+        });
+        self.data_status(status, rest.len())
+    }
+
+    /// After a decode of `len` bytes: how many were used; ends the body if it ended.
+    fn data_status(&mut self, status: Status<Result<(), DotError>>, len: usize) -> usize {
         let used = match status {
-            Status::Incomplete => rest.len(),
+            Status::Incomplete => len,
             Status::Complete(_, n) => n,
         };
         self.framer.advance(used);
-        self.body_chunk(chunk);
         if let Status::Complete(result, _) = status {
             self.mode = Mode::Command;
             self.end_of_body(result.is_err());
