@@ -15,29 +15,13 @@
 #![allow(missing_docs)]
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use mail_benches_mail_parser_1::message::{
-    fixtures, header_bytes, ours_full, ours_headers_decoded, ours_headers_lazy,
+use mail_benches_mail_parser_1::{
+    mail_parser_full,
+    message::{fixtures, header_bytes, ours_full, ours_headers_decoded, ours_headers_lazy},
 };
-use mail_parser::{MessageParser, PartKind};
+use mail_parser::MessageParser;
 
 const PEER: &str = "mail-parser-1.0";
-
-fn mail_parser_full(parser: &MessageParser, m: &[u8]) -> usize {
-    let Some(msg) = parser.parse(m) else {
-        return 0;
-    };
-    let mut n = msg.subject().map_or(0, str::len);
-    n += msg.from().map_or(0, |a| a.iter().count()) + msg.to().map_or(0, |a| a.iter().count());
-    n += usize::from(msg.date().is_some());
-    for p in msg.parts() {
-        n += match p.kind() {
-            PartKind::Multipart | PartKind::Message(_) => 0,
-            PartKind::Text | PartKind::Html => p.text().map_or(0, |t| t.len()),
-            PartKind::Binary | PartKind::InlineBinary => p.decoded().len(),
-        };
-    }
-    n
-}
 
 fn full(c: &mut Criterion) {
     let parser = MessageParser::default();

@@ -186,7 +186,7 @@ impl Parser<'_, '_> {
         // One plain word: nothing to join or decode.
         if let [Token::Atom(w)] = &self.toks[from..to] {
             if !crate::rfc2047::has_encoded_word_start(w) {
-                return String::from_utf8_lossy(w).into_owned();
+                return crate::charset::lossy_string(w);
             }
         }
         let mut raw = Vec::new();
@@ -277,7 +277,7 @@ impl Parser<'_, '_> {
 
     fn concat(&self, from: usize, to: usize) -> String {
         if let [Token::Atom(w)] = &self.toks[from..to] {
-            return String::from_utf8_lossy(w).into_owned();
+            return crate::charset::lossy_string(w);
         }
         let mut raw = Vec::new();
         for t in &self.toks[from..to] {
@@ -288,7 +288,7 @@ impl Parser<'_, '_> {
                 Token::Special(c) => raw.push(*c),
             }
         }
-        String::from_utf8_lossy(&raw).into_owned()
+        crate::charset::lossy_string_owned(raw)
     }
 
     fn domain(&mut self, stop: impl Fn(u8) -> bool) -> String {

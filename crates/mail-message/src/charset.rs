@@ -73,6 +73,20 @@ pub fn decode_owned(label: &str, bytes: Vec<u8>) -> String {
     decode(label, &bytes).text.into_owned()
 }
 
+/// `String::from_utf8_lossy(bytes).into_owned()`, with valid UTF-8 (nearly always ASCII)
+/// checked by the fast validator instead of the chunked lossy walk, which goes byte by byte.
+pub(crate) fn lossy_string(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// [`lossy_string`] for bytes we own: valid UTF-8 becomes the string without a copy.
+pub(crate) fn lossy_string_owned(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// `Encoding::for_label`, with the two labels most mail uses looked up without a search.
 fn lookup(label: &str) -> Option<&'static encoding_rs::Encoding> {
     if label.eq_ignore_ascii_case("utf-8") {
@@ -163,6 +177,20 @@ fn decode_utf7(bytes: &[u8]) -> (String, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lossy_strings_match_the_standard_library() {
+        for bytes in [
+            &b"plain ascii"[..],
+            "Grüße".as_bytes(),
+            b"caf\xe9 \xff",
+            b"",
+        ] {
+            let want = String::from_utf8_lossy(bytes).into_owned();
+            assert_eq!(lossy_string(bytes), want);
+            assert_eq!(lossy_string_owned(bytes.to_vec()), want);
+        }
+    }
 
     #[test]
     fn utf7_rfc2152_examples() {

@@ -193,12 +193,18 @@ pub fn quoted_printable_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
         match input[i] {
             b'=' => {
                 let rest = &input[i + 1..];
-                if let (Some(h), Some(l)) = (
-                    rest.first().and_then(|&c| crate::rfc2047::hex(c)),
-                    rest.get(1).and_then(|&c| crate::rfc2047::hex(c)),
-                ) {
-                    out.push(h << 4 | l);
+                if let Some(byte) = hex_pair(rest) {
+                    out.push(byte);
                     i += 3;
+                    // Escapes come in runs (every byte of a non-ASCII character): take the
+                    // run here rather than with one `memchr3` call each.
+                    while input.get(i) == Some(&b'=') {
+                        let Some(byte) = input.get(i + 1..).and_then(hex_pair) else {
+                            break;
+                        };
+                        out.push(byte);
+                        i += 3;
+                    }
                     continue;
                 }
                 // Soft line break: '=' then optional white space then CRLF or LF (or the end).
@@ -230,6 +236,13 @@ pub fn quoted_printable_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
         }
     }
     clean
+}
+
+/// The byte of two hex digits at the start of `s` (`C3` in `=C3`), if they are there.
+fn hex_pair(s: &[u8]) -> Option<u8> {
+    let h = crate::rfc2047::hex(*s.first()?)?;
+    let l = crate::rfc2047::hex(*s.get(1)?)?;
+    Some(h << 4 | l)
 }
 
 /// Decodes the first uuencoded file in `input` (`begin mode name` ... `end`); lines before
@@ -290,6 +303,16 @@ pub fn uudecode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_printable_escape_runs() {
+        // A run of escapes taken in one go, one broken inside it, one cut at the end.
+        assert_eq!(qp("Gr=C3=BC=C3=9Fe").0, "Grüße".as_bytes());
+        assert_eq!(qp("=C3=BC=ZZ=41"), (b"\xc3\xbc=ZZA".to_vec(), false));
+        assert_eq!(qp("=41=4"), (b"A=4".to_vec(), false));
+        assert_eq!(qp("=41=\r\nB").0, b"AB");
+        assert_eq!(qp("=41=42 \r\n").0, b"AB\r\n");
+    }
 
     fn b64(s: &str) -> (Vec<u8>, bool) {
         let mut v = Vec::new();

@@ -56,45 +56,47 @@ impl ContentType {
 
 /// Lower-cases a type, subtype or parameter name, without allocating for the common ones.
 fn intern(name: &[u8]) -> Cow<'static, str> {
-    const COMMON: &[&str] = &[
-        "text",
-        "plain",
-        "html",
-        "multipart",
-        "mixed",
-        "alternative",
-        "related",
-        "digest",
-        "application",
-        "octet-stream",
-        "pdf",
-        "image",
-        "jpeg",
-        "png",
-        "gif",
-        "message",
-        "rfc822",
-        "charset",
-        "boundary",
-        "name",
-        "filename",
-        "format",
-        "type",
-        "inline",
-        "attachment",
-        "delsp",
-        "size",
-        "creation-date",
-        "modification-date",
-        "x-unix-mode",
-    ];
-    let first = name.first().map(u8::to_ascii_lowercase);
-    for c in COMMON {
-        if c.len() == name.len()
-            && c.as_bytes().first() == first.as_ref()
-            && name.eq_ignore_ascii_case(c.as_bytes())
-        {
-            return Cow::Borrowed(c);
+    // Lower-cased on the stack, then one `match` (a switch on the length, then a compare).
+    let mut buf = [0u8; 20];
+    if let Some(lower) = buf.get_mut(..name.len()) {
+        for (l, c) in lower.iter_mut().zip(name) {
+            *l = c.to_ascii_lowercase();
+        }
+        let common = match &*lower {
+            b"text" => "text",
+            b"plain" => "plain",
+            b"html" => "html",
+            b"multipart" => "multipart",
+            b"mixed" => "mixed",
+            b"alternative" => "alternative",
+            b"related" => "related",
+            b"digest" => "digest",
+            b"application" => "application",
+            b"octet-stream" => "octet-stream",
+            b"pdf" => "pdf",
+            b"image" => "image",
+            b"jpeg" => "jpeg",
+            b"png" => "png",
+            b"gif" => "gif",
+            b"message" => "message",
+            b"rfc822" => "rfc822",
+            b"charset" => "charset",
+            b"boundary" => "boundary",
+            b"name" => "name",
+            b"filename" => "filename",
+            b"format" => "format",
+            b"type" => "type",
+            b"inline" => "inline",
+            b"attachment" => "attachment",
+            b"delsp" => "delsp",
+            b"size" => "size",
+            b"creation-date" => "creation-date",
+            b"modification-date" => "modification-date",
+            b"x-unix-mode" => "x-unix-mode",
+            _ => "",
+        };
+        if !common.is_empty() {
+            return Cow::Borrowed(common);
         }
     }
     Cow::Owned(String::from_utf8_lossy(name).to_ascii_lowercase())
@@ -272,7 +274,7 @@ fn plain_value(name: &str, v: &[u8]) -> String {
     if name != "boundary" && crate::rfc2047::has_encoded_word_start(v) {
         crate::rfc2047::decode_text(v).0.into_owned()
     } else {
-        String::from_utf8_lossy(v).into_owned()
+        crate::charset::lossy_string(v)
     }
 }
 
@@ -284,13 +286,14 @@ fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(Cow<'static, str>, String)> {
             .enumerate()
             .all(|(i, p)| raw[..i].iter().all(|q| q.name != p.name));
     if simple {
-        return raw
-            .into_iter()
-            .map(|p| {
-                let v = plain_value(&p.name, &p.value);
-                (p.name, v)
-            })
-            .collect();
+        // Pushed into a new vector of the right size: collecting in place would reuse the
+        // larger `RawParam` allocation and then shrink it with a reallocation.
+        let mut out = Vec::with_capacity(raw.len());
+        for p in raw {
+            let v = plain_value(&p.name, &p.value);
+            out.push((p.name, v));
+        }
+        return out;
     }
     let mut out: Vec<(Cow<'static, str>, String)> = Vec::new();
     let mut done: Vec<&str> = Vec::new();
@@ -318,14 +321,14 @@ fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(Cow<'static, str>, String)> {
                 if k == 0 && s.extended && !s.quoted {
                     let mut it = v.splitn(3, |&c| c == b'\'');
                     if let (Some(cs), Some(_lang), Some(text)) = (it.next(), it.next(), it.next()) {
-                        charset = Some(String::from_utf8_lossy(cs).into_owned());
+                        charset = Some(crate::charset::lossy_string(cs));
                         v = text;
                     }
                 } else if k == 0 && s.extended {
                     // Quoted extended values are invalid but common; same reading.
                     let mut it = v.splitn(3, |&c| c == b'\'');
                     if let (Some(cs), Some(_), Some(text)) = (it.next(), it.next(), it.next()) {
-                        charset = Some(String::from_utf8_lossy(cs).into_owned());
+                        charset = Some(crate::charset::lossy_string(cs));
                         v = text;
                     }
                 }
@@ -337,7 +340,7 @@ fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(Cow<'static, str>, String)> {
             }
             match charset.as_deref() {
                 Some(cs) if !cs.is_empty() => crate::charset::decode(cs, &bytes).text.into_owned(),
-                _ => String::from_utf8_lossy(&bytes).into_owned(),
+                _ => crate::charset::lossy_string_owned(bytes),
             }
         };
         out.push((p.name.clone(), value));
@@ -482,7 +485,7 @@ pub fn parse_message_ids(input: &[u8]) -> (Vec<String>, bool) {
                 if parts > 3 {
                     obsolete = true;
                 }
-                ids.push(String::from_utf8_lossy(&id).into_owned());
+                ids.push(crate::charset::lossy_string(&id));
             }
         }
     }
@@ -497,6 +500,48 @@ pub fn parse_message_ids(input: &[u8]) -> (Vec<String>, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intern_borrows_the_common_names_in_any_case() {
+        for name in [
+            "text",
+            "TEXT",
+            "Plain",
+            "octet-stream",
+            "MODIFICATION-DATE",
+            "x-unix-mode",
+        ] {
+            let got = intern(name.as_bytes());
+            assert!(matches!(got, Cow::Borrowed(_)), "{name}");
+            assert_eq!(got, name.to_ascii_lowercase());
+        }
+        // Not common, longer than the stack buffer, empty, not ASCII: allocated, lower case.
+        for (name, want) in [
+            (&b"X-Custom"[..], "x-custom"),
+            (
+                b"A-Very-Long-Parameter-Name-Indeed",
+                "a-very-long-parameter-name-indeed",
+            ),
+            (b"", ""),
+            (b"T\xc3\x89xt", "t\u{c9}xt"),
+        ] {
+            let got = intern(name);
+            assert!(matches!(got, Cow::Owned(_)), "{name:?}");
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn simple_and_rfc2231_parameters_keep_their_order() {
+        let ct = parse_content_type(b"text/plain; charset=utf-8; format=flowed; x-a=1").unwrap();
+        assert_eq!(ct.params.len(), 3);
+        assert_eq!(ct.params[1], (Cow::Borrowed("format"), "flowed".to_owned()));
+        let ct = parse_content_type(b"text/plain; a=1; b*0=x; b*1=y; c=\xe9").unwrap();
+        let names: Vec<&str> = ct.params.iter().map(|(n, _)| n.as_ref()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(ct.param("b"), Some("xy"));
+        assert_eq!(ct.param("c"), Some("\u{fffd}"));
+    }
 
     fn ct(s: &str) -> Option<ContentType> {
         parse_content_type(s.as_bytes())

@@ -1,0 +1,44 @@
+//! One bench case run a fixed number of times, for `valgrind --tool=callgrind` (instruction
+//! counts hold still on a loaded machine where wall-clock time does not):
+//!
+//! `profile <full|headers-lazy|headers-decoded> <case> <ours|peer> [iterations]`
+
+use std::hint::black_box;
+
+use mail_benches_mail_parser_1::{
+    mail_parser_full,
+    message::{fixtures, ours_full, ours_headers_decoded, ours_headers_lazy},
+};
+use mail_parser::MessageParser;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (group, case, who) = (&args[1], &args[2], &args[3]);
+    let iterations: usize = args.get(4).map_or(10, |n| n.parse().expect("iterations"));
+    let msgs = fixtures()
+        .into_iter()
+        .find(|(name, _)| name == case)
+        .expect("case")
+        .1;
+    println!("{}", run(group, who, &msgs, iterations));
+}
+
+/// The measured part (callgrind: `--toggle-collect='*profile::run*'`).
+#[inline(never)]
+fn run(group: &str, who: &str, msgs: &[Vec<u8>], iterations: usize) -> usize {
+    let parser = MessageParser::default();
+    let mut n = 0;
+    for _ in 0..iterations {
+        for m in msgs {
+            let m = black_box(m.as_slice());
+            n += match (group, who) {
+                ("full", "ours") => ours_full(m),
+                ("full", _) => mail_parser_full(&parser, m),
+                ("headers-lazy", "ours") => ours_headers_lazy(m),
+                ("headers-decoded", "ours") => ours_headers_decoded(m),
+                (_, _) => parser.parse_headers(m).map_or(0, |msg| msg.headers().len()),
+            };
+        }
+    }
+    n
+}
