@@ -19,7 +19,9 @@
 //!   [`Status`]: `Complete(value, consumed)` or `Incomplete`) and
 //!   [`Encode`] for both; a [`Framer`] that finds unit ends and announces literals.
 //! - [`stream`]: a decoder that hands out large literals in chunks, so a 50 MB `BODY[]` costs
-//!   bounded memory.
+//!   bounded memory, with the FETCH items around such a literal still typed.
+//! - [`IntoOwned`]: `'static` copies of parsed values (`Response::into_owned`), for keeping them
+//!   after the input buffer is reused.
 //!
 //! Parsers are strict by default; [`ParseOptions`] names each tolerated deviation of real
 //! servers and the limits (line length, literal size, nesting depth).

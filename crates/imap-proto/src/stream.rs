@@ -1,5 +1,7 @@
 //! A streaming decoder: units with small literals come out whole, large literals come out in
-//! chunks, and synchronising literals are explicit pauses.
+//! chunks, and synchronising literals are explicit pauses. Inside a FETCH response, the items
+//! around a streamed literal still come out typed: [`parse_fetch_head`] and
+//! [`parse_fetch_tail`] parse the text before and after it.
 //!
 //! A FETCH of a 50 MB `BODY[]` then costs O(n) and holds no more than the caller's read buffer:
 //!
@@ -30,8 +32,12 @@
 //! # Ok::<(), imap_proto::ParseError>(())
 //! ```
 
+use std::num::NonZeroU32;
+
+use crate::codec::reader::Reader;
 use crate::codec::{FrameEvent, Framer, ParseOptions};
-use crate::error::ParseError;
+use crate::error::{ParseError, ParseErrorKind};
+use crate::types::{FetchItem, Section, Token};
 
 /// What [`StreamDecoder::decode`] found at the start of the buffer.
 #[must_use]
@@ -194,6 +200,106 @@ impl StreamDecoder {
             }
         }
     }
+}
+
+/// The FETCH item whose value is a streamed literal (`BODY[]` in
+/// `* 1 FETCH (UID 7 BODY[] {52428800}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LiteralItem<'a> {
+    /// `BODY[section]<origin>`.
+    BodySection {
+        /// The section.
+        section: Section<'a>,
+        /// The `<origin>` of a partial fetch.
+        origin: Option<u32>,
+    },
+    /// `BINARY[part]` (RFC 3516).
+    Binary {
+        /// The part path.
+        part: Vec<NonZeroU32>,
+    },
+    /// `RFC822` (IMAP4rev1).
+    Rfc822,
+    /// `RFC822.HEADER` (IMAP4rev1).
+    Rfc822Header,
+    /// `RFC822.TEXT` (IMAP4rev1).
+    Rfc822Text,
+    /// Any other item (`X-GM-RAW`...).
+    Other(Token<'a>),
+}
+
+/// The typed text of a FETCH response before one of its streamed literals: what
+/// [`parse_fetch_head`] makes of a [`StreamEvent::LiteralStart`]'s `head`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchHead<'a> {
+    /// The message sequence number; `None` when the head follows an earlier streamed literal
+    /// of the same response.
+    pub seq: Option<u32>,
+    /// The items complete before the literal (small literals included).
+    pub items: Vec<FetchItem<'a>>,
+    /// The item the literal is the value of.
+    pub literal_of: LiteralItem<'a>,
+}
+
+/// Parses the `head` of a [`StreamEvent::LiteralStart`] inside a FETCH response: the items
+/// before the streamed literal come out typed, as [`parse_response`](crate::parse_response)
+/// would give them, and the item the literal belongs to is named. The items after the last
+/// streamed literal come from [`parse_fetch_tail`].
+///
+/// ```
+/// use imap_proto::stream::{parse_fetch_head, parse_fetch_tail, LiteralItem};
+/// use imap_proto::{Flag, FetchItem, ParseOptions};
+///
+/// let opts = ParseOptions::default();
+/// let head = parse_fetch_head(b"* 4 FETCH (UID 9 BODY[] {52428800}\r\n", &opts)?;
+/// assert_eq!(head.seq, Some(4));
+/// assert_eq!(head.items, [FetchItem::Uid(9)]);
+/// assert!(matches!(head.literal_of, LiteralItem::BodySection { .. }));
+/// let tail = parse_fetch_tail(b" FLAGS (\\Seen))\r\n", &opts)?;
+/// assert_eq!(tail, [FetchItem::Flags(vec![Flag::Seen])]);
+/// # Ok::<(), imap_proto::ParseError>(())
+/// ```
+///
+/// A literal inside an item's value (an ENVELOPE field, a list) is an error: only the
+/// top-level items are typed this way.
+pub fn parse_fetch_head<'a>(
+    head: &'a [u8],
+    opts: &ParseOptions,
+) -> Result<FetchHead<'a>, ParseError> {
+    let no_literal = || {
+        ParseError::new(
+            head.len(),
+            ParseErrorKind::Expected("a literal announcement ending the head"),
+        )
+    };
+    let line = match head.split_last() {
+        Some((b'\n', rest)) => match rest.split_last() {
+            Some((b'\r', content)) => content,
+            _ if opts.allow_bare_lf => rest,
+            _ => return Err(no_literal()),
+        },
+        _ => return Err(no_literal()),
+    };
+    let line_start = memchr::memrchr(b'\n', line).map_or(0, |lf| lf + 1);
+    let content = line.get(line_start..).unwrap_or_default();
+    let (_, _, binary, brace) = crate::codec::literal_at_end(content).ok_or_else(no_literal)?;
+    let lit_at = line_start + brace - usize::from(binary);
+    Reader::new(head, opts).fetch_head(lit_at)
+}
+
+/// Parses the text of a FETCH response after its last streamed literal (a
+/// [`StreamEvent::UnitEnd`]): the remaining items, the closing parenthesis and CRLF.
+pub fn parse_fetch_tail<'a>(
+    tail: &'a [u8],
+    opts: &ParseOptions,
+) -> Result<Vec<FetchItem<'a>>, ParseError> {
+    let mut r = Reader::new(tail, opts);
+    let items = r.fetch_tail()?;
+    if r.pos != tail.len() {
+        return Err(ParseError::new(r.pos, ParseErrorKind::TrailingBytes));
+    }
+    Ok(items)
 }
 
 #[cfg(test)]

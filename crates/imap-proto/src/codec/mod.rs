@@ -19,6 +19,7 @@ use crate::error::{ParseError, ParseErrorKind};
 use crate::types::{Command, Response};
 
 pub use self::encode::{Encode, Encoded, Fragment};
+pub(crate) use self::frame::literal_at_end;
 pub use self::frame::{FrameEvent, Framer};
 
 /// Limits and tolerated deviations of the parsers. The default is strict: every deviation off.

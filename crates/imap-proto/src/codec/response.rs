@@ -1,6 +1,8 @@
 //! Parsing server responses (RFC 9051 `response`), on a framed unit.
 
 use crate::codec::reader::{PResult, Reader, Upper};
+use crate::error::{ParseError, ParseErrorKind};
+use crate::stream::{FetchHead, LiteralItem};
 use crate::types::*;
 
 impl<'a> Reader<'a, '_> {
@@ -629,14 +631,7 @@ impl<'a> Reader<'a, '_> {
 
     fn known_fetch_item(&mut self) -> PResult<FetchItem<'a>> {
         if self.prefix("BODY[") {
-            let section = self.section()?;
-            let origin = if self.eat(b'<') {
-                let n = self.number()?;
-                self.expect(b'>', ">")?;
-                Some(n)
-            } else {
-                None
-            };
+            let (section, origin) = self.section_origin()?;
             self.sp()?;
             return Ok(FetchItem::BodySection {
                 section,
@@ -690,6 +685,106 @@ impl<'a> Reader<'a, '_> {
                 }
             }
         })
+    }
+
+    /// The section after `BODY[` and an optional `<origin>`.
+    fn section_origin(&mut self) -> PResult<(Section<'a>, Option<u32>)> {
+        let section = self.section()?;
+        let origin = if self.eat(b'<') {
+            let n = self.number()?;
+            self.expect(b'>', ">")?;
+            Some(n)
+        } else {
+            None
+        };
+        Ok((section, origin))
+    }
+
+    /// The name of a FETCH item whose value is a string (`BODY[1]<0>`, `BINARY[2]`,
+    /// `RFC822.TEXT`...), and the SP after it.
+    fn string_item_name(&mut self) -> PResult<LiteralItem<'a>> {
+        let item = if self.prefix("BODY[") {
+            let (section, origin) = self.section_origin()?;
+            LiteralItem::BodySection { section, origin }
+        } else if self.peek_at(6) == Some(b'[') && self.prefix("BINARY") {
+            LiteralItem::Binary {
+                part: self.binary_section()?,
+            }
+        } else {
+            let name = self.token()?;
+            match Upper::new(name.as_str().as_bytes()).as_bytes() {
+                b"RFC822" => LiteralItem::Rfc822,
+                b"RFC822.HEADER" => LiteralItem::Rfc822Header,
+                b"RFC822.TEXT" => LiteralItem::Rfc822Text,
+                _ => LiteralItem::Other(name),
+            }
+        };
+        self.sp()?;
+        Ok(item)
+    }
+
+    /// The text of a FETCH response up to a streamed literal (see
+    /// [`parse_fetch_head`](crate::stream::parse_fetch_head)); `lit_at` is where the literal's
+    /// announcement starts.
+    pub(crate) fn fetch_head(&mut self, lit_at: usize) -> PResult<FetchHead<'a>> {
+        let mut seq = None;
+        let mut first = false;
+        if self.eat(b'*') {
+            self.sp()?;
+            let n = self.number()?;
+            self.sp()?;
+            if !self.keyword("FETCH") {
+                return self.err("FETCH");
+            }
+            self.sp()?;
+            self.open()?;
+            seq = Some(n);
+            first = true;
+        } else {
+            // After an earlier streamed literal: inside the item list.
+            self.set_depth(1);
+        }
+        let mut items = Vec::new();
+        loop {
+            if !first {
+                self.sp()?;
+            }
+            first = false;
+            let start = self.pos;
+            let depth = self.depth();
+            if let Ok(item) = self.string_item_name() {
+                if self.pos == lit_at {
+                    return Ok(FetchHead {
+                        seq,
+                        items,
+                        literal_of: item,
+                    });
+                }
+            }
+            self.pos = start;
+            self.set_depth(depth);
+            items.push(self.fetch_item()?);
+            if self.pos >= lit_at {
+                // The literal is inside an item's value (an ENVELOPE field, a list).
+                return Err(ParseError::new(
+                    start,
+                    ParseErrorKind::Expected("a FETCH item whose whole value is the literal"),
+                ));
+            }
+        }
+    }
+
+    /// The text of a FETCH response after its last streamed literal: `*(SP item) ")" CRLF`.
+    pub(crate) fn fetch_tail(&mut self) -> PResult<Vec<FetchItem<'a>>> {
+        self.set_depth(1);
+        let mut items = Vec::new();
+        while !self.at_close() {
+            self.sp()?;
+            items.push(self.fetch_item()?);
+        }
+        self.close()?;
+        self.eol()?;
+        Ok(items)
     }
 
     fn envelope(&mut self) -> PResult<Envelope<'a>> {

@@ -6,6 +6,7 @@ use std::num::NonZeroU32;
 
 use mail_wire::Secret;
 
+use crate::stream::{FetchHead, LiteralItem};
 use crate::types::*;
 
 /// A value that can copy whatever it borrows and become `'static`.
@@ -215,6 +216,7 @@ owned_struct! {
     ListOptions { selection, ret }
     SortCriterion { reverse, key }
     AppendMessage { flags, date, message, utf8 }
+    FetchHead { seq, items, literal_of }
 }
 
 owned_enum! {
@@ -360,6 +362,14 @@ owned_enum! {
         Binary { peek, part, partial },
         BinarySize(p),
         Other(a),
+    }
+    LiteralItem {
+        BodySection { section, origin },
+        Binary { part },
+        Rfc822,
+        Rfc822Header,
+        Rfc822Text,
+        Other(t),
     }
     FetchAttributes {
         All,
