@@ -25,6 +25,27 @@
 //!
 //! Parsers are strict by default; [`ParseOptions`] names each tolerated deviation of real
 //! servers and the limits (line length, literal size, nesting depth).
+//!
+//! One leniency is part of strict mode, not a named deviation: a status response may end right
+//! after its response code (`* OK [CLOSED]`, `* OK [UIDNEXT 1]`). RFC 9051's `resp-text` is
+//! `["[" resp-text-code "]" SP] [text]`, so the text is optional and only the SP before the
+//! empty text is missing; RFC 9051's own examples are written this way and Gmail sends it, so
+//! rejecting it would reject the RFC. The encoder writes the full form, `[CODE]` SP:
+//!
+//! ```
+//! use imap_proto::{parse_response, Code, Data, Encode, ParseOptions, Response};
+//!
+//! let (resp, _) = parse_response(b"* OK [CLOSED]\r\n", &ParseOptions::strict())?
+//!     .complete()
+//!     .unwrap();
+//! let Response::Data(Data::Condition { text, .. }) = &resp else { panic!() };
+//! assert_eq!((text.code.as_ref(), text.text.as_str()), (Some(&Code::Closed), ""));
+//! assert_eq!(resp.encode().bytes(), b"* OK [CLOSED] \r\n");
+//! # Ok::<(), imap_proto::ParseError>(())
+//! ```
+//!
+//! A tagged or untagged status response with neither code nor text (`A1 OK`) still needs
+//! [`ParseOptions::allow_missing_text`].
 #![forbid(unsafe_code)]
 
 pub mod codec;
