@@ -1,15 +1,16 @@
 //! smtp-proto parsing next to Stalwart's `smtp-proto` (renamed `peer-smtp-proto`):
 //! - server side: a pipelined transaction (EHLO, MAIL with parameters, 50 RCPT, DATA) parsed
 //!   command by command; plus our whole server session on the same bytes;
-//! - client side: a 20-line EHLO reply into typed capabilities, and single-line replies; with
-//!   lettre's reply parser too (`Response::from_str`, and `ServerInfo::from_response` for EHLO:
-//!   lettre's `parse_response` itself is crate-private, and `from_str` reports no length, so it
-//!   is handed the single-line replies already split, a small advantage);
+//! - client side: a 20-line EHLO reply into typed capabilities (`EhloReply::parse`), and
+//!   single-line replies; with lettre's reply parser too (`Response::from_str`, and
+//!   `ServerInfo::from_response` for EHLO: lettre's `parse_response` itself is crate-private,
+//!   and `from_str` reports no length, so it is handed the single-line replies already split, a
+//!   small advantage);
 //! - a plain copy of the same bytes as the floor.
 //!
 //! - DATA: a 10 MB body through our whole server session (64 KiB reads, body handed out in
-//!   `MessageData` chunks, or to a sink with `handle_input_with`) next to Stalwart's `DataReceiver` and a copy; the bare `DotDecoder` is in the
-//!   `wire` bench.
+//!   `MessageData` chunks, or to a sink with `handle_input_with`) next to Stalwart's
+//!   `DataReceiver` and a copy; the bare `DotDecoder` is in the `wire` bench.
 //!
 //! `cargo bench -p mail-benches --bench smtp`
 
@@ -133,10 +134,9 @@ fn replies(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(EHLO.len() as u64));
     group.bench_function("smtp-proto", |b| {
         b.iter(|| {
-            let Ok(Status::Complete(reply, _)) = parse_reply(black_box(EHLO)) else {
+            let Ok(Status::Complete(ehlo, _)) = EhloReply::parse(black_box(EHLO)) else {
                 panic!()
             };
-            let ehlo = EhloReply::from_reply(&reply);
             black_box(ehlo.capabilities.len())
         })
     });

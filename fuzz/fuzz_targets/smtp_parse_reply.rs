@@ -1,5 +1,6 @@
 //! SMTP reply parser and EHLO capabilities: never panic; what parses writes back to bytes that
-//! parse to the same reply; a prefix of a complete reply is incomplete.
+//! parse to the same reply; a prefix of a complete reply is incomplete; the one-pass EHLO parser
+//! agrees with the general one.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -8,6 +9,16 @@ use smtp_proto::codec::ehlo::EhloReply;
 use smtp_proto::codec::reply::parse_reply;
 
 fuzz_target!(|data: &[u8]| {
+    match (parse_reply(data), EhloReply::parse(data)) {
+        (Ok(Status::Complete(reply, n)), Ok(Status::Complete(ehlo, m))) => {
+            assert_eq!(reply.code().get(), 250);
+            assert_eq!((EhloReply::from_reply(&reply), n), (ehlo, m));
+        }
+        (Ok(Status::Complete(reply, _)), Err(_)) => assert_ne!(reply.code().get(), 250),
+        (Ok(Status::Incomplete), got) => assert_eq!(got, Ok(Status::Incomplete)),
+        (Err(_), got) => assert!(got.is_err()),
+        (want, got) => panic!("{want:?} but {got:?}"),
+    }
     if let Ok(Status::Complete(reply, used)) = parse_reply(data) {
         assert!(used <= data.len());
         assert_eq!(parse_reply(&data[..used - 1]), Ok(Status::Incomplete));

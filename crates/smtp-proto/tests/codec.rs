@@ -306,7 +306,14 @@ fn mailkit_corpus_replies() {
     }
     assert_eq!(n, 23);
     let ehlo = |name: &str| {
-        EhloReply::from_reply(&parse_reply(&corpus(name)).unwrap().complete().unwrap().0)
+        let wire = corpus(name);
+        let e = EhloReply::from_reply(&parse_reply(&wire).unwrap().complete().unwrap().0);
+        // The one-pass parser reads the same.
+        assert_eq!(
+            EhloReply::parse(&wire),
+            Ok(Status::Complete(e.clone(), wire.len()))
+        );
+        e
     };
     let e = ehlo("comcast-ehlo+binarymime.txt");
     assert!(
@@ -571,7 +578,44 @@ proptest! {
         let e = EhloReply { greeting: Text::new("mx.example greets you").unwrap(), capabilities: caps };
         let wire = e.to_reply().to_bytes();
         let (r, _) = parse_reply(&wire).unwrap().complete().unwrap();
-        prop_assert_eq!(EhloReply::from_reply(&r), e);
+        prop_assert_eq!(EhloReply::from_reply(&r), e.clone());
+        prop_assert_eq!(EhloReply::parse(&wire), Ok(Status::Complete(e, wire.len())));
+    }
+
+    /// The one-pass EHLO parser agrees with the general reply parser on any bytes shaped like
+    /// a reply (codes, separators, enhanced codes, tabs, controls, UTF-8, bare line ends), and
+    /// every prefix is Incomplete or the same error.
+    #[test]
+    fn ehlo_parse_agrees_with_parse_reply(
+        lines in proptest::collection::vec(
+            (
+                prop_oneof![4 => Just("250"), 1 => Just("251"), 1 => Just("550"), 1 => Just("25")],
+                prop_oneof![3 => Just("-"), 1 => Just(" "), 1 => Just(""), 1 => Just("x")],
+                "(2\\.0\\.0 )?[A-Z0-9 =\\t\\x7fé-]{0,12}",
+                prop_oneof![6 => Just("\r\n"), 1 => Just("\n"), 1 => Just("\r")],
+            ),
+            1..8,
+        ),
+        tail in "[A-Z ]{0,6}",
+    ) {
+        let mut wire = Vec::new();
+        for (code, sep, text, end) in &lines {
+            wire.extend_from_slice(format!("{code}{sep}{text}{end}").as_bytes());
+        }
+        wire.extend_from_slice(tail.as_bytes());
+        let want = match parse_reply(&wire) {
+            Ok(Status::Complete(r, n)) if r.code().get() == 250 => Ok(Status::Complete(EhloReply::from_reply(&r), n)),
+            Ok(Status::Complete(..)) => Err(()),
+            Ok(Status::Incomplete) => Ok(Status::Incomplete),
+            Err(_) => Err(()),
+        };
+        let got = EhloReply::parse(&wire).map_err(|_| ());
+        prop_assert_eq!(&got, &want, "{}", String::from_utf8_lossy(&wire));
+        if let Ok(Status::Complete(_, n)) = &want {
+            for cut in 0..*n {
+                prop_assert_eq!(EhloReply::parse(&wire[..cut]), Ok(Status::Incomplete));
+            }
+        }
     }
 
     #[test]

@@ -17,7 +17,10 @@
 
 use mail_wire::sasl::Mechanism;
 
-use super::reply::Reply;
+use mail_wire::Status;
+
+use super::reply::{parse_reply, Reply, ReplyLimits};
+use super::ParseError;
 use crate::types::{Keyword, ParamValue, ReplyCode, Text};
 
 /// One line of an EHLO reply after the greeting.
@@ -90,11 +93,16 @@ const FLAGS: &[(&str, Capability)] = &[
     ("HELP", Capability::Help),
 ];
 
-fn number(s: &str) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
+fn number(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 20 {
         return None;
     }
-    s.parse().ok()
+    s.iter().try_fold(0u64, |n, &d| {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
 }
 
 /// A SASL mechanism name from an AUTH line; the common ones without allocating.
@@ -132,93 +140,106 @@ impl Capability {
 
     /// [`Capability::parse`] of a line known to hold no control character.
     fn parse_str(s: &str) -> Self {
-        let (kw, rest) = match memchr::memchr(b' ', s.as_bytes()) {
-            // A space is ASCII: both sides are on character boundaries.
-            Some(i) => (s.get(..i).unwrap_or_default(), s.get(i + 1..)),
-            None => (s, None),
+        Self::parse_split(s.as_bytes(), memchr::memchr(b' ', s.as_bytes()))
+    }
+
+    /// [`Capability::parse_str`] of the bytes of a UTF-8 line without controls whose first
+    /// space (if any) is at `space`. Only [`Capability::Other`] needs the line as a string.
+    fn parse_split(line: &[u8], space: Option<usize>) -> Self {
+        let (kw, rest) = match space {
+            Some(i) => (line.get(..i).unwrap_or_default(), line.get(i + 1..)),
+            None => (line, None),
         };
-        Self::typed(kw, rest).unwrap_or_else(|| Self::Other {
-            keyword: Text::known(kw),
-            params: rest.map(Text::known),
+        Self::typed(kw, rest).unwrap_or_else(|| {
+            // The line is UTF-8, so nothing is lost here.
+            let text = |b: &[u8]| Text::known(&String::from_utf8_lossy(b));
+            Self::Other {
+                keyword: text(kw),
+                params: rest.map(text),
+            }
         })
     }
 
-    fn typed(kw: &str, rest: Option<&str>) -> Option<Self> {
+    /// The typed capability of keyword `kw` with parameters `rest` (bytes of a line known to be
+    /// UTF-8 without controls), or `None` for [`Capability::Other`].
+    fn typed(kw: &[u8], rest: Option<&[u8]>) -> Option<Self> {
         // Keywords are upper case on the wire nearly always: match them as sent, else upper-case
         // a copy on the stack once; then match whole words.
         let mut upper = [0u8; 20];
         if kw.len() > upper.len() {
             return None;
         }
-        let key: &[u8] = if kw.bytes().any(|b| b.is_ascii_lowercase()) {
+        let key: &[u8] = if kw.iter().any(u8::is_ascii_lowercase) {
             let key = upper.get_mut(..kw.len())?;
-            key.copy_from_slice(kw.as_bytes());
+            key.copy_from_slice(kw);
             key.make_ascii_uppercase();
             key
         } else {
-            kw.as_bytes()
+            kw
         };
         let flag = match key {
-            b"PIPELINING" => Some(Self::Pipelining),
-            b"CHUNKING" => Some(Self::Chunking),
-            b"8BITMIME" => Some(Self::EightBitMime),
-            b"BINARYMIME" => Some(Self::BinaryMime),
-            b"SMTPUTF8" => Some(Self::SmtpUtf8),
-            b"DSN" => Some(Self::Dsn),
-            b"ENHANCEDSTATUSCODES" => Some(Self::EnhancedStatusCodes),
-            b"STARTTLS" => Some(Self::StartTls),
-            b"REQUIRETLS" => Some(Self::RequireTls),
-            b"RRVS" => Some(Self::Rrvs),
-            b"VRFY" => Some(Self::Vrfy),
-            b"HELP" => Some(Self::Help),
-            _ => None,
+            b"PIPELINING" => Self::Pipelining,
+            b"CHUNKING" => Self::Chunking,
+            b"8BITMIME" => Self::EightBitMime,
+            b"BINARYMIME" => Self::BinaryMime,
+            b"SMTPUTF8" => Self::SmtpUtf8,
+            b"DSN" => Self::Dsn,
+            b"ENHANCEDSTATUSCODES" => Self::EnhancedStatusCodes,
+            b"STARTTLS" => Self::StartTls,
+            b"REQUIRETLS" => Self::RequireTls,
+            b"RRVS" => Self::Rrvs,
+            b"VRFY" => Self::Vrfy,
+            b"HELP" => Self::Help,
+            b"SIZE" => {
+                return match rest {
+                    None => Some(Self::Size(None)),
+                    Some(r) => number(r).map(|n| Self::Size(Some(n))),
+                }
+            }
+            b"AUTH" => {
+                // Most servers offer a handful of mechanisms.
+                let mut mechs = Vec::with_capacity(6);
+                for name in rest?.split(|&b| b == b' ') {
+                    mechs.push(mechanism(name)?);
+                }
+                return Some(Self::Auth(mechs));
+            }
+            b"LIMITS" => {
+                let mut v = Vec::with_capacity(3);
+                for pair in rest?.split(|&b| b == b' ') {
+                    let k = memchr::memchr(b'=', pair)?;
+                    let name = std::str::from_utf8(pair.get(..k)?).ok()?;
+                    v.push((Keyword::new(name).ok()?, number(pair.get(k + 1..)?)?));
+                }
+                return Some(Self::Limits(v));
+            }
+            b"MT-PRIORITY" => {
+                return match rest {
+                    None => Some(Self::MtPriority(None)),
+                    Some(r) => std::str::from_utf8(r)
+                        .ok()
+                        .and_then(|r| Keyword::new(r).ok())
+                        .map(|k| Self::MtPriority(Some(k))),
+                }
+            }
+            b"FUTURERELEASE" => {
+                let r = rest?;
+                let k = memchr::memchr(b' ', r)?;
+                let date = std::str::from_utf8(r.get(k + 1..)?).ok()?;
+                return Some(Self::FutureRelease {
+                    max_interval: number(r.get(..k)?)?,
+                    max_datetime: ParamValue::new(date).ok()?,
+                });
+            }
+            b"DELIVERBY" => {
+                return match rest {
+                    None => Some(Self::DeliverBy(None)),
+                    Some(r) => number(r).map(|n| Self::DeliverBy(Some(n))),
+                }
+            }
+            _ => return None,
         };
-        if let Some(flag) = flag {
-            return rest.is_none().then_some(flag);
-        }
-        let is = |w: &str| key == w.as_bytes();
-        if is("SIZE") {
-            return match rest {
-                None => Some(Self::Size(None)),
-                Some(r) => number(r).map(|n| Self::Size(Some(n))),
-            };
-        }
-        if is("AUTH") {
-            let mut mechs = Vec::new();
-            // Split the bytes: a `char` pattern searches slower than a byte one.
-            for name in rest?.as_bytes().split(|&b| b == b' ') {
-                mechs.push(mechanism(name)?);
-            }
-            return Some(Self::Auth(mechs));
-        }
-        if is("LIMITS") {
-            let mut v = Vec::new();
-            for pair in rest?.split(' ') {
-                let (k, n) = pair.split_once('=')?;
-                v.push((Keyword::new(k).ok()?, number(n)?));
-            }
-            return Some(Self::Limits(v));
-        }
-        if is("MT-PRIORITY") {
-            return match rest {
-                None => Some(Self::MtPriority(None)),
-                Some(r) => Keyword::new(r).ok().map(|k| Self::MtPriority(Some(k))),
-            };
-        }
-        if is("FUTURERELEASE") {
-            let (a, b) = rest?.split_once(' ')?;
-            return Some(Self::FutureRelease {
-                max_interval: number(a)?,
-                max_datetime: ParamValue::new(b).ok()?,
-            });
-        }
-        if is("DELIVERBY") {
-            return match rest {
-                None => Some(Self::DeliverBy(None)),
-                Some(r) => number(r).map(|n| Self::DeliverBy(Some(n))),
-            };
-        }
-        None
+        rest.is_none().then_some(flag)
     }
 
     /// The line as it goes on the wire (after the code).
@@ -266,6 +287,98 @@ pub struct EhloReply {
 }
 
 impl EhloReply {
+    /// Parses a positive (`250`) EHLO reply at the front of `buf` straight into capabilities,
+    /// in one pass over the bytes: `Complete(reply, consumed)`, or `Incomplete` until the last
+    /// line has arrived. It accepts and refuses what [`parse_reply`] does (same limits), and
+    /// gives what [`EhloReply::from_reply`] gives; a reply with another code is an error (read
+    /// refusals with [`parse_reply`]).
+    ///
+    /// [`parse_reply`]: super::reply::parse_reply
+    pub fn parse(buf: &[u8]) -> Result<Status<Self>, ParseError> {
+        match Self::parse_plain(buf) {
+            Some((ehlo, used)) => Ok(Status::Complete(ehlo, used)),
+            // Anything unusual (incomplete, an error, an enhanced code, a tab, UTF-8, a line
+            // holding only the code) takes the general reply parser.
+            None => match parse_reply(buf)? {
+                Status::Incomplete => Ok(Status::Incomplete),
+                Status::Complete(reply, _) if reply.code().get() != 250 => {
+                    Err(ParseError::expected("reply code 250", 0))
+                }
+                Status::Complete(reply, used) => {
+                    Ok(Status::Complete(Self::from_reply(&reply), used))
+                }
+            },
+        }
+    }
+
+    /// [`EhloReply::parse`] of the common shape: complete, every line `250-` or `250 ` and
+    /// printable ASCII, no enhanced code, within the default [`ReplyLimits`]. `None` otherwise.
+    fn parse_plain(buf: &[u8]) -> Option<(Self, usize)> {
+        let limits = ReplyLimits::default();
+        let mut pos = 0;
+        let mut greeting = None;
+        // Large providers announce 15 to 25 capabilities.
+        let mut capabilities = Vec::with_capacity(32);
+        loop {
+            if buf.get(pos..pos + 3) != Some(b"250") {
+                return None;
+            }
+            let last = match buf.get(pos + 3)? {
+                b' ' => true,
+                b'-' => false,
+                _ => return None,
+            };
+            let start = pos + 4;
+            // The line up to CR: printable ASCII and spaces; remember the first space.
+            let mut space = None;
+            let mut len = None;
+            for (k, &c) in buf.get(start..)?.iter().enumerate() {
+                match c {
+                    0x21..=0x7e => {}
+                    b' ' => {
+                        if space.is_none() {
+                            space = Some(k);
+                        }
+                    }
+                    b'\r' => {
+                        len = Some(k);
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+            let i = start + len?;
+            if buf.get(i + 1) != Some(&b'\n') || i + 2 - pos > limits.max_line {
+                return None;
+            }
+            let line = buf.get(start..i)?;
+            match greeting {
+                None => {
+                    // A digit may start an enhanced code, which the general parser strips.
+                    if line.first().is_some_and(u8::is_ascii_digit) {
+                        return None;
+                    }
+                    greeting = Some(Text::known(std::str::from_utf8(line).ok()?));
+                }
+                Some(_) => capabilities.push(Capability::parse_split(line, space)),
+            }
+            pos = i + 2;
+            if last {
+                let greeting = greeting?;
+                return Some((
+                    Self {
+                        greeting,
+                        capabilities,
+                    },
+                    pos,
+                ));
+            }
+            if capabilities.len() + 1 >= limits.max_lines {
+                return None;
+            }
+        }
+    }
+
     /// Reads a positive EHLO reply.
     pub fn from_reply(reply: &Reply) -> Self {
         // A reply's lines hold no control characters.
