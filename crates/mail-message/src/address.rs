@@ -114,7 +114,9 @@ impl AddressList {
 /// ```
 pub fn parse_address_list(input: &[u8]) -> AddressList {
     let mut lexer = Lexer::new(input, Specials::Rfc5322);
-    let mut tokens: Vec<Token<'_>> = Vec::with_capacity(16);
+    // About one token per 4 bytes of a typical list; sized up front so that a long list does
+    // not grow (and copy) the vector over and over.
+    let mut tokens: Vec<Token<'_>> = Vec::with_capacity((input.len() / 4).clamp(16, 4096));
     tokens.extend(lexer.by_ref());
     let mut p = Parser {
         toks: &tokens,

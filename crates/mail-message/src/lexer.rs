@@ -55,6 +55,7 @@ impl Specials {
 
 /// A streaming lexer; `malformed` is set when a comment, quoted-string or domain literal is
 /// not closed.
+#[derive(Clone)]
 pub(crate) struct Lexer<'a> {
     input: &'a [u8],
     pos: usize,

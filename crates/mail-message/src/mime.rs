@@ -169,11 +169,22 @@ impl<'a> Message<'a> {
 
 /// Appends `.n` (or `n` at the top) to the section number in `path`.
 fn push_section(path: &mut String, n: usize) {
-    use std::fmt::Write;
     if !path.is_empty() {
         path.push('.');
     }
-    let _ = write!(path, "{n}");
+    // The digits by hand: `write!` costs more than the rest of the walk.
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    let mut n = n;
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.extend(digits[k..].iter().map(|&d| char::from(d)));
 }
 
 /// The leaves below `part`, which is a message (or a nested message's body) at section `path`.

@@ -193,17 +193,29 @@ struct RawParam<'a> {
     quoted: bool,
 }
 
-fn parse_params<'a>(lx: &mut Lexer<'a>) -> Vec<(Cow<'static, str>, String)> {
-    let mut raw: Vec<RawParam<'a>> = Vec::new();
+fn parse_params(lx: &mut Lexer<'_>) -> Vec<(Cow<'static, str>, String)> {
+    // The common case, no RFC 2231 parameter and no name twice: each value goes straight to
+    // the output. At the first parameter that needs joining, the parameters are read again
+    // from the start by the general path.
+    let start = lx.clone();
+    let mut out: Vec<(Cow<'static, str>, String)> = Vec::new();
+    while let Some(p) = next_param(lx) {
+        if p.extended || p.section.is_some() || out.iter().any(|(n, _)| *n == p.name) {
+            let mut lx = start;
+            let raw = std::iter::from_fn(|| next_param(&mut lx)).collect();
+            return join_params(raw);
+        }
+        let value = plain_value(&p.name, &p.value);
+        out.push((p.name, value));
+    }
+    out
+}
+
+/// The next `; name=value` of a parameter list, skipping what does not parse.
+fn next_param<'a>(lx: &mut Lexer<'a>) -> Option<RawParam<'a>> {
     loop {
         // Skip to the next ';'.
-        loop {
-            match lx.next() {
-                None => return join_params(raw),
-                Some(Token::Special(b';')) => break,
-                Some(_) => {}
-            }
-        }
+        while lx.next()? != Token::Special(b';') {}
         let Some(Token::Atom(name)) = lx.next() else {
             continue;
         };
@@ -224,9 +236,9 @@ fn parse_params<'a>(lx: &mut Lexer<'a>) -> Vec<(Cow<'static, str>, String)> {
             let v = lx.take_until(|c| c == b';' || is_wsp(c) || c == b'"' || c == b'(');
             (Cow::Borrowed(v), false)
         };
-        let (base, section, extended) = split_name(name);
-        raw.push(RawParam {
-            name: base,
+        let (name, section, extended) = split_name(name);
+        return Some(RawParam {
+            name,
             section,
             extended,
             value,
@@ -279,22 +291,6 @@ fn plain_value(name: &str, v: &[u8]) -> String {
 }
 
 fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(Cow<'static, str>, String)> {
-    // The common case: no RFC 2231 parameter and no repeated name.
-    let simple = raw.iter().all(|p| !p.extended && p.section.is_none())
-        && raw
-            .iter()
-            .enumerate()
-            .all(|(i, p)| raw[..i].iter().all(|q| q.name != p.name));
-    if simple {
-        // Pushed into a new vector of the right size: collecting in place would reuse the
-        // larger `RawParam` allocation and then shrink it with a reallocation.
-        let mut out = Vec::with_capacity(raw.len());
-        for p in raw {
-            let v = plain_value(&p.name, &p.value);
-            out.push((p.name, v));
-        }
-        return out;
-    }
     let mut out: Vec<(Cow<'static, str>, String)> = Vec::new();
     let mut done: Vec<&str> = Vec::new();
     for p in &raw {

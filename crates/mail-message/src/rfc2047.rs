@@ -244,12 +244,12 @@ pub fn parse_encoded_word(input: &[u8]) -> Option<EncodedWord<'_>> {
         _ => return None,
     };
     let rest = rest.get(1..)?.strip_prefix(b"?")?;
-    let j = memchr::memchr(b'?', rest)?;
-    if rest.get(j + 1) != Some(&b'=')
-        || rest[..j]
-            .iter()
-            .any(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
-    {
+    // The text ends at the first `?`, and may hold no white space before it: one pass finds
+    // whichever comes first.
+    let j = rest
+        .iter()
+        .position(|&c| matches!(c, b'?' | b' ' | b'\t' | b'\r' | b'\n'))?;
+    if rest[j] != b'?' || rest.get(j + 1) != Some(&b'=') {
         return None;
     }
     let text = &rest[..j];
