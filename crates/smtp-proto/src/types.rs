@@ -398,6 +398,17 @@ impl fmt::Display for ForwardPath {
     }
 }
 
+/// The bytes `xchar` keeps as they are: `!`..`~` except `+` and `=`.
+static XTEXT_AS_IS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 33;
+    while c <= 126 {
+        t[c] = c != b'+' as usize && c != b'=' as usize;
+        c += 1;
+    }
+    t
+};
+
 /// A value carried as RFC 3461 `xtext` (`ENVID`, `ORCPT`, `AUTH=`): kept decoded; on the wire
 /// every byte outside `!`..`~`, and `+` and `=`, becomes `+HH`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -424,10 +435,7 @@ impl XText {
         }
         // Nothing encoded (the common case): printable ASCII except '+' and '=' is the value as
         // it is, checked in one pass.
-        if wire
-            .iter()
-            .all(|&c| (33..=126).contains(&c) && c != b'=' && c != b'+')
-        {
+        if wire.iter().all(|&c| XTEXT_AS_IS[usize::from(c)]) {
             let text =
                 std::str::from_utf8(wire).map_err(|_| InvalidValue::new(W, "not ASCII", 0))?;
             return Ok(Self(text.to_owned()));
@@ -497,16 +505,6 @@ impl XText {
 #[derive(Debug, Clone, Eq)]
 pub struct Keyword(std::borrow::Cow<'static, str>);
 
-/// Keywords common enough to keep without allocating (as sent, case included).
-const COMMON_KEYWORDS: [&str; 6] = [
-    "rfc822",
-    "utf-8",
-    "RCPTMAX",
-    "MAILMAX",
-    "RCPTDOMAINMAX",
-    "MIXER",
-];
-
 impl Keyword {
     /// Checks a keyword.
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
@@ -527,10 +525,17 @@ impl Keyword {
         {
             return Err(InvalidValue::new("keyword", "unexpected character", i));
         }
-        match COMMON_KEYWORDS.iter().find(|k| **k == s) {
-            Some(k) => Ok(Self(std::borrow::Cow::Borrowed(k))),
-            None => Ok(Self(std::borrow::Cow::Owned(s.to_owned()))),
-        }
+        // Keywords common enough to keep without allocating (as sent, case included).
+        let common = match s {
+            "rfc822" => "rfc822",
+            "utf-8" => "utf-8",
+            "RCPTMAX" => "RCPTMAX",
+            "MAILMAX" => "MAILMAX",
+            "RCPTDOMAINMAX" => "RCPTDOMAINMAX",
+            "MIXER" => "MIXER",
+            _ => return Ok(Self(std::borrow::Cow::Owned(s.to_owned()))),
+        };
+        Ok(Self(std::borrow::Cow::Borrowed(common)))
     }
 
     /// The keyword as sent.

@@ -249,26 +249,17 @@ pub fn parse_command_with(buf: &[u8], max_line: usize) -> Result<Status<Command>
 struct Cursor<'a> {
     b: &'a [u8],
     i: usize,
-    /// The whole line as a string when it is UTF-8: checked once, so that the pieces taken as
-    /// strings need no check of their own.
-    s: Option<&'a str>,
 }
 
 impl<'a> Cursor<'a> {
     fn new(b: &'a [u8]) -> Self {
-        Self {
-            b,
-            i: 0,
-            s: std::str::from_utf8(b).ok(),
-        }
+        Self { b, i: 0 }
     }
 
-    /// Bytes `start..end` of the line as a string; not UTF-8 is an error at `at`.
+    /// Bytes `start..end` of the line as a string; not UTF-8 is an error at `at`. Only the
+    /// pieces taken as strings are checked (a path, a domain), not the whole line.
     fn str_at(&self, start: usize, end: usize, at: usize) -> Result<&'a str, ParseError> {
-        match self.s.and_then(|s| s.get(start..end)) {
-            Some(s) => Ok(s),
-            None => utf8(self.b.get(start..end).unwrap_or_default(), at),
-        }
+        utf8(self.b.get(start..end).unwrap_or_default(), at)
     }
 
     fn peek(&self) -> Option<u8> {
