@@ -27,7 +27,7 @@ pub(crate) enum Specials {
 }
 
 impl Specials {
-    fn is_special(self, c: u8) -> bool {
+    pub(crate) const fn is_special(self, c: u8) -> bool {
         match self {
             Self::Rfc5322 => matches!(
                 c,

@@ -140,6 +140,11 @@ impl ContentDisposition {
 /// assert_eq!(ct.param("name"), Some("€.html"));
 /// ```
 pub fn parse_content_type(input: &[u8]) -> Option<ContentType> {
+    content_type_plain(input).or_else(|| content_type_general(input))
+}
+
+/// [`parse_content_type`] by the lexer: every form the grammar and its tolerances allow.
+fn content_type_general(input: &[u8]) -> Option<ContentType> {
     let mut lx = Lexer::new(input, Specials::Mime);
     let media_type = match lx.next()? {
         Token::Atom(a) => intern(a),
@@ -153,6 +158,100 @@ pub fn parse_content_type(input: &[u8]) -> Option<ContentType> {
         _ => return None,
     };
     let params = parse_params(&mut lx);
+    Some(ContentType {
+        media_type,
+        subtype,
+        params,
+    })
+}
+
+/// A byte of a type, subtype or parameter name as the fast path takes it: printable ASCII
+/// that is neither a MIME special nor `*` (which starts an RFC 2231 name suffix) nor `\`.
+const fn plain_token_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut c = 0x21;
+    while c < 0x7f {
+        let b = c as u8;
+        t[c] = !Specials::Mime.is_special(b) && b != b'*' && b != b'\\';
+        c += 1;
+    }
+    t
+}
+
+static PLAIN_TOKEN: [bool; 256] = plain_token_table();
+
+/// The Content-Type of nearly every part, `type/subtype` then `; name=value` parameters with
+/// plain or simply quoted values, read in one pass without the lexer. `None` hands anything
+/// else (comments, white space inside the type, quoted-pairs, RFC 2231 names, a name twice,
+/// stray bytes between parameters) to the general parser, which reads what this reads the
+/// same way (a test checks both on generated values).
+fn content_type_plain(input: &[u8]) -> Option<ContentType> {
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let token_len = |s: &[u8]| {
+        s.iter()
+            .take_while(|&&c| PLAIN_TOKEN[usize::from(c)])
+            .count()
+    };
+    let skip_ws = |s: &[u8], i: usize| i + s[i..].iter().take_while(|&&c| ws(c)).count();
+    let mut i = skip_ws(input, 0);
+    let t = token_len(&input[i..]);
+    if t == 0 || input.get(i + t) != Some(&b'/') {
+        return None;
+    }
+    let media_type = intern(&input[i..i + t]);
+    i += t + 1;
+    let t = token_len(&input[i..]);
+    if t == 0 {
+        return None;
+    }
+    let subtype = intern(&input[i..i + t]);
+    i += t;
+    let mut params: Vec<(Cow<'static, str>, String)> = Vec::new();
+    loop {
+        i = skip_ws(input, i);
+        match input.get(i) {
+            None => break,
+            Some(b';') => i = skip_ws(input, i + 1),
+            Some(_) => return None,
+        }
+        if i == input.len() {
+            break;
+        }
+        let t = token_len(&input[i..]);
+        if t == 0 || input.get(i + t) != Some(&b'=') {
+            return None;
+        }
+        let name = &input[i..i + t];
+        i += t + 1;
+        // A value ends where the general parser's does; whatever it stops at other than a `;`
+        // or white space (`"`, `(`) is then refused below.
+        let value = if input.get(i) == Some(&b'=') {
+            // `name==x`: the general parser skips every `=` before the value.
+            return None;
+        } else if input.get(i) == Some(&b'"') {
+            let len = input[i + 1..].iter().position(|&c| c == b'"')?;
+            let v = &input[i + 1..i + 1 + len];
+            if v.iter().any(|&c| matches!(c, b'\\' | b'\r' | b'\n')) {
+                return None;
+            }
+            i += len + 2;
+            v
+        } else {
+            let len = input[i..]
+                .iter()
+                .position(|&c| c == b';' || ws(c) || c == b'"' || c == b'(')
+                .unwrap_or(input.len() - i);
+            let v = &input[i..i + len];
+            i += len;
+            v
+        };
+        let name = intern(name);
+        if params.iter().any(|(n, _)| *n == name) {
+            return None;
+        }
+        let value = plain_value(&name, value);
+        params.push((name, value));
+    }
     Some(ContentType {
         media_type,
         subtype,
@@ -496,6 +595,100 @@ pub fn parse_message_ids(input: &[u8]) -> (Vec<String>, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_type_fast_path_reads_as_the_general_parser() {
+        const PIECES: &[&str] = &[
+            "text",
+            "TEXT",
+            "multipart",
+            "x-{y}",
+            "/",
+            "plain",
+            "mixed",
+            ";",
+            ";",
+            " ",
+            "\t",
+            "\r\n ",
+            "charset",
+            "Name",
+            "boundary",
+            "name*",
+            "name*0*",
+            "name*1",
+            "=",
+            "=",
+            "==",
+            "\"",
+            "\"quoted value\"",
+            "\"a\\\"b\"",
+            "utf-8",
+            "=?utf-8?q?x?=",
+            "(c)",
+            "\u{e9}",
+            "a=b",
+            "----=_Part_1",
+            "*",
+            "\\",
+            "?",
+            ",",
+            "@",
+        ];
+        let mut seed = 0x2545_f491u32;
+        let (mut fast, mut fallback) = (0, 0);
+        for _ in 0..20_000 {
+            let mut value = String::new();
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            // Mostly well-formed starts, so that the parameters get exercised.
+            if seed >> 30 != 0 {
+                value.push_str("text/plain; charset=");
+            }
+            for _ in 0..(seed >> 8) % 12 {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                value.push_str(PIECES[(seed >> 16) as usize % PIECES.len()]);
+            }
+            let mut bytes = value.into_bytes();
+            if seed % 17 == 0 {
+                bytes.push(0xff);
+            }
+            match content_type_plain(&bytes) {
+                Some(ct) => {
+                    fast += 1;
+                    assert_eq!(
+                        Some(ct),
+                        content_type_general(&bytes),
+                        "{:?}",
+                        String::from_utf8_lossy(&bytes)
+                    );
+                }
+                None => fallback += 1,
+            }
+        }
+        assert!(fast > 2000 && fallback > 2000, "{fast} {fallback}");
+    }
+
+    #[test]
+    fn content_type_fast_path_and_its_fallbacks() {
+        let ct = content_type_plain(b"multipart/mixed; boundary=\"----=_Part_0\"; charset=utf-8")
+            .unwrap();
+        assert!(ct.is("multipart", "mixed"));
+        assert_eq!(ct.param("boundary"), Some("----=_Part_0"));
+        assert_eq!(ct.param("charset"), Some("utf-8"));
+        for value in [
+            &b"text/plain (comment)"[..],
+            b"text / plain",
+            b"text/plain; name*=utf-8''%E2%82%AC",
+            b"text/plain; a=1; a=2",
+            b"text/plain; name=\"a\\\"b\"",
+            b"text/plain; name==x",
+            b"text/plain; name= x",
+            b"text/plain; charset=utf-8 junk",
+        ] {
+            assert!(content_type_plain(value).is_none(), "{value:?}");
+            assert!(parse_content_type(value).is_some(), "{value:?}");
+        }
+    }
 
     #[test]
     fn intern_borrows_the_common_names_in_any_case() {
