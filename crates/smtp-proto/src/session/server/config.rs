@@ -4,6 +4,7 @@ use mail_wire::sasl::Mechanism;
 use mail_wire::LineEnding;
 
 use crate::codec::command::DEFAULT_MAX_COMMAND_LINE;
+use crate::codec::ehlo::Capability;
 use crate::types::Domain;
 
 #[cfg(doc)]
@@ -57,6 +58,17 @@ pub struct ServerConfig {
     /// Refuse AUTH (and hide it from EHLO) until TLS is up. Default true; set false for a
     /// trusted link such as loopback.
     pub auth_requires_tls: bool,
+    /// More EHLO capabilities to announce, after the built-in ones, with their parameters. The
+    /// session accepts and checks the MAIL and RCPT parameters of those it knows when they are
+    /// listed (and answers `555` when not), and hands them to the application in
+    /// [`ServerEvent::MailFrom`] and [`ServerEvent::RcptTo`]:
+    /// [`Capability::RequireTls`] (RFC 8689, announced and accepted under TLS only),
+    /// [`Capability::MtPriority`] with its policy (RFC 6710),
+    /// [`Capability::FutureRelease`] with the longest hold and latest date (RFC 4865),
+    /// [`Capability::DeliverBy`] with the shortest by-time (RFC 2852) and
+    /// [`Capability::Rrvs`] (RFC 7293). Others are announced as given, for an application that
+    /// implements them itself. Default none.
+    pub extensions: Vec<Capability>,
 }
 
 impl ServerConfig {
@@ -81,6 +93,7 @@ impl ServerConfig {
             tls_active: false,
             auth_mechanisms: Vec::new(),
             auth_requires_tls: true,
+            extensions: Vec::new(),
         }
     }
 }

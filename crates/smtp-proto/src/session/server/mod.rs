@@ -57,6 +57,7 @@ use crate::types::{Domain, ForwardPath, Keyword, ReversePath, Text};
 
 mod config;
 mod events;
+mod extensions;
 
 pub use config::ServerConfig;
 pub use events::{AbortReason, AuthAnswer, AuthRequest, CloseReason, ServerEvent};
@@ -757,6 +758,7 @@ impl ServerSession {
         if let Ok(k) = Keyword::new("RCPTMAX") {
             caps.push(Capability::Limits(vec![(k, c.max_recipients as u64)]));
         }
+        caps.extend(extensions::announced(c, self.tls).cloned());
         EhloReply {
             greeting: Text::known(&format!("{} greets {client}", c.hostname)),
             capabilities: caps,
@@ -796,18 +798,14 @@ impl ServerSession {
             Some("DSN not supported")
         } else if params.auth.is_some() && c.auth_mechanisms.is_empty() {
             Some("AUTH not supported")
-        } else if params.requiretls
-            || params.mt_priority.is_some()
-            || params.hold_for.is_some()
-            || params.hold_until.is_some()
-            || params.by.is_some()
-        {
-            Some("Unsupported parameter")
         } else {
             None
         };
         if let Some(text) = bad {
             return self.param_error(text);
+        }
+        if let Some(reply) = extensions::check_mail(c, self.tls, &params) {
+            return self.error(reply.clone(), RemoteError::Refused(reply).into());
         }
         if params
             .size
@@ -840,8 +838,11 @@ impl ServerSession {
         tx.rcpt_attempted = true;
         let smtputf8 = tx.params.smtputf8;
         let count = tx.rcpts.len();
-        if !params.other.is_empty() || params.rrvs.is_some() {
+        if !params.other.is_empty() {
             return self.param_error("Unsupported parameter");
+        }
+        if let Some(reply) = extensions::check_rcpt(&self.config, &params) {
+            return self.error(reply.clone(), RemoteError::Refused(reply).into());
         }
         if (params.notify.is_some() || params.orcpt.is_some()) && !self.config.dsn {
             return self.param_error("DSN not supported");
