@@ -430,6 +430,8 @@ fn block_has_bare(prev: &[u8], cur: &[u8]) -> bool {
 pub struct DotEncoder {
     line_start: bool,
     after_cr: bool,
+    /// Add the dot after line starts (off for bodies framed by length, such as SMTP BDAT).
+    stuff: bool,
 }
 
 impl DotEncoder {
@@ -438,6 +440,18 @@ impl DotEncoder {
         Self {
             line_start: true,
             after_cr: false,
+            stuff: true,
+        }
+    }
+
+    /// An encoder that only normalises line ends to CRLF, for a body framed by its length
+    /// (SMTP BDAT, RFC 3030): no dots are added, and it is ended with
+    /// [`DotEncoder::end_line`] rather than [`DotEncoder::finish`]. Its output over a whole
+    /// body, ended, is [`normalize`] of the body, however the body is split.
+    pub fn line_ends_only() -> Self {
+        Self {
+            stuff: false,
+            ..Self::new()
         }
     }
 
@@ -452,7 +466,7 @@ impl DotEncoder {
         }
         let mut i = 0;
         while i < input.len() {
-            if self.line_start && input.get(i) == Some(&b'.') {
+            if self.stuff && self.line_start && input.get(i) == Some(&b'.') {
                 out.push(b'.');
             }
             self.line_start = false;
@@ -478,11 +492,20 @@ impl DotEncoder {
 
     /// Ends the body: a CRLF if the last line has none, then the terminating `.CRLF`.
     pub fn finish(&mut self, out: &mut Vec<u8>) {
+        self.end_line(out);
+        out.extend_from_slice(b".\r\n");
+    }
+
+    /// Ends the body without a terminator: a CRLF if the last line has none. The encoder is
+    /// then ready for the next body.
+    pub fn end_line(&mut self, out: &mut Vec<u8>) {
         if !self.line_start {
             out.extend_from_slice(b"\r\n");
         }
-        out.extend_from_slice(b".\r\n");
-        *self = Self::new();
+        *self = Self {
+            stuff: self.stuff,
+            ..Self::new()
+        };
     }
 }
 
@@ -787,6 +810,28 @@ mod tests {
         }
 
         #[test]
+        /// The line-ends-only encoder gives `normalize` of the body, in any split; the dot
+        /// encoder gives the same with dots added, in any split.
+        #[test]
+        fn encoders_are_split_invariant(body in arb_body(), cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..4)) {
+            let (mut lines, mut dots) = (DotEncoder::line_ends_only(), DotEncoder::new());
+            let (mut plain, mut stuffed) = (Vec::new(), Vec::new());
+            for piece in split_at(&body, &cuts) {
+                lines.encode(piece, &mut plain);
+                dots.encode(piece, &mut stuffed);
+            }
+            lines.end_line(&mut plain);
+            dots.finish(&mut stuffed);
+            prop_assert_eq!(&plain, &normalize(&body));
+            prop_assert_eq!(&stuffed, &dot_stuff(&body));
+            // The encoders start over after the end.
+            let (before, stuffed_before) = (plain.len(), stuffed.len());
+            lines.encode(b".x", &mut plain);
+            dots.encode(b".x", &mut stuffed);
+            prop_assert_eq!(&plain[before..], b".x");
+            prop_assert_eq!(&stuffed[stuffed_before..], b"..x");
+        }
+
         /// Bodies long enough for both fast scans (short lines: the block check; long lines:
         /// one search per line end), with a few dots and bare line ends anywhere.
         #[test]
