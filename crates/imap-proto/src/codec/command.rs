@@ -93,7 +93,7 @@ impl<'a> Reader<'a, '_> {
                     self.sp()?;
                     special_use = Some(self.list(true, |r| {
                         r.expect(b'\\', "\\")?;
-                        Ok(MailboxAttribute::from_atom(r.atom()?))
+                        r.named(MailboxAttribute::known, MailboxAttribute::Extension)
                     })?);
                     self.close()?;
                 }
@@ -121,7 +121,9 @@ impl<'a> Reader<'a, '_> {
             b"STATUS" => {
                 let mailbox = self.sp_mailbox()?;
                 self.sp()?;
-                let attributes = self.list(false, |r| Ok(StatusAttribute::from_atom(r.atom()?)))?;
+                let attributes = self.list(false, |r| {
+                    r.named(StatusAttribute::known, StatusAttribute::Other)
+                })?;
                 CommandBody::Status {
                     mailbox,
                     attributes,
@@ -188,7 +190,7 @@ impl<'a> Reader<'a, '_> {
             b"ENABLE" => {
                 let mut caps = Vec::new();
                 while self.eat(b' ') {
-                    caps.push(Capability::from_atom(self.atom()?));
+                    caps.push(self.named(Capability::known, Capability::Other)?);
                 }
                 if caps.is_empty() {
                     return self.err("capability");
@@ -364,9 +366,9 @@ impl<'a> Reader<'a, '_> {
             options.ret = Some(self.list(true, |r| {
                 if r.keyword("STATUS") {
                     r.sp()?;
-                    return Ok(ListReturn::Status(
-                        r.list(false, |r| Ok(StatusAttribute::from_atom(r.atom()?)))?,
-                    ));
+                    return Ok(ListReturn::Status(r.list(false, |r| {
+                        r.named(StatusAttribute::known, StatusAttribute::Other)
+                    })?));
                 }
                 Ok(ListReturn::Option(r.atom()?))
             })?);

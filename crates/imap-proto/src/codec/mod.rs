@@ -124,15 +124,17 @@ fn parse_unit<'a, T>(
     f: impl FnOnce(&mut reader::Reader<'a, '_>) -> reader::PResult<T>,
 ) -> Result<Status<T>, ParseError> {
     let mut framer = Framer::new();
+    let mut one_line = true;
     let len = loop {
         match framer.next(input, opts)? {
             FrameEvent::Complete(len) => break len,
             FrameEvent::Incomplete => return Ok(Status::Incomplete),
-            FrameEvent::LiteralAnnounced { .. } => {}
+            FrameEvent::LiteralAnnounced { .. } => one_line = false,
         }
     };
     let unit = input.get(..len).unwrap_or_default();
     let mut r = reader::Reader::new(unit, opts);
+    r.one_line = one_line;
     let value = f(&mut r)?;
     if r.pos != len {
         return Err(ParseError::new(r.pos, ParseErrorKind::TrailingBytes));

@@ -49,6 +49,18 @@ const QUOTED_STOP: [bool; 256] = {
     t
 };
 
+/// The high bit of each byte of the little-endian word `w` that is `"`, `\\` or below 0x20;
+/// exact for the lowest flagged byte (the borrow trick may flag bytes above a real one).
+fn quoted_stops(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte below n sets its high bit in (w - n) & !w (n <= 0x80).
+    let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
+    below(w, 0x20)
+        | below(w ^ (ONES * u64::from(b'"')), 1)
+        | below(w ^ (ONES * u64::from(b'\\')), 1)
+}
+
 pub(crate) struct Reader<'a, 'o> {
     buf: &'a [u8],
     pub(crate) pos: usize,
@@ -59,6 +71,9 @@ pub(crate) struct Reader<'a, 'o> {
     /// it instead of each being validated again.
     text: &'a str,
     text_start: usize,
+    /// The unit holds no literal (it is one line), so a stretch may run to its end without
+    /// looking for the line end.
+    pub(crate) one_line: bool,
 }
 
 impl<'a, 'o> Reader<'a, 'o> {
@@ -70,6 +85,7 @@ impl<'a, 'o> Reader<'a, 'o> {
             depth: 0,
             text: "",
             text_start: 0,
+            one_line: false,
         }
     }
 
@@ -190,7 +206,7 @@ impl<'a, 'o> Reader<'a, 'o> {
             }
         } else {
             // One allocation for the common short list, not a growth step on the first push.
-            out.reserve_exact(4);
+            out = Vec::with_capacity(4);
             out.push(item(self)?);
             while !self.at_close() {
                 self.sp()?;
@@ -238,9 +254,12 @@ impl<'a, 'o> Reader<'a, 'o> {
         let in_text = start >= self.text_start && end <= self.text_start + self.text.len();
         if !in_text {
             let rest = self.buf.get(start..).unwrap_or_default();
-            let line = match memchr::memchr(b'\n', rest) {
-                Some(lf) => rest.get(..lf).unwrap_or_default(),
-                None => rest,
+            let line = match self.one_line {
+                true => rest,
+                false => match memchr::memchr(b'\n', rest) {
+                    Some(lf) => rest.get(..lf).unwrap_or_default(),
+                    None => rest,
+                },
             };
             self.text = match std::str::from_utf8(line) {
                 Ok(s) => s,
@@ -372,12 +391,33 @@ impl<'a, 'o> Reader<'a, 'o> {
         let rest = self.rest();
         // Fast path: most quoted strings are short and have no escapes; a table-driven byte
         // loop over the first 64 bytes beats setting up a vector search.
-        let head = rest.get(..64).unwrap_or(rest);
-        if let Some(k) = head.iter().position(|&b| QUOTED_STOP[usize::from(b)]) {
-            if head.get(k) == Some(&b'"') {
-                self.pos = start + k + 1;
-                return Ok(Cow::Borrowed(head.get(..k).unwrap_or_default()));
+        // Eight bytes at a time: the lowest byte flagged in a word is the first one that can
+        // stop the scan; a closing quote there ends the string. Anything else (an escape, a
+        // control character, a string longer than 64 bytes) takes the general path below.
+        let mut i = 0;
+        while i < 64 {
+            let Some(word) = rest.get(i..i + 8) else {
+                if let Some(k) = rest
+                    .get(i..)
+                    .and_then(|t| t.iter().position(|&b| QUOTED_STOP[usize::from(b)]))
+                {
+                    if rest.get(i + k) == Some(&b'"') {
+                        self.pos = start + i + k + 1;
+                        return Ok(Cow::Borrowed(rest.get(..i + k).unwrap_or_default()));
+                    }
+                }
+                break;
+            };
+            let m = quoted_stops(u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
+            if m != 0 {
+                let k = i + (m.trailing_zeros() / 8) as usize;
+                if rest.get(k) == Some(&b'"') {
+                    self.pos = start + k + 1;
+                    return Ok(Cow::Borrowed(rest.get(..k).unwrap_or_default()));
+                }
+                break;
             }
+            i += 8;
         }
         let mut owned: Option<Vec<u8>> = None;
         let mut i = 0;
@@ -515,9 +555,26 @@ impl<'a, 'o> Reader<'a, 'o> {
             if self.eat(b'*') {
                 return Ok(Flag::Wildcard);
             }
-            return Ok(Flag::system(self.atom()?));
+            return self.named(Flag::known_system, Flag::Extension);
         }
         Ok(Flag::Keyword(self.atom()?))
+    }
+
+    /// An atom naming a keyword-enum value: `known` maps the bytes of known names (no text is
+    /// made of them), `other` keeps the rest.
+    pub(crate) fn named<T>(
+        &mut self,
+        known: impl FnOnce(&[u8]) -> Option<T>,
+        other: impl FnOnce(Atom<'a>) -> T,
+    ) -> PResult<T> {
+        let start = self.pos;
+        let bytes = self.atom_bytes()?;
+        if let Some(v) = known(bytes) {
+            return Ok(v);
+        }
+        Ok(other(Atom::unchecked(Cow::Borrowed(
+            self.ascii_from(start),
+        ))))
     }
 
     /// `(flag ...)`; `\*` is only accepted where `wildcard` says (PERMANENTFLAGS) or with
@@ -727,4 +784,44 @@ impl<'a, 'o> Reader<'a, 'o> {
 
 fn chunk_or_empty(s: Option<&[u8]>) -> &[u8] {
     s.unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word-at-a-time scan agrees with a byte-by-byte reading of the grammar for every
+    /// byte value at every position of strings around the 8-byte and 64-byte steps.
+    #[test]
+    fn quoted_scan_matches_byte_by_byte() {
+        let opts = ParseOptions::strict();
+        for len in [0, 1, 7, 8, 9, 15, 16, 63, 64, 65, 80] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut s = vec![b'"'];
+                    s.extend(std::iter::repeat_n(b'a', len));
+                    s[1 + at] = b;
+                    s.extend_from_slice(b"\" x\r\n");
+                    let content = &s[1..];
+                    let expected = match content
+                        .iter()
+                        .position(|&c| matches!(c, b'"' | b'\\' | b'\r' | b'\n' | 0))
+                    {
+                        Some(k) if content[k] == b'"' => Some(&content[..k]),
+                        // CR, LF, NUL, or a backslash before `a` or the closing quote.
+                        _ => None,
+                    };
+                    let mut r = Reader::new(&s, &opts);
+                    let got = r.quoted();
+                    match expected {
+                        Some(e) => {
+                            assert_eq!(got.as_deref().ok(), Some(e), "{len} {at} {b}");
+                            assert_eq!(r.pos, e.len() + 2);
+                        }
+                        None => assert!(got.is_err(), "{len} {at} {b}"),
+                    }
+                }
+            }
+        }
+    }
 }

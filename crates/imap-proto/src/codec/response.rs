@@ -129,7 +129,7 @@ impl<'a> Reader<'a, '_> {
             b"CAPABILITY" => {
                 let mut caps = Vec::new();
                 while self.eat(b' ') {
-                    caps.push(Capability::from_atom(self.atom()?));
+                    caps.push(self.named(Capability::known, Capability::Other)?);
                 }
                 if caps.is_empty() {
                     return self.err("capability");
@@ -244,7 +244,7 @@ impl<'a> Reader<'a, '_> {
                     if self.at_eol() && self.opts.allow_trailing_space {
                         break;
                     }
-                    caps.push(Capability::from_atom(self.atom()?));
+                    caps.push(self.named(Capability::known, Capability::Other)?);
                 }
                 Data::Capability(caps)
             }
@@ -252,7 +252,7 @@ impl<'a> Reader<'a, '_> {
                 let mut caps = Vec::new();
                 while !self.at_eol() {
                     self.sp()?;
-                    caps.push(Capability::from_atom(self.atom()?));
+                    caps.push(self.named(Capability::known, Capability::Other)?);
                 }
                 Data::Enabled(caps)
             }
@@ -388,6 +388,15 @@ impl<'a> Reader<'a, '_> {
     }
 
     fn delimiter(&mut self) -> PResult<Option<Delimiter>> {
+        // The common case, `"/"` or `"."`: one printable ASCII character.
+        if let (Some(b'"'), Some(c), Some(b'"')) = (self.peek(), self.peek_at(1), self.peek_at(2)) {
+            if matches!(c, 0x20..=0x7e) && c != b'"' && c != b'\\' {
+                self.pos += 3;
+                return Ok(Some(
+                    Delimiter::new(char::from(c)).or_else(|_| self.err("delimiter"))?,
+                ));
+            }
+        }
         if self.keyword("NIL") {
             return Ok(None);
         }
@@ -411,7 +420,7 @@ impl<'a> Reader<'a, '_> {
         self.sp()?;
         let attributes = self.list(true, |r| {
             r.expect(b'\\', "\\ before mailbox attribute")?;
-            Ok(MailboxAttribute::from_atom(r.atom()?))
+            r.named(MailboxAttribute::known, MailboxAttribute::Extension)
         })?;
         self.sp()?;
         let delimiter = self.delimiter()?;

@@ -408,22 +408,23 @@ impl<'a> Flag<'a> {
     }
 
     pub(crate) fn system(name: Atom<'a>) -> Self {
-        let n = name.as_str();
-        if n.eq_ignore_ascii_case("Answered") {
-            Self::Answered
-        } else if n.eq_ignore_ascii_case("Flagged") {
-            Self::Flagged
-        } else if n.eq_ignore_ascii_case("Deleted") {
-            Self::Deleted
-        } else if n.eq_ignore_ascii_case("Seen") {
-            Self::Seen
-        } else if n.eq_ignore_ascii_case("Draft") {
-            Self::Draft
-        } else if n.eq_ignore_ascii_case("Recent") {
-            Self::Recent
-        } else {
-            Self::Extension(name)
-        }
+        Self::known_system(name.as_str().as_bytes()).unwrap_or(Self::Extension(name))
+    }
+
+    /// The system flag named `n` (without the backslash), if it is one of RFC 9051's.
+    pub(crate) fn known_system(n: &[u8]) -> Option<Self> {
+        const SYSTEM: [(&[u8], Flag<'static>); 6] = [
+            (b"Seen", Flag::Seen),
+            (b"Answered", Flag::Answered),
+            (b"Flagged", Flag::Flagged),
+            (b"Deleted", Flag::Deleted),
+            (b"Draft", Flag::Draft),
+            (b"Recent", Flag::Recent),
+        ];
+        SYSTEM
+            .iter()
+            .find(|(name, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, f)| f.clone())
     }
 }
 

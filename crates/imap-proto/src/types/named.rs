@@ -21,9 +21,17 @@ macro_rules! keyword_enum {
         impl<'a> $name<'a> {
             /// Maps an atom to its variant, ASCII case-insensitively.
             pub fn from_atom(atom: crate::types::Atom<'a>) -> Self {
-                let s = atom.as_str();
-                $( if s.eq_ignore_ascii_case($text) { return Self::$variant; } )*
-                Self::$other(atom)
+                match Self::known(atom.as_str().as_bytes()) {
+                    Some(known) => known,
+                    None => Self::$other(atom),
+                }
+            }
+
+            /// The known variant named `s` (the usual spelling is tried first, then any case).
+            pub(crate) fn known(s: &[u8]) -> Option<Self> {
+                $( if s == $text.as_bytes() { return Some(Self::$variant); } )*
+                $( if s.eq_ignore_ascii_case($text.as_bytes()) { return Some(Self::$variant); } )*
+                None
             }
 
             /// The name as written on the wire.
