@@ -32,7 +32,7 @@
 
 use std::collections::VecDeque;
 
-use mail_wire::dot::{dot_stuff, normalize};
+use mail_wire::dot::DotEncoder;
 use mail_wire::sasl::{
     decode_challenge, encode_response, select_mechanism, ClientCredentials, ClientMechanism,
     DEFAULT_MAX_RESPONSE_LEN,
@@ -122,6 +122,26 @@ impl Envelope {
     }
 }
 
+/// What the session must know about a message it is handed in pieces
+/// ([`ClientSession::start_mail`]) before the first piece arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct MessageInfo {
+    /// The size in octets, declared with `SIZE=` and checked against the server's SIZE. `None`
+    /// declares nothing.
+    pub size: Option<u64>,
+    /// Whether the message holds 8-bit bytes: it then goes as `BODY=8BITMIME` (or BINARYMIME
+    /// over BDAT), and a piece with an 8-bit byte in a message declared 7-bit is an error.
+    pub eight_bit: bool,
+}
+
+impl MessageInfo {
+    /// A message of `size` octets (if known), 8-bit or not.
+    pub fn new(size: Option<u64>, eight_bit: bool) -> Self {
+        Self { size, eight_bit }
+    }
+}
+
 /// The outcome of one transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
@@ -164,6 +184,10 @@ pub enum ClientEvent {
     Authenticated,
     /// Ready for [`ClientSession::send_mail`]; the server's capabilities.
     Ready(EhloReply),
+    /// The server waits for the message of a transaction begun with
+    /// [`ClientSession::start_mail`]: hand it over with [`ClientSession::send_body`] (draining
+    /// [`ClientSession::poll_transmit`] after each piece), then [`ClientSession::end_body`].
+    BodyWanted,
     /// A transaction finished.
     Delivered(Delivery),
     /// The session failed; close the connection.
@@ -183,6 +207,8 @@ enum Expect {
     Rcpt(usize),
     Data,
     DataEnd,
+    /// The reply to a BDAT chunk before the last.
+    BdatChunk,
     Bdat,
     Rset,
     Quit,
@@ -197,14 +223,37 @@ enum Phase {
     Closed,
 }
 
+/// Where the message of a transaction is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BodyPhase {
+    /// The server does not take it yet (before 354).
+    Waiting,
+    /// Pieces go out as they come.
+    Open,
+    /// Ended (or never to be sent).
+    Done,
+}
+
 #[derive(Debug)]
 struct Transaction {
     rcpts: Vec<(ForwardPath, RcptParams)>,
     mail: Option<Reply>,
     rcpt_replies: Vec<Option<Reply>>,
     data_replies: Vec<Reply>,
-    /// The wire form of the body, sent after 354 (DATA) or with BDAT.
-    body: Vec<u8>,
+    /// The whole message given to [`ClientSession::send_mail`], sent as soon as the server
+    /// takes it; `None` when the application streams it.
+    queued: Option<Vec<u8>>,
+    body: BodyPhase,
+    /// Dot-stuffing for DATA, line ends only for BDAT.
+    encoder: DotEncoder,
+    /// BDAT: the last chunk, held back so that the final one can carry LAST.
+    held: Vec<u8>,
+    /// Message octets handed over so far (for error offsets).
+    fed: usize,
+    /// Whether 8-bit data was declared.
+    eight_bit: bool,
+    /// The first refusal of a BDAT chunk before the last.
+    chunk_failure: Option<Reply>,
     bdat: bool,
     pipelined: bool,
     /// The message was sent as an empty one because no recipient was accepted.
@@ -345,30 +394,127 @@ impl ClientSession {
     }
 
     /// Starts a transaction: `message` is the whole message (line ends are normalised to
-    /// CRLF). Refuses 8-bit data or UTF-8 addresses the server cannot take.
+    /// CRLF), sent when the server is ready for it. Refuses 8-bit data or UTF-8 addresses the
+    /// server cannot take. [`ClientSession::start_mail`] streams a message instead.
     pub fn send_mail(&mut self, envelope: Envelope, message: &[u8]) -> Result<(), Error> {
+        let eight_bit = message.iter().position(|&b| b >= 0x80);
+        let (bdat, _) = self.plan(eight_bit.is_some());
+        // SIZE counts what goes on the wire: the message itself, or its normalised form for
+        // BDAT (RFC 3030 counts the chunk octets).
+        let size = if bdat {
+            normalized_len(message)
+        } else {
+            message.len()
+        } as u64;
+        self.begin(
+            envelope,
+            MessageInfo::new(Some(size), eight_bit.is_some()),
+            eight_bit.unwrap_or(0),
+            Some(message.to_vec()),
+        )
+    }
+
+    /// Starts a transaction whose message the application hands over in pieces after
+    /// [`ClientEvent::BodyWanted`], with [`ClientSession::send_body`] and
+    /// [`ClientSession::end_body`]; the session holds no more of it than the last piece (and,
+    /// over BDAT, the one before). Refuses 8-bit data or UTF-8 addresses the server cannot
+    /// take, and a declared size over the server's SIZE.
+    pub fn start_mail(&mut self, envelope: Envelope, info: MessageInfo) -> Result<(), Error> {
+        self.begin(envelope, info, 0, None)
+    }
+
+    /// Hands over the next piece of a streamed message (line ends of any kind become CRLF;
+    /// dots are stuffed for DATA). Only after [`ClientEvent::BodyWanted`] and before
+    /// [`ClientSession::end_body`]. An 8-bit byte in a message declared 7-bit closes the
+    /// session with an error, so that no truncated message is ever ended.
+    pub fn send_body(&mut self, piece: &[u8]) -> Result<(), Error> {
+        let Some(mut tx) = self.tx.take() else {
+            return Err(LocalError::NotReady("message data").into());
+        };
+        if tx.body != BodyPhase::Open || tx.chunk_failure.is_some() {
+            self.tx = Some(tx);
+            return Err(LocalError::NotReady("message data").into());
+        }
+        if !tx.eight_bit {
+            if let Some(at) = piece.iter().position(|&b| b >= 0x80) {
+                let e: Error = LocalError::EightBitUnsupported(tx.fed + at).into();
+                self.fail(e.clone());
+                return Err(e);
+            }
+        }
+        self.feed(&mut tx, piece);
+        self.tx = Some(tx);
+        Ok(())
+    }
+
+    /// Ends a streamed message: the terminator (DATA) or the last chunk (BDAT) goes out, and
+    /// the transaction ends with [`ClientEvent::Delivered`]. After a refused BDAT chunk this
+    /// sends RSET instead.
+    pub fn end_body(&mut self) -> Result<(), Error> {
+        let Some(mut tx) = self.tx.take() else {
+            return Err(LocalError::NotReady("end of message").into());
+        };
+        if tx.body != BodyPhase::Open {
+            self.tx = Some(tx);
+            return Err(LocalError::NotReady("end of message").into());
+        }
+        self.end(&mut tx);
+        self.tx = Some(tx);
+        Ok(())
+    }
+
+    /// Whether the session waits for pieces of a streamed message.
+    pub fn wants_body(&self) -> bool {
+        self.tx
+            .as_ref()
+            .is_some_and(|t| t.body == BodyPhase::Open && t.queued.is_none())
+    }
+
+    /// The server's capabilities, or none (after HELO).
+    fn caps(&self) -> EhloReply {
+        self.ehlo.clone().unwrap_or(EhloReply {
+            greeting: crate::types::Text::default(),
+            capabilities: Vec::new(),
+        })
+    }
+
+    /// Whether a message goes over BDAT, and with which BODY, if the server can take it.
+    fn plan(&self, eight_bit: bool) -> (bool, Option<Option<Body>>) {
+        let caps = self.caps();
+        let bdat = self.config.chunking && caps.has(&Capability::Chunking);
+        if !eight_bit {
+            return (bdat, Some(None));
+        }
+        if caps.has(&Capability::EightBitMime) {
+            (bdat, Some(Some(Body::EightBitMime)))
+        } else if caps.has(&Capability::BinaryMime) && caps.has(&Capability::Chunking) {
+            (true, Some(Some(Body::BinaryMime)))
+        } else {
+            (bdat, None)
+        }
+    }
+
+    /// Starts a transaction; `eight_bit_at` is where the first 8-bit byte is, for the error.
+    fn begin(
+        &mut self,
+        envelope: Envelope,
+        info: MessageInfo,
+        eight_bit_at: usize,
+        queued: Option<Vec<u8>>,
+    ) -> Result<(), Error> {
         if self.phase != Phase::Ready {
             return Err(LocalError::NotReady("a transaction").into());
         }
         if envelope.recipients.is_empty() {
             return Err(LocalError::NoRecipients.into());
         }
-        let caps = self.ehlo.clone().unwrap_or(EhloReply {
-            greeting: crate::types::Text::default(),
-            capabilities: Vec::new(),
-        });
+        let caps = self.caps();
         let mut params = envelope.params;
-        let eight_bit = message.iter().position(|&b| b >= 0x80);
-        let mut bdat = self.config.chunking && caps.has(&Capability::Chunking);
-        if let Some(at) = eight_bit {
-            if caps.has(&Capability::EightBitMime) {
-                params.body = Some(Body::EightBitMime);
-            } else if caps.has(&Capability::BinaryMime) && caps.has(&Capability::Chunking) {
-                params.body = Some(Body::BinaryMime);
-                bdat = true;
-            } else {
-                return Err(LocalError::EightBitUnsupported(at).into());
-            }
+        let (bdat, body) = self.plan(info.eight_bit);
+        match body {
+            None => return Err(LocalError::EightBitUnsupported(eight_bit_at).into()),
+            Some(Some(b)) => params.body = Some(b),
+            Some(None) => {}
         }
         let utf8 = envelope.from.mailbox().is_some_and(|m| m.is_utf8())
             || envelope.recipients.iter().any(|(t, _)| t.is_utf8());
@@ -384,13 +530,7 @@ impl ClientSession {
             }
             params.smtputf8 = true;
         }
-        let body = if bdat {
-            normalize(message)
-        } else {
-            dot_stuff(message)
-        };
-        if let Some(limit) = caps.size() {
-            let size = if bdat { body.len() } else { message.len() } as u64;
+        if let (Some(limit), Some(size)) = (caps.size(), info.size) {
             if limit > 0 && size > limit {
                 return Err(LocalError::TooLarge { size, limit }.into());
             }
@@ -410,7 +550,17 @@ impl ClientSession {
             mail: None,
             rcpt_replies: vec![None; n],
             data_replies: Vec::new(),
-            body,
+            queued,
+            body: BodyPhase::Waiting,
+            encoder: if bdat {
+                DotEncoder::line_ends_only()
+            } else {
+                DotEncoder::new()
+            },
+            held: Vec::new(),
+            fed: 0,
+            eight_bit: info.eight_bit,
+            chunk_failure: None,
             bdat,
             pipelined,
             dummy: false,
@@ -426,6 +576,69 @@ impl ClientSession {
         Ok(())
     }
 
+    /// The server takes the message now: send a whole one, or ask for the pieces.
+    fn open_body(&mut self, tx: &mut Transaction) {
+        tx.body = BodyPhase::Open;
+        match tx.queued.take() {
+            Some(message) => {
+                self.feed(tx, &message);
+                self.end(tx);
+            }
+            None => self.events.push_back(ClientEvent::BodyWanted),
+        }
+    }
+
+    /// Encodes a piece of the message onto the wire.
+    fn feed(&mut self, tx: &mut Transaction, piece: &[u8]) {
+        tx.fed += piece.len();
+        if !tx.bdat {
+            return tx.encoder.encode(piece, &mut self.out);
+        }
+        let mut chunk = Vec::with_capacity(piece.len() + 2);
+        tx.encoder.encode(piece, &mut chunk);
+        if chunk.is_empty() {
+            return;
+        }
+        let previous = std::mem::replace(&mut tx.held, chunk);
+        if !previous.is_empty() {
+            self.bdat_chunk(previous, false);
+        }
+    }
+
+    /// Ends the message on the wire and waits for the replies.
+    fn end(&mut self, tx: &mut Transaction) {
+        tx.body = BodyPhase::Done;
+        if !tx.bdat {
+            tx.encoder.finish(&mut self.out);
+            let wanted = if self.config.lmtp { accepted(tx) } else { 1 };
+            for _ in 0..wanted {
+                self.expect.push_back(Expect::DataEnd);
+            }
+            return;
+        }
+        if tx.chunk_failure.is_some() {
+            self.command(&Command::Rset);
+            self.expect.push_back(Expect::Rset);
+            return;
+        }
+        let mut last = std::mem::take(&mut tx.held);
+        tx.encoder.end_line(&mut last);
+        self.bdat_chunk(last, true);
+    }
+
+    fn bdat_chunk(&mut self, chunk: Vec<u8>, last: bool) {
+        self.command(&Command::Bdat {
+            size: chunk.len() as u64,
+            last,
+        });
+        self.out.extend_from_slice(&chunk);
+        self.expect.push_back(if last {
+            Expect::Bdat
+        } else {
+            Expect::BdatChunk
+        });
+    }
+
     fn send_rcpt(&mut self, tx: &Transaction, i: usize) {
         if let Some((to, params)) = tx.rcpts.get(i) {
             self.command(&Command::Rcpt {
@@ -438,12 +651,7 @@ impl ClientSession {
 
     fn send_data(&mut self, tx: &mut Transaction) {
         if tx.bdat {
-            self.command(&Command::Bdat {
-                size: tx.body.len() as u64,
-                last: true,
-            });
-            self.out.append(&mut tx.body);
-            self.expect.push_back(Expect::Bdat);
+            self.open_body(tx);
         } else {
             self.command(&Command::Data);
             self.expect.push_back(Expect::Data);
@@ -616,7 +824,10 @@ impl ClientSession {
                 self.tx = Some(tx);
             }
             Expect::Rset => {
-                if self.tx.is_some() {
+                if let Some(tx) = self.tx.as_mut() {
+                    if let Some(refused) = tx.chunk_failure.take() {
+                        tx.data_replies.push(refused);
+                    }
                     self.finish();
                 } else {
                     self.phase = Phase::Ready;
@@ -634,15 +845,15 @@ impl ClientSession {
                         self.out.extend_from_slice(b".\r\n");
                         1
                     } else {
-                        self.out.append(&mut tx.body);
-                        if self.config.lmtp {
-                            accepted(&tx)
-                        } else {
-                            1
-                        }
+                        0
                     };
                     for _ in 0..wanted {
                         self.expect.push_back(Expect::DataEnd);
+                    }
+                    if wanted == 0 {
+                        self.open_body(&mut tx);
+                    } else {
+                        tx.body = BodyPhase::Done;
                     }
                     self.tx = Some(tx);
                 } else {
@@ -651,9 +862,22 @@ impl ClientSession {
                     self.finish();
                 }
             }
+            Expect::BdatChunk => {
+                if let Some(tx) = self.tx.as_mut() {
+                    if !reply.is_positive() && tx.chunk_failure.is_none() {
+                        tx.chunk_failure = Some(reply);
+                    }
+                }
+            }
             Expect::Bdat => {
                 let Some(mut tx) = self.tx.take() else { return };
-                let more = self.config.lmtp && reply.is_positive() && accepted(&tx) > 1;
+                if let Some(refused) = tx.chunk_failure.take() {
+                    tx.data_replies.push(refused);
+                }
+                let more = self.config.lmtp
+                    && reply.is_positive()
+                    && tx.data_replies.is_empty()
+                    && accepted(&tx) > 1;
                 tx.data_replies.push(reply);
                 if more {
                     for _ in 1..accepted(&tx) {
@@ -747,6 +971,29 @@ impl ClientSession {
             message: first,
         }));
     }
+}
+
+/// The length of [`mail_wire::dot::normalize`] of `message`, without making it.
+fn normalized_len(message: &[u8]) -> usize {
+    let mut len = message.len();
+    let mut i = 0;
+    while let Some(k) = message
+        .get(i..)
+        .and_then(|rest| memchr::memchr2(b'\r', b'\n', rest))
+    {
+        let at = i + k;
+        if message.get(at) == Some(&b'\r') && message.get(at + 1) == Some(&b'\n') {
+            i = at + 2;
+        } else {
+            // A bare CR or LF becomes CRLF.
+            len += 1;
+            i = at + 1;
+        }
+    }
+    if i < message.len() {
+        len += 2;
+    }
+    len
 }
 
 fn accepted(tx: &Transaction) -> usize {
