@@ -156,6 +156,9 @@ pub(crate) fn unfold(value: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
+/// The fields a message header is given room for before it grows (real ones have 10 to 40).
+pub(crate) const MESSAGE_HEADER_FIELDS: usize = 32;
+
 /// The fields of one header block, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Header<'a> {
@@ -403,7 +406,9 @@ pub struct HeaderBlock<'a> {
 /// assert_eq!(used, 15);
 /// ```
 pub fn parse_header_block<'a>(input: &'a [u8], limits: &Limits) -> crate::Status<HeaderBlock<'a>> {
-    let mut header = Header::default();
+    // A message header has tens of fields: room for them up front instead of growing by
+    // doubling (each step a reallocation and a copy).
+    let mut header = Header::with_capacity(MESSAGE_HEADER_FIELDS);
     let mut defects = Vec::new();
     match scan_block(
         input,

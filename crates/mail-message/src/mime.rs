@@ -253,7 +253,12 @@ fn parse_part<'a>(
     ctx: &mut Ctx<'_>,
 ) -> Part<'a> {
     ctx.parts += 1;
-    let mut header = Header::with_capacity(8);
+    // A message header has tens of fields, a body part's MIME header a few.
+    let mut header = Header::with_capacity(if depth == 0 {
+        crate::header::MESSAGE_HEADER_FIELDS
+    } else {
+        4
+    });
     let mut defects = Vec::new();
     let block = scan_block(
         input,
