@@ -97,7 +97,10 @@ impl Reply {
         Self {
             code: ReplyCode::known(code),
             enhanced: Some(EnhancedCode::known(enhanced.0, enhanced.1, enhanced.2)),
-            text: Text::known(text).as_str().to_owned(),
+            text: {
+                debug_assert!(Text::new(text).is_ok(), "{text:?}");
+                text.to_owned()
+            },
         }
     }
 
@@ -172,23 +175,26 @@ impl Reply {
 
     /// Appends the wire form to `out`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
-        let n = self.lines().count();
-        let mut code = Vec::with_capacity(3);
-        push_number(&mut code, self.code.get());
-        let mut enhanced = Vec::with_capacity(11);
+        let n = self.line_count();
+        // The code and the enhanced code, written once on the stack (at most 3 and 11 bytes).
+        let mut code = Digits::default();
+        code.number(self.code.get());
+        let code = code.as_bytes();
+        let mut enhanced = Digits::default();
         if let Some(e) = self.enhanced {
-            push_number(&mut enhanced, u16::from(e.class()));
+            enhanced.number(u16::from(e.class()));
             enhanced.push(b'.');
-            push_number(&mut enhanced, e.subject());
+            enhanced.number(e.subject());
             enhanced.push(b'.');
-            push_number(&mut enhanced, e.detail());
+            enhanced.number(e.detail());
         }
+        let enhanced = enhanced.as_bytes();
         out.reserve(self.text.len() + n * (6 + enhanced.len()));
         for (i, line) in self.lines().enumerate() {
-            out.extend_from_slice(&code);
+            out.extend_from_slice(code);
             out.push(if i + 1 == n { b' ' } else { b'-' });
             if self.enhanced.is_some() {
-                out.extend_from_slice(&enhanced);
+                out.extend_from_slice(enhanced);
                 if !line.is_empty() {
                     out.push(b' ');
                 }
@@ -206,22 +212,44 @@ impl Reply {
     }
 }
 
-/// Appends the decimal digits of `n`.
-fn push_number(out: &mut Vec<u8>, n: u16) {
-    let mut digits = [0u8; 5];
-    let mut k = digits.len();
-    let mut n = n;
-    loop {
-        k -= 1;
-        if let Some(d) = digits.get_mut(k) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || k == 0 {
-            break;
+/// A few bytes of digits and dots on the stack (a reply code, an enhanced code).
+#[derive(Default)]
+struct Digits {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl Digits {
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
         }
     }
-    out.extend_from_slice(digits.get(k..).unwrap_or_default());
+
+    /// Appends the decimal digits of `n`.
+    fn number(&mut self, n: u16) {
+        let mut digits = [0u8; 5];
+        let mut k = digits.len();
+        let mut n = n;
+        loop {
+            k -= 1;
+            if let Some(d) = digits.get_mut(k) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || k == 0 {
+                break;
+            }
+        }
+        for &d in digits.get(k..).unwrap_or_default() {
+            self.push(d);
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
 }
 
 impl fmt::Display for Reply {

@@ -51,7 +51,7 @@ use mail_wire::Status;
 use crate::codec::command::{Body, Command, MailParams, RcptParams};
 use crate::codec::ehlo::{Capability, EhloReply};
 use crate::codec::reply::Reply;
-use crate::codec::ParseErrorKind;
+use crate::codec::{ParseError, ParseErrorKind};
 use crate::error::{Error, LocalError, RemoteError};
 use crate::types::{Domain, ForwardPath, Keyword, ReversePath, Text};
 
@@ -91,10 +91,15 @@ enum Phase {
     Closed,
 }
 
+/// What the session keeps of a transaction; the application has the addresses and parameters.
 #[derive(Debug, Default)]
 struct Transaction {
-    params: MailParams,
-    rcpts: Vec<ForwardPath>,
+    /// MAIL had SMTPUTF8.
+    smtputf8: bool,
+    /// MAIL's BODY.
+    body: Option<Body>,
+    /// Accepted recipients.
+    rcpts: usize,
     rcpt_attempted: bool,
     /// Body octets so far.
     size: u64,
@@ -111,9 +116,8 @@ pub struct ServerSession {
     phase: Phase,
     mode: Mode,
     pending: Option<Pending>,
-    /// MAIL or RCPT waiting for a decision.
-    pending_mail: Option<(ReversePath, MailParams)>,
-    pending_rcpt: Option<ForwardPath>,
+    /// What the session keeps of a MAIL waiting for a decision.
+    pending_mail: Option<Transaction>,
     buf: Vec<u8>,
     pos: usize,
     framer: LineFramer,
@@ -142,7 +146,6 @@ impl ServerSession {
             mode: Mode::Command,
             pending: None,
             pending_mail: None,
-            pending_rcpt: None,
             buf: Vec::new(),
             pos: 0,
             framer,
@@ -282,25 +285,18 @@ impl ServerSession {
     pub fn accept(&mut self) -> Result<(), Error> {
         match self.pending {
             Some(Pending::Mail) => {
-                let (_, params) = self
-                    .pending_mail
-                    .take()
-                    .unwrap_or((ReversePath::Null, MailParams::default()));
-                self.tx = Some(Transaction {
-                    params,
-                    ..Transaction::default()
-                });
+                self.tx = Some(self.pending_mail.take().unwrap_or_default());
                 self.decided(r(250, (2, 1, 0), "OK"))
             }
             Some(Pending::Rcpt) => {
-                if let (Some(tx), Some(to)) = (self.tx.as_mut(), self.pending_rcpt.take()) {
-                    tx.rcpts.push(to);
+                if let Some(tx) = self.tx.as_mut() {
+                    tx.rcpts += 1;
                 }
                 self.decided(r(250, (2, 1, 5), "OK"))
             }
             Some(Pending::Message) => {
                 if self.config.lmtp {
-                    let n = self.tx.as_ref().map_or(0, |t| t.rcpts.len());
+                    let n = self.tx.as_ref().map_or(0, |t| t.rcpts);
                     self.lmtp_replies(vec![r(250, (2, 0, 0), "OK: message delivered"); n])
                 } else {
                     self.tx = None;
@@ -323,13 +319,10 @@ impl ServerSession {
                 self.pending_mail = None;
                 self.decided(reply)
             }
-            Some(Pending::Rcpt) => {
-                self.pending_rcpt = None;
-                self.decided(reply)
-            }
+            Some(Pending::Rcpt) => self.decided(reply),
             Some(Pending::Message) => {
                 if self.config.lmtp {
-                    let n = self.tx.as_ref().map_or(0, |t| t.rcpts.len());
+                    let n = self.tx.as_ref().map_or(0, |t| t.rcpts);
                     self.lmtp_replies(vec![reply; n])
                 } else {
                     self.tx = None;
@@ -345,7 +338,7 @@ impl ServerSession {
         if self.pending != Some(Pending::Message) || !self.config.lmtp {
             return Err(LocalError::NoDecisionPending("LMTP message").into());
         }
-        let expected = self.tx.as_ref().map_or(0, |t| t.rcpts.len());
+        let expected = self.tx.as_ref().map_or(0, |t| t.rcpts);
         if replies.len() != expected {
             return Err(LocalError::ReplyCount {
                 expected,
@@ -438,12 +431,16 @@ impl ServerSession {
                         Ok(Status::Incomplete) => break,
                         Ok(Status::Complete(Frame::Skipped, n)) => self.pos += n,
                         Ok(Status::Complete(Frame::Line(line), n)) => {
-                            let line = line.content.to_vec();
-                            self.pos += n;
                             if matches!(self.mode, Mode::AuthResponse) {
+                                let line = line.content.to_vec();
+                                self.pos += n;
                                 self.auth_line(&line);
                             } else {
-                                self.command_line(&line);
+                                // Parsed from the buffer in place: a command owns its values.
+                                let parsed = Command::parse_line(line.content);
+                                let len = line.content.len();
+                                self.pos += n;
+                                self.command_line(parsed, len);
                             }
                         }
                         Err(e) => {
@@ -585,7 +582,7 @@ impl ServerSession {
                 )
             };
             let n = if self.config.lmtp {
-                self.tx.as_ref().map_or(1, |t| t.rcpts.len())
+                self.tx.as_ref().map_or(1, |t| t.rcpts)
             } else {
                 1
             };
@@ -605,7 +602,7 @@ impl ServerSession {
         if too_large {
             // LMTP answers the last chunk once per recipient (RFC 2033 4.2).
             let n = match (&self.tx, self.config.lmtp && last) {
-                (Some(tx), true) => tx.rcpts.len().max(1),
+                (Some(tx), true) => tx.rcpts.max(1),
                 _ => 1,
             };
             for _ in 0..n {
@@ -637,13 +634,14 @@ impl ServerSession {
         }
     }
 
-    fn command_line(&mut self, line: &[u8]) {
-        let cmd = match Command::parse_line(line) {
+    /// Runs a parsed command line of `len` bytes, or answers its parse error.
+    fn command_line(&mut self, parsed: Result<Command, ParseError>, len: usize) {
+        let cmd = match parsed {
             Ok(c) => c,
             Err(e) => {
                 let reply = match &e.kind {
                     ParseErrorKind::UnknownCommand => r(500, (5, 5, 1), "Command not recognized"),
-                    ParseErrorKind::Invalid(_) if line.len() >= 4 => {
+                    ParseErrorKind::Invalid(_) if len >= 4 => {
                         r(501, (5, 5, 4), "Syntax error in parameters or arguments")
                     }
                     _ => r(501, (5, 5, 2), "Syntax error in parameters or arguments"),
@@ -822,7 +820,11 @@ impl ServerSession {
             let reply = r(553, (5, 6, 7), "Non-ASCII address needs SMTPUTF8");
             return self.error(reply.clone(), RemoteError::Refused(reply).into());
         }
-        self.pending_mail = Some((from.clone(), params.clone()));
+        self.pending_mail = Some(Transaction {
+            smtputf8: params.smtputf8,
+            body: params.body,
+            ..Transaction::default()
+        });
         self.pending = Some(Pending::Mail);
         self.events
             .push_back(ServerEvent::MailFrom { from, params });
@@ -836,8 +838,8 @@ impl ServerSession {
             return self.sequence("RCPT after BDAT");
         }
         tx.rcpt_attempted = true;
-        let smtputf8 = tx.params.smtputf8;
-        let count = tx.rcpts.len();
+        let smtputf8 = tx.smtputf8;
+        let count = tx.rcpts;
         if !params.other.is_empty() {
             return self.param_error("Unsupported parameter");
         }
@@ -854,7 +856,6 @@ impl ServerSession {
         if count >= self.config.max_recipients {
             return self.send(r(452, (4, 5, 3), "Too many recipients"));
         }
-        self.pending_rcpt = Some(to.clone());
         self.pending = Some(Pending::Rcpt);
         self.events.push_back(ServerEvent::RcptTo { to, params });
     }
@@ -863,10 +864,10 @@ impl ServerSession {
     fn no_recipients(&self) -> Option<Reply> {
         match &self.tx {
             None => Some(r(503, (5, 5, 1), "Need MAIL and RCPT first")),
-            Some(tx) if tx.rcpts.is_empty() && tx.rcpt_attempted => {
+            Some(tx) if tx.rcpts == 0 && tx.rcpt_attempted => {
                 Some(r(554, (5, 5, 1), "No valid recipients"))
             }
-            Some(tx) if tx.rcpts.is_empty() => Some(r(503, (5, 5, 1), "Need RCPT first")),
+            Some(tx) if tx.rcpts == 0 => Some(r(503, (5, 5, 1), "Need RCPT first")),
             Some(_) => None,
         }
     }
@@ -879,7 +880,7 @@ impl ServerSession {
         if tx.chunked {
             return self.sequence("DATA after BDAT");
         }
-        if tx.params.body == Some(Body::BinaryMime) {
+        if tx.body == Some(Body::BinaryMime) {
             return self.sequence("BINARYMIME needs BDAT");
         }
         tx.started = true;
