@@ -461,13 +461,33 @@ impl<'a> Reader<'a, '_> {
     }
 
     fn numbers_modseq(&mut self) -> PResult<(Vec<u32>, Option<u64>)> {
-        let mut numbers = Vec::new();
         let mut modseq = None;
-        // The common case first: ` n` repeated.
-        while self.peek() == Some(b' ') && self.peek_at(1).is_some_and(|b| b.is_ascii_digit()) {
-            self.pos += 1;
-            numbers.push(self.nz_number()?.get());
+        // The common case first: ` n` repeated, in one tight loop over the bytes; anything
+        // else (zero, too large, the MODSEQ list, spaces) is left to the general loop below.
+        let rest = self.rest();
+        // Room for numbers of up to seven digits, bounded by the line length.
+        let mut numbers = Vec::with_capacity(rest.len() / 8);
+        let mut i = 0;
+        'numbers: while rest.get(i) == Some(&b' ') {
+            let mut j = i + 1;
+            let mut n: u64 = 0;
+            while let Some(&d) = rest.get(j) {
+                if !d.is_ascii_digit() {
+                    break;
+                }
+                n = n * 10 + u64::from(d - b'0');
+                if n > u64::from(u32::MAX) {
+                    break 'numbers;
+                }
+                j += 1;
+            }
+            match u32::try_from(n) {
+                Ok(n) if n != 0 => numbers.push(n),
+                _ => break,
+            }
+            i = j;
         }
+        self.pos += i;
         while !self.at_eol() {
             self.sp()?;
             if self.at_eol() && (self.opts.allow_trailing_space || numbers.is_empty()) {
