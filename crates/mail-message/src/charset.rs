@@ -44,7 +44,16 @@ pub fn decode<'a>(label: &str, bytes: &'a [u8]) -> Decoded<'a> {
         Some(e) => e,
         None => encoding_rs::UTF_8,
     };
-    if bytes.is_ascii() && encoding.is_ascii_compatible() {
+    // UTF-8 as it is: one validation (ASCII included), no copy.
+    if encoding == encoding_rs::UTF_8 {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return Decoded {
+                text: Cow::Borrowed(text),
+                had_errors: false,
+                known,
+            };
+        }
+    } else if bytes.is_ascii() && encoding.is_ascii_compatible() {
         return Decoded {
             text: Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default()),
             had_errors: false,

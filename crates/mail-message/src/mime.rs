@@ -677,14 +677,20 @@ impl<'a> Part<'a> {
 }
 
 fn decode_charset<'a>(bytes: Cow<'a, [u8]>, charset: Option<&str>) -> Cow<'a, str> {
-    let label = match charset {
-        Some(cs) => cs,
-        None if std::str::from_utf8(&bytes).is_ok() => "utf-8",
-        None => "windows-1252",
-    };
-    match bytes {
-        Cow::Borrowed(b) => crate::charset::decode(label, b).text,
-        Cow::Owned(v) => Cow::Owned(crate::charset::decode_owned(label, v)),
+    // Without a charset, valid UTF-8 is taken as it is (validated once, here), anything else
+    // is read as windows-1252.
+    const FALLBACK: &str = "windows-1252";
+    match (bytes, charset) {
+        (Cow::Borrowed(b), None) => match std::str::from_utf8(b) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => crate::charset::decode(FALLBACK, b).text,
+        },
+        (Cow::Owned(v), None) => Cow::Owned(
+            String::from_utf8(v)
+                .unwrap_or_else(|e| crate::charset::decode_owned(FALLBACK, e.into_bytes())),
+        ),
+        (Cow::Borrowed(b), Some(label)) => crate::charset::decode(label, b).text,
+        (Cow::Owned(v), Some(label)) => Cow::Owned(crate::charset::decode_owned(label, v)),
     }
 }
 
@@ -692,6 +698,31 @@ fn decode_charset<'a>(bytes: Cow<'a, [u8]>, charset: Option<&str>) -> Cow<'a, st
 mod tests {
     use super::long_line;
     use super::DashLines;
+
+    #[test]
+    fn text_charsets_borrowed_owned_and_fallback() {
+        use super::decode_charset;
+        use std::borrow::Cow;
+        let cases: [(&[u8], Option<&str>, &str); 6] = [
+            (b"plain", None, "plain"),
+            ("Grüße".as_bytes(), None, "Grüße"),
+            (b"caf\xe9", None, "café"),
+            (b"caf\xe9", Some("utf-8"), "caf\u{fffd}"),
+            (b"caf\xe9", Some("iso-8859-1"), "café"),
+            ("Grüße".as_bytes(), Some("UTF-8"), "Grüße"),
+        ];
+        for (bytes, charset, want) in cases {
+            let borrowed = decode_charset(Cow::Borrowed(bytes), charset);
+            assert_eq!(borrowed, want, "{bytes:?} {charset:?}");
+            if std::str::from_utf8(bytes).is_ok() {
+                assert!(
+                    matches!(borrowed, Cow::Borrowed(_)),
+                    "{bytes:?} {charset:?}"
+                );
+            }
+            assert_eq!(decode_charset(Cow::Owned(bytes.to_vec()), charset), want);
+        }
+    }
 
     #[test]
     fn dash_lines_match_a_plain_scan() {

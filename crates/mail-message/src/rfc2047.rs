@@ -224,13 +224,14 @@ static TOKEN: [bool; 256] = {
 /// (RFC 2047 section 2), the text holds no `?` and no white space.
 pub fn parse_encoded_word(input: &[u8]) -> Option<EncodedWord<'_>> {
     let rest = input.strip_prefix(b"=?")?;
-    let q1 = memchr::memchr(b'?', rest.get(..rest.len().min(80))?)?;
-    let cs_full = &rest[..q1];
-    if cs_full.is_empty() || !cs_full.iter().all(|&c| TOKEN[usize::from(c)]) {
+    // The charset runs to the first byte that is not a token byte, which must be the `?`
+    // (within 80 bytes); `?` is no token byte, so this finds it and checks the charset at once.
+    let q1 = rest.iter().take(80).position(|&c| !TOKEN[usize::from(c)])?;
+    if q1 == 0 || rest[q1] != b'?' {
         return None;
     }
-    let cs_full = std::str::from_utf8(cs_full).ok()?;
-    let (charset, language) = match memchr::memchr(b'*', cs_full.as_bytes()) {
+    let cs_full = std::str::from_utf8(&rest[..q1]).ok()?;
+    let (charset, language) = match cs_full.bytes().position(|c| c == b'*') {
         Some(p) => (&cs_full[..p], Some(&cs_full[p + 1..])),
         None => (cs_full, None),
     };
@@ -272,6 +273,30 @@ mod tests {
     }
 
     /// RFC 2047 section 8 examples of white space handling.
+    #[test]
+    fn encoded_word_charset_bounds() {
+        let ew = parse_encoded_word(b"=?UTF-8*en?Q?a_b?= rest").unwrap();
+        assert_eq!(
+            (ew.charset, ew.language, ew.base64),
+            ("UTF-8", Some("en"), false)
+        );
+        assert_eq!((ew.text, ew.len), (&b"a_b"[..], 18));
+        // A charset with a byte outside the token set, an empty one, a missing `?`.
+        for bad in [
+            &b"=?ut(f?q?x?="[..],
+            b"=?ut f?q?x?=",
+            b"=??q?x?=",
+            b"=?utf-8",
+            b"=?utf-8?q?a b?=",
+        ] {
+            assert!(parse_encoded_word(bad).is_none(), "{bad:?}");
+        }
+        // The `?` after the charset must come within 80 bytes.
+        let long = |n: usize| format!("=?{}?q?x?=", "a".repeat(n));
+        assert!(parse_encoded_word(long(79).as_bytes()).is_some());
+        assert!(parse_encoded_word(long(80).as_bytes()).is_none());
+    }
+
     #[test]
     fn rfc2047_section8_table() {
         let table = [
