@@ -6,18 +6,31 @@ use crate::defect::{Defect, DefectKind};
 use crate::Limits;
 
 /// One header field, borrowing the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct HeaderField<'a> {
-    name: &'a str,
+    /// Printable ASCII (the scan checks it), kept as bytes: a lookup compares bytes, and only
+    /// [`name`](Self::name) pays for the conversion to `str`.
+    name: &'a [u8],
     raw_value: &'a [u8],
     raw: &'a [u8],
     offset: usize,
 }
 
+impl std::fmt::Debug for HeaderField<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeaderField")
+            .field("name", &self.name())
+            .field("raw_value", &self.raw_value)
+            .field("raw", &self.raw)
+            .field("offset", &self.offset)
+            .finish()
+    }
+}
+
 impl<'a> HeaderField<'a> {
     /// The field name as written (ASCII; compare with [`str::eq_ignore_ascii_case`]).
     pub fn name(&self) -> &'a str {
-        self.name
+        std::str::from_utf8(self.name).unwrap_or_default()
     }
 
     /// The bytes after the colon, folding line breaks included, final line break excluded.
@@ -79,7 +92,7 @@ impl<'a> HeaderField<'a> {
     pub fn value_defects(&self) -> Vec<Defect> {
         let at = |kind| Defect::new(kind, self.offset);
         let value = self.unfolded();
-        let name = self.name;
+        let name = self.name();
         let is = |s: &str| name.eq_ignore_ascii_case(s);
         let resent = name.len() > 7 && name[..7].eq_ignore_ascii_case("resent-");
         let base = if resent { &name[7..] } else { name };
@@ -132,7 +145,7 @@ impl<'a> HeaderField<'a> {
 
     /// Whether the field's name is `name`, ignoring ASCII case.
     pub fn is(&self, name: &str) -> bool {
-        self.name.eq_ignore_ascii_case(name)
+        self.name.eq_ignore_ascii_case(name.as_bytes())
     }
 }
 
@@ -299,22 +312,32 @@ pub(crate) fn scan_block<'a>(
             pos += nl.map_or(line_len, |n| n + 1);
             continue;
         }
-        let Some(colon) = memchr::memchr(b':', line_content) else {
-            defects.push(Defect::new(DefectKind::MissingHeaderBodySeparator, pos));
-            return Some(BlockEnd {
-                header_end: pos,
-                body_start: pos,
-            });
+        // The usual shape first: printable ASCII straight up to the colon, found in one pass.
+        let (colon, raw_name, name) = match line_content
+            .iter()
+            .position(|&c| c == b':' || !(33..=126).contains(&c))
+        {
+            Some(k) if line_content[k] == b':' => (k, &line_content[..k], &line_content[..k]),
+            _ => {
+                let Some(colon) = memchr::memchr(b':', line_content) else {
+                    defects.push(Defect::new(DefectKind::MissingHeaderBodySeparator, pos));
+                    return Some(BlockEnd {
+                        header_end: pos,
+                        body_start: pos,
+                    });
+                };
+                let raw_name = &line_content[..colon];
+                let name = trim_end_wsp(raw_name);
+                if !name.iter().all(|&c| (33..=126).contains(&c)) {
+                    defects.push(Defect::new(DefectKind::MissingHeaderBodySeparator, pos));
+                    return Some(BlockEnd {
+                        header_end: pos,
+                        body_start: pos,
+                    });
+                }
+                (colon, raw_name, name)
+            }
         };
-        let raw_name = &line_content[..colon];
-        let name = trim_end_wsp(raw_name);
-        if !name.iter().all(|&c| (33..=126).contains(&c)) {
-            defects.push(Defect::new(DefectKind::MissingHeaderBodySeparator, pos));
-            return Some(BlockEnd {
-                header_end: pos,
-                body_start: pos,
-            });
-        }
         if name.is_empty() {
             defects.push(Defect::new(DefectKind::InvalidFieldName, pos));
         }
@@ -358,8 +381,7 @@ pub(crate) fn scan_block<'a>(
         }
         if header.fields.len() < limits.max_headers {
             header.fields.push(HeaderField {
-                // Checked above: every byte is printable ASCII.
-                name: std::str::from_utf8(name).unwrap_or_default(),
+                name,
                 raw_value,
                 raw: &region[pos..field_end],
                 offset: pos,
@@ -464,6 +486,26 @@ mod tests {
         assert_eq!(h.fields()[1].offset(), 27);
         assert_eq!(&msg[end.body_start..], b"body");
         assert_eq!(end.header_end, 48);
+    }
+
+    #[test]
+    fn field_names_fast_and_by_the_general_path() {
+        // Straight to the colon (the one-pass path), white space before it, a byte that is no
+        // name byte (both the general path).
+        let (h, _, d) = parse(b"A:1\r\nB-c : 2\r\n\r\n");
+        assert_eq!(h.fields()[0].name(), "A");
+        assert!(h.fields()[1].is("b-C"));
+        assert_eq!(h.fields()[1].raw_value(), b" 2");
+        assert_eq!(
+            d,
+            [Defect::new(DefectKind::ObsoleteWhitespaceBeforeColon, 5)]
+        );
+        let (h, end, d) = parse(b"A: 1\nX-\xe9: v\n\nbody");
+        assert_eq!(h.len(), 1);
+        assert_eq!(d, [Defect::new(DefectKind::MissingHeaderBodySeparator, 5)]);
+        assert_eq!(end.body_start, 5);
+        // Debug shows the name as text, as it did when it was stored as `str`.
+        assert!(format!("{:?}", h.fields()[0]).starts_with("HeaderField { name: \"A\", "));
     }
 
     #[test]
