@@ -90,9 +90,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Layout: [`types`] (values that cannot carry CR or LF), [`codec`] (parse and write commands,
-//! replies and EHLO capabilities), [`session`] (the state machines), `tokio_codec` (feature
-//! `tokio`).
+//! Layout: [`types`] (commands, replies and the values in them, none able to carry CR or LF),
+//! [`codec`] (parse and write commands, replies and EHLO capabilities; it re-exports the command
+//! and reply types under their old paths), [`session`] (the state machines), `tokio_codec`
+//! (feature `tokio`).
 #![forbid(unsafe_code)]
 
 pub mod codec;

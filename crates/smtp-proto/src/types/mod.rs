@@ -1,4 +1,6 @@
-//! The nouns of SMTP: domains, mailboxes, paths, xtext, keywords, codes and reply text.
+//! The nouns of SMTP: commands with their parameters ([`Command`]), replies ([`Reply`]),
+//! domains, mailboxes, paths, xtext, keywords, codes and reply text. Parsing and writing them
+//! is in [`crate::codec`].
 //!
 //! Every type here checks its value when it is made, so none can hold CR, LF or another control
 //! character: a command or reply built from them cannot carry a second command (no injection
@@ -12,6 +14,15 @@
 //! assert!(Mailbox::parse("ann@example.org\r\nRCPT TO:<x@y>").is_err());
 //! assert!(Domain::new("[IPv6:2001:db8::1]").unwrap().is_literal());
 //! ```
+
+mod command;
+mod reply;
+
+pub use command::{
+    AuthParam, Body, Command, DeliverBy, MailParams, Notify, Orcpt, OtherParam, RcptParams, Ret,
+    Rrvs,
+};
+pub use reply::Reply;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
