@@ -1,8 +1,9 @@
 //! Differential: the same bytes fed whole, and in chunks through the streaming decoder, give
-//! the same units and the same bytes.
+//! the same units and the same bytes; the FETCH head and tail parsers never panic on what the
+//! decoder hands out.
 #![no_main]
 
-use imap_proto::stream::{StreamDecoder, StreamEvent};
+use imap_proto::stream::{parse_fetch_head, parse_fetch_tail, StreamDecoder, StreamEvent};
 use imap_proto::ParseOptions;
 use libfuzzer_sys::fuzz_target;
 
@@ -20,9 +21,13 @@ fn run(data: &[u8], chunk: usize, threshold: u64) -> (Vec<Vec<u8>>, bool) {
                 match ev {
                     StreamEvent::Unit(b) => units.push(b.to_vec()),
                     StreamEvent::SyncLiteral { .. } => {}
-                    StreamEvent::LiteralStart { head, .. } => current.extend_from_slice(head),
+                    StreamEvent::LiteralStart { head, .. } => {
+                        let _ = parse_fetch_head(head, &ParseOptions::lenient());
+                        current.extend_from_slice(head);
+                    }
                     StreamEvent::LiteralData(d) => current.extend_from_slice(d),
                     StreamEvent::UnitEnd(b) => {
+                        let _ = parse_fetch_tail(b, &ParseOptions::lenient());
                         current.extend_from_slice(b);
                         units.push(std::mem::take(&mut current));
                     }
