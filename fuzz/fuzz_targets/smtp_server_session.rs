@@ -1,16 +1,18 @@
 //! SMTP server session fed arbitrary input in arbitrary chunks, with every configuration
 //! switch and decisions taken from the input: never panics, never answers after closing,
-//! never passes on more message bytes than the wire carried.
+//! never passes on more message bytes than the wire carried; and handing DATA bodies to a sink
+//! (`handle_input_with`) answers the same and passes on the same bytes as events alone.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use mail_wire::sasl::Mechanism;
 use mail_wire::{LineEnding, Secret};
+use smtp_proto::codec::ehlo::Capability;
 use smtp_proto::codec::reply::Reply;
 use smtp_proto::session::server::{
     AuthAnswer, AuthRequest, ServerConfig, ServerEvent, ServerSession,
 };
-use smtp_proto::types::Domain;
+use smtp_proto::types::{Domain, Keyword, ParamValue};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else {
@@ -37,13 +39,48 @@ fuzz_target!(|data: &[u8]| {
         config.auth_mechanisms = vec![Mechanism::Plain, Mechanism::Login, Mechanism::CramMd5];
         config.auth_requires_tls = false;
     }
+    if chunk & 0x80 != 0 {
+        config.extensions = vec![
+            Capability::RequireTls,
+            Capability::Rrvs,
+            Capability::DeliverBy(Some(60)),
+        ];
+        if let (Ok(k), Ok(d)) = (
+            Keyword::new("MIXER"),
+            ParamValue::new("2030-01-01T00:00:00Z"),
+        ) {
+            config.extensions.push(Capability::MtPriority(Some(k)));
+            config.extensions.push(Capability::FutureRelease {
+                max_interval: 3600,
+                max_datetime: d,
+            });
+        }
+    }
     let refuse = flags & 64 != 0;
-    let mut s = ServerSession::new(config);
+    let chunk = usize::from(chunk & 0x7f).max(1);
+    let events = run(&config, input, chunk, refuse, false);
+    let sink = run(&config, input, chunk, refuse, true);
+    assert_eq!(events, sink);
+});
+
+/// Drives one session; returns what it transmitted and the message bytes it passed on.
+fn run(
+    config: &ServerConfig,
+    input: &[u8],
+    chunk: usize,
+    refuse: bool,
+    use_sink: bool,
+) -> (Vec<u8>, Vec<u8>) {
+    let mut s = ServerSession::new(config.clone());
     let mut out = Vec::new();
-    let mut passed = 0usize;
+    let mut body = Vec::new();
     let mut closed = false;
-    for piece in input.chunks(usize::from(chunk).max(1)) {
-        s.handle_input(piece);
+    for piece in input.chunks(chunk) {
+        if use_sink {
+            s.handle_input_with(piece, |p| body.extend_from_slice(p));
+        } else {
+            s.handle_input(piece);
+        }
         while let Some(e) = s.poll_event() {
             match e {
                 ServerEvent::MailFrom { .. }
@@ -56,7 +93,7 @@ fuzz_target!(|data: &[u8]| {
                     };
                     assert!(r.is_ok());
                 }
-                ServerEvent::MessageData(d) => passed += d.len(),
+                ServerEvent::MessageData(d) => body.extend_from_slice(&d),
                 ServerEvent::Auth(request) => {
                     let answer = match request {
                         AuthRequest::Verify(_) => AuthAnswer::Verified(!refuse),
@@ -83,5 +120,6 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(s.poll_transmit(&mut more), 0);
         }
     }
-    assert!(passed <= input.len());
-});
+    assert!(body.len() <= input.len());
+    (out, body)
+}

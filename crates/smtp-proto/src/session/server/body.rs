@@ -8,25 +8,36 @@ use super::{r, AbortReason, Mode, Pending, ServerEvent, ServerSession};
 use crate::codec::reply::Reply;
 
 impl ServerSession {
-    /// Decodes body bytes from the front of `rest`; returns how many were used.
+    /// Decodes body bytes from the front of `rest` into a [`ServerEvent::MessageData`];
+    /// returns how many were used.
     pub(super) fn data_step(&mut self, rest: &[u8]) -> usize {
-        let Mode::Data { decoder } = &mut self.mode else {
-            return 0;
-        };
         let mut chunk = Vec::with_capacity(rest.len());
-        let status = decoder.decode(rest, &mut chunk);
-        self.body_chunk(chunk);
+        let status = self.decode_body(rest, &mut |piece| chunk.extend_from_slice(piece));
+        if !chunk.is_empty() {
+            self.events.push_back(ServerEvent::MessageData(chunk));
+        }
         self.data_status(status, rest.len())
     }
 
     /// [`Self::data_step`] handing the body to `sink` in pieces borrowed from `rest`.
     pub(super) fn data_step_with(&mut self, rest: &[u8], sink: &mut impl FnMut(&[u8])) -> usize {
+        let status = self.decode_body(rest, sink);
+        self.data_status(status, rest.len())
+    }
+
+    /// Runs the dot decoder over `rest`, passing on the pieces that fit in the size limit (the
+    /// same ones whether they go to events or to a sink).
+    fn decode_body(
+        &mut self,
+        rest: &[u8],
+        sink: &mut impl FnMut(&[u8]),
+    ) -> Status<Result<(), DotError>> {
         let Mode::Data { decoder } = &mut self.mode else {
-            return 0;
+            return Status::Incomplete;
         };
         let max = self.config.max_message_size;
         let tx = &mut self.tx;
-        let status = decoder.decode_with(rest, |piece| {
+        decoder.decode_with(rest, |piece| {
             if let Some(tx) = tx.as_mut().filter(|t| !t.too_large) {
                 tx.size += piece.len() as u64;
                 if tx.size > max {
@@ -35,8 +46,7 @@ impl ServerSession {
                     sink(piece);
                 }
             }
-        });
-        self.data_status(status, rest.len())
+        })
     }
 
     /// After a decode of `len` bytes: how many were used; ends the body if it ended.
