@@ -730,24 +730,27 @@ impl ClientSession {
             Expect::Data => {
                 let Some(mut tx) = self.tx.take() else { return };
                 if code == 354 {
-                    let wanted = if accepted(&tx) == 0
-                        || tx.mail.as_ref().is_some_and(|m| !m.is_positive())
-                    {
-                        // RFC 2920 3.1: DATA went out pipelined and every RCPT failed, yet
-                        // the server says go on: send an empty message.
-                        tx.dummy = true;
-                        self.out.extend_from_slice(b".\r\n");
-                        1
+                    let dummy =
+                        accepted(&tx) == 0 || tx.mail.as_ref().is_some_and(|m| !m.is_positive());
+                    // The replies to the end of the message are expected from now on, also
+                    // while a streamed message is still coming: one that arrives early ends
+                    // the transaction the same way whether the message was whole or not.
+                    let wanted = if self.config.lmtp && !dummy {
+                        accepted(&tx)
                     } else {
-                        0
+                        1
                     };
                     for _ in 0..wanted {
                         self.expect.push_back(Expect::DataEnd);
                     }
-                    if wanted == 0 {
-                        self.open_body(&mut tx);
-                    } else {
+                    if dummy {
+                        // RFC 2920 3.1: DATA went out pipelined and every RCPT failed, yet
+                        // the server says go on: send an empty message.
+                        tx.dummy = true;
                         tx.body = BodyPhase::Done;
+                        self.out.extend_from_slice(b".\r\n");
+                    } else {
+                        self.open_body(&mut tx);
                     }
                     self.tx = Some(tx);
                 } else {

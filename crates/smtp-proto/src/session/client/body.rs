@@ -1,7 +1,7 @@
 //! A message handed over in pieces: [`ClientSession::send_body`] and
 //! [`ClientSession::end_body`], and how DATA and BDAT put the pieces on the wire.
 
-use super::{accepted, BodyPhase, ClientEvent, ClientSession, Expect, Transaction};
+use super::{BodyPhase, ClientEvent, ClientSession, Expect, Transaction};
 use crate::codec::command::Command;
 use crate::error::{Error, LocalError};
 
@@ -86,12 +86,8 @@ impl ClientSession {
     pub(super) fn end(&mut self, tx: &mut Transaction) {
         tx.body = BodyPhase::Done;
         if !tx.bdat {
-            tx.encoder.finish(&mut self.out);
-            let wanted = if self.config.lmtp { accepted(tx) } else { 1 };
-            for _ in 0..wanted {
-                self.expect.push_back(Expect::DataEnd);
-            }
-            return;
+            // The replies are expected since the 354.
+            return tx.encoder.finish(&mut self.out);
         }
         if tx.chunk_failure.is_some() {
             self.command(&Command::Rset);
