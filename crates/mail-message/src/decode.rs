@@ -39,45 +39,71 @@ pub fn base64_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
     // Most bodies are clean base64 in lines: those go through a SIMD decoder; anything it
     // refuses (stray bytes, white space inside lines, data after the padding) goes through the
     // tolerant scalar decoder below.
-    if input.len() >= 64 {
-        // Line breaks out, then one SIMD pass, in place.
-        let mut compact = Vec::with_capacity(input.len());
-        let mut rest = input;
-        // Lines of base64 are all the same length but the last: try the previous length
-        // before searching. A line break missed this way stays in `compact`, which the strict
-        // decoder then refuses, so the tolerant path still sees it.
-        let mut guess = usize::MAX;
-        loop {
-            let p = if rest.get(guess) == Some(&b'\n') {
-                guess
-            } else {
-                match memchr::memchr(b'\n', rest) {
-                    Some(p) => p,
-                    None => break,
-                }
-            };
-            let line = &rest[..p];
-            compact.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
-            rest = &rest[p + 1..];
-            guess = p;
-        }
-        compact.extend_from_slice(rest.strip_suffix(b"\r").unwrap_or(rest));
-        let engine = if compact.len() % 4 == 0 {
-            &base64_simd::STANDARD
-        } else {
-            &base64_simd::STANDARD_NO_PAD
-        };
-        if let Ok(n) = engine.decode_inplace(&mut compact).map(|d| d.len()) {
-            compact.truncate(n);
-            if out.is_empty() {
-                *out = compact;
-            } else {
-                out.extend_from_slice(&compact);
-            }
-            return true;
-        }
+    if input.len() >= 64 && base64_lines_simd(input, out) {
+        return true;
     }
     base64_decode_scalar(input, out)
+}
+
+/// Bytes of base64 gathered (line breaks out) before each SIMD call: small enough to stay in
+/// the L1 cache, large enough that the calls cost nothing.
+const BASE64_CHUNK: usize = 8 * 1024;
+
+/// Base64 in lines through the SIMD decoder: lines are gathered without their line breaks into
+/// a small buffer, and each full buffer (a multiple of 4) is decoded straight onto the end of
+/// `out`, so the data is read once and written once. Returns false, with `out` as it was, when
+/// the decoder refuses the data (stray bytes, white space inside a line, padding before the
+/// end), which the tolerant decoder then reads. The result is the decoding of all lines joined:
+/// groups of 4 never straddle two calls, and a call before the last that ends in padding counts
+/// as refused.
+fn base64_lines_simd(input: &[u8], out: &mut Vec<u8>) -> bool {
+    let base = out.len();
+    out.reserve(input.len() / 4 * 3 + 3);
+    let mut chunk: Vec<u8> = Vec::with_capacity(BASE64_CHUNK + 128);
+    let mut rest = input;
+    // Lines of base64 are all the same length but the last: try the previous length before
+    // searching. A line break missed this way stays in the data, which the decoder refuses,
+    // so the tolerant path still sees it.
+    let mut guess = usize::MAX;
+    let ok = loop {
+        let (line, last) = if rest.get(guess) == Some(&b'\n') {
+            (&rest[..guess], false)
+        } else {
+            match memchr::memchr(b'\n', rest) {
+                Some(p) => {
+                    guess = p;
+                    (&rest[..p], false)
+                }
+                None => (rest, true),
+            }
+        };
+        chunk.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        if last {
+            let engine = if chunk.len() % 4 == 0 {
+                &base64_simd::STANDARD
+            } else {
+                &base64_simd::STANDARD_NO_PAD
+            };
+            break engine.decode_append(&chunk, out).is_ok();
+        }
+        rest = &rest[line.len() + 1..];
+        if chunk.len() >= BASE64_CHUNK {
+            let whole = chunk.len() / 4 * 4;
+            let Some(data) = chunk.get(..whole) else {
+                break false;
+            };
+            if data.last() == Some(&b'=') || base64_simd::STANDARD.decode_append(data, out).is_err()
+            {
+                break false;
+            }
+            chunk.copy_within(whole.., 0);
+            chunk.truncate(chunk.len() - whole);
+        }
+    };
+    if !ok {
+        out.truncate(base);
+    }
+    ok
 }
 
 fn base64_decode_scalar(input: &[u8], out: &mut Vec<u8>) -> bool {
@@ -303,6 +329,59 @@ pub fn uudecode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_simd_lines_read_as_the_tolerant_decoder() {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut seed = 0x9e37_79b9u32;
+        let mut next = |n: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 8) % n
+        };
+        let (mut simd, mut refused) = (0, 0);
+        for round in 0..200 {
+            // Sizes around the chunk size too, so data crosses from one SIMD call to the next.
+            let chars = match round % 4 {
+                0 => next(300) as usize,
+                1 => BASE64_CHUNK - 200 + next(400) as usize,
+                _ => next(3 * BASE64_CHUNK as u32) as usize,
+            };
+            let line_len = [76, 72, 64, 75, 4][next(5) as usize];
+            let crlf = next(2) == 0;
+            let mut input = Vec::new();
+            for i in 0..chars {
+                if i > 0 && i % line_len == 0 {
+                    input.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+                }
+                input.push(ALPHABET[next(64) as usize]);
+            }
+            match next(8) {
+                0 => input.extend_from_slice(b"=="),
+                1 => input.push(b'='),
+                2 if !input.is_empty() => {
+                    let at = next(input.len() as u32) as usize;
+                    input.insert(at, [b'=', b' ', b'!', b'\n'][next(4) as usize]);
+                }
+                3 => input.extend_from_slice(b"\r\n\r\n"),
+                _ => {}
+            }
+            let mut want = Vec::new();
+            let want_ok = base64_decode_scalar(&input, &mut want);
+            let mut got = b"prefix".to_vec();
+            if base64_lines_simd(&input, &mut got) {
+                simd += 1;
+                assert!(want_ok, "{round}");
+                assert_eq!(&got[6..], &want[..], "{round}");
+            } else {
+                refused += 1;
+                assert_eq!(got, b"prefix", "{round}");
+            }
+            let mut all = Vec::new();
+            assert_eq!(base64_decode_into(&input, &mut all), want_ok, "{round}");
+            assert_eq!(all, want, "{round}");
+        }
+        assert!(simd > 40 && refused > 20, "{simd} {refused}");
+    }
 
     #[test]
     fn quoted_printable_escape_runs() {
