@@ -55,17 +55,26 @@ pub fn parse_command_with(buf: &[u8], max_line: usize) -> Result<Status<Command>
 struct Cursor<'a> {
     b: &'a [u8],
     i: usize,
+    /// The whole line as a string when it is UTF-8: checked once, so that the pieces taken as
+    /// strings need no check of their own (one long check costs less than several short ones).
+    s: Option<&'a str>,
 }
 
 impl<'a> Cursor<'a> {
     fn new(b: &'a [u8]) -> Self {
-        Self { b, i: 0 }
+        Self {
+            b,
+            i: 0,
+            s: std::str::from_utf8(b).ok(),
+        }
     }
 
-    /// Bytes `start..end` of the line as a string; not UTF-8 is an error at `at`. Only the
-    /// pieces taken as strings are checked (a path, a domain), not the whole line.
+    /// Bytes `start..end` of the line as a string; not UTF-8 is an error at `at`.
     fn str_at(&self, start: usize, end: usize, at: usize) -> Result<&'a str, ParseError> {
-        utf8(self.b.get(start..end).unwrap_or_default(), at)
+        match self.s.and_then(|s| s.get(start..end)) {
+            Some(s) => Ok(s),
+            None => utf8(self.b.get(start..end).unwrap_or_default(), at),
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -522,8 +531,25 @@ fn value(v: Option<&[u8]>, at: usize) -> Result<&[u8], ParseError> {
         .ok_or(ParseError::expected("'=' and a value", at))
 }
 
-fn xtext(v: &[u8], at: usize) -> Result<XText, ParseError> {
-    XText::decode(v).map_err(|e| ParseError::invalid(e, at + e.at))
+fn xtext(v: &[u8], line: Line<'_>, at: usize) -> Result<XText, ParseError> {
+    XText::decode_in(v, line.text_of(v)).map_err(|e| ParseError::invalid(e, at + e.at))
+}
+
+/// A command line and, when it is UTF-8, the same line as a string, to take the string form
+/// of a piece of it without checking that piece again.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    bytes: &'a [u8],
+    text: Option<&'a str>,
+}
+
+impl<'a> Line<'a> {
+    /// `piece` (a subslice of the line) as a string, if the line is UTF-8.
+    fn text_of(self, piece: &[u8]) -> Option<&'a str> {
+        // Where the piece starts in the line: address arithmetic only, nothing is read.
+        let off = (piece.as_ptr() as usize).checked_sub(self.bytes.as_ptr() as usize)?;
+        self.text?.get(off..off.checked_add(piece.len())?)
+    }
 }
 
 fn param_value(v: &[u8], at: usize) -> Result<ParamValue, ParseError> {
@@ -532,6 +558,10 @@ fn param_value(v: &[u8], at: usize) -> Result<ParamValue, ParseError> {
 
 fn parse_mail_params(c: &mut Cursor<'_>) -> Result<MailParams, ParseError> {
     let mut p = MailParams::default();
+    let line = Line {
+        bytes: c.b,
+        text: c.s,
+    };
     for item in params(c) {
         let (at, k, v) = item?;
         let is = |w: &[u8]| k.eq_ignore_ascii_case(w);
@@ -565,14 +595,14 @@ fn parse_mail_params(c: &mut Cursor<'_>) -> Result<MailParams, ParseError> {
             };
             set(&mut p.ret, r, "RET", at)?;
         } else if is(b"ENVID") {
-            let x = xtext(value(v, at)?, at)?;
+            let x = xtext(value(v, at)?, line, at)?;
             set(&mut p.envid, x, "ENVID", at)?;
         } else if is(b"AUTH") {
             let v = value(v, at)?;
             let a = if v == b"<>" {
                 AuthParam::Unknown
             } else {
-                AuthParam::Identity(xtext(v, at)?)
+                AuthParam::Identity(xtext(v, line, at)?)
             };
             set(&mut p.auth, a, "AUTH", at)?;
         } else if is(b"MT-PRIORITY") {
@@ -629,6 +659,10 @@ fn parse_by(v: &[u8]) -> Option<DeliverBy> {
 
 fn parse_rcpt_params(c: &mut Cursor<'_>) -> Result<RcptParams, ParseError> {
     let mut p = RcptParams::default();
+    let line = Line {
+        bytes: c.b,
+        text: c.s,
+    };
     for item in params(c) {
         let (at, k, v) = item?;
         let is = |w: &[u8]| k.eq_ignore_ascii_case(w);
@@ -656,9 +690,13 @@ fn parse_rcpt_params(c: &mut Cursor<'_>) -> Result<RcptParams, ParseError> {
         } else if is(b"ORCPT") {
             let v = value(v, at)?;
             let k = memchr::memchr(b';', v).ok_or(ParseError::expected("addr-type;xtext", at))?;
-            let t = utf8(v.get(..k).unwrap_or_default(), at)?;
+            let t = v.get(..k).unwrap_or_default();
+            let t = match line.text_of(t) {
+                Some(t) => t,
+                None => utf8(t, at)?,
+            };
             let addr_type = Keyword::new(t).map_err(|e| ParseError::invalid(e, at))?;
-            let address = xtext(v.get(k + 1..).unwrap_or_default(), at)?;
+            let address = xtext(v.get(k + 1..).unwrap_or_default(), line, at)?;
             if address.as_str().is_empty() {
                 return Err(ParseError::expected("an address after ';'", at));
             }

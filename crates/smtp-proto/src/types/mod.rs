@@ -440,6 +440,12 @@ impl XText {
 
     /// Decodes the wire form.
     pub fn decode(wire: &[u8]) -> Result<Self, InvalidValue> {
+        Self::decode_in(wire, None)
+    }
+
+    /// [`XText::decode`] of bytes whose string form the caller may have already (`text`, the
+    /// same bytes checked as UTF-8), which spares a second check.
+    pub(crate) fn decode_in(wire: &[u8], text: Option<&str>) -> Result<Self, InvalidValue> {
         const W: &str = "xtext";
         if wire.is_empty() {
             return Err(InvalidValue::new(W, "empty", 0));
@@ -447,8 +453,10 @@ impl XText {
         // Nothing encoded (the common case): printable ASCII except '+' and '=' is the value as
         // it is, checked in one pass.
         if wire.iter().all(|&c| XTEXT_AS_IS[usize::from(c)]) {
-            let text =
-                std::str::from_utf8(wire).map_err(|_| InvalidValue::new(W, "not ASCII", 0))?;
+            let text = match text {
+                Some(t) if t.len() == wire.len() => t,
+                _ => std::str::from_utf8(wire).map_err(|_| InvalidValue::new(W, "not ASCII", 0))?,
+            };
             return Ok(Self(text.to_owned()));
         }
         if !wire.contains(&b'+') {
