@@ -389,11 +389,11 @@ impl<'a, 'o> Reader<'a, 'o> {
         self.expect(b'"', "quoted string")?;
         let start = self.pos;
         let rest = self.rest();
-        // Fast path: most quoted strings are short and have no escapes; a table-driven byte
-        // loop over the first 64 bytes beats setting up a vector search.
-        // Eight bytes at a time: the lowest byte flagged in a word is the first one that can
-        // stop the scan; a closing quote there ends the string. Anything else (an escape, a
-        // control character, a string longer than 64 bytes) takes the general path below.
+        // Fast path: most quoted strings are short and have no escapes, and a scan of the first
+        // 64 bytes eight at a time beats setting up a vector search. The lowest byte flagged in
+        // a word is the first one that can stop the scan; a closing quote there ends the
+        // string. Anything else (an escape, a control character, a string longer than 64
+        // bytes) takes the general path below.
         let mut i = 0;
         while i < 64 {
             let Some(word) = rest.get(i..i + 8) else {
