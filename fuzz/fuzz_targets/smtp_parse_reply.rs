@@ -28,7 +28,9 @@ fuzz_target!(|data: &[u8]| {
             Ok(Status::Complete(reply.clone(), wire.len()))
         );
         let ehlo = EhloReply::from_reply(&reply);
-        let again = EhloReply::from_reply(&ehlo.to_reply());
+        let rewritten = ehlo.to_reply();
+        let again = EhloReply::from_reply(&rewritten);
         assert_eq!(again, ehlo);
+        assert_eq!(ehlo.clone().into_owned(), ehlo);
     }
 });

@@ -29,12 +29,14 @@ pub enum CodecError {
 pub struct ServerCodec;
 
 impl Decoder for ServerCodec {
-    type Item = Command;
+    type Item = Command<'static>;
     type Error = CodecError;
 
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Command>, CodecError> {
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Command<'static>>, CodecError> {
         match parse_command(src)? {
             Status::Complete(cmd, n) => {
+                // The command outlives the bytes it was parsed from.
+                let cmd = cmd.into_owned();
                 src.advance(n);
                 Ok(Some(cmd))
             }
@@ -71,10 +73,10 @@ impl Decoder for ClientCodec {
     }
 }
 
-impl Encoder<Command> for ClientCodec {
+impl Encoder<Command<'_>> for ClientCodec {
     type Error = CodecError;
 
-    fn encode(&mut self, item: Command, dst: &mut BytesMut) -> Result<(), CodecError> {
+    fn encode(&mut self, item: Command<'_>, dst: &mut BytesMut) -> Result<(), CodecError> {
         dst.extend_from_slice(&item.to_bytes());
         Ok(())
     }

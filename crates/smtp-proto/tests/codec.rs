@@ -10,7 +10,7 @@ use smtp_proto::codec::reply::{parse_reply, Reply};
 use smtp_proto::codec::ParseErrorKind;
 use smtp_proto::types::*;
 
-fn cmd(s: &str) -> Command {
+fn cmd(s: &str) -> Command<'_> {
     match parse_command(s.as_bytes()) {
         Ok(Status::Complete(c, n)) => {
             assert_eq!(n, s.len(), "{s}");
@@ -307,7 +307,8 @@ fn mailkit_corpus_replies() {
     assert_eq!(n, 23);
     let ehlo = |name: &str| {
         let wire = corpus(name);
-        let e = EhloReply::from_reply(&parse_reply(&wire).unwrap().complete().unwrap().0);
+        let e =
+            EhloReply::from_reply(&parse_reply(&wire).unwrap().complete().unwrap().0).into_owned();
         // The one-pass parser reads the same.
         assert_eq!(
             EhloReply::parse(&wire),
@@ -349,7 +350,7 @@ fn mailkit_corpus_replies() {
 #[test]
 fn ehlo_typed_capabilities() {
     let wire = b"250-mx\r\n250-LIMITS RCPTMAX=20 MAILMAX=5\r\n250-MT-PRIORITY MIXER\r\n250-FUTURERELEASE 604800 2025-01-01T00:00:00Z\r\n250-DELIVERBY 240\r\n250-RRVS\r\n250-SIZE\r\n250 AUTH=LOGIN PLAIN\r\n";
-    let e = EhloReply::from_reply(&parse_reply(wire).unwrap().complete().unwrap().0);
+    let e = EhloReply::from_reply(&parse_reply(wire).unwrap().complete().unwrap().0).into_owned();
     assert_eq!(e.limit("rcptmax"), Some(20));
     assert_eq!(e.size(), Some(0));
     assert!(e.has(&Capability::DeliverBy(Some(240))));
@@ -367,7 +368,7 @@ fn ehlo_typed_capabilities() {
 
 // ---- proptest strategies ----
 
-fn domain() -> impl Strategy<Value = Domain> {
+fn domain() -> impl Strategy<Value = Domain<'static>> {
     prop_oneof![
         "[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?){0,3}",
         any::<[u8; 4]>().prop_map(|b| format!("[{}.{}.{}.{}]", b[0], b[1], b[2], b[3])),
@@ -377,7 +378,7 @@ fn domain() -> impl Strategy<Value = Domain> {
     .prop_map(|s| Domain::new(&s).unwrap())
 }
 
-fn mailbox() -> impl Strategy<Value = Mailbox> {
+fn mailbox() -> impl Strategy<Value = Mailbox<'static>> {
     let local = prop_oneof![
         "[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]{1,8}(\\.[a-zA-Z0-9_-]{1,5}){0,2}",
         "[ -~]{1,12}",
@@ -386,23 +387,23 @@ fn mailbox() -> impl Strategy<Value = Mailbox> {
     (local, domain()).prop_map(|(l, d)| Mailbox::new(&l, d).unwrap())
 }
 
-fn text() -> impl Strategy<Value = Text> {
+fn text() -> impl Strategy<Value = Text<'static>> {
     "[ -~\t]{0,20}".prop_map(|s| Text::new(&s).unwrap())
 }
 
-fn xtext() -> impl Strategy<Value = XText> {
+fn xtext() -> impl Strategy<Value = XText<'static>> {
     "[ -~é]{1,12}".prop_map(|s| XText::new(&s).unwrap())
 }
 
-fn value() -> impl Strategy<Value = ParamValue> {
+fn value() -> impl Strategy<Value = ParamValue<'static>> {
     "[!-<>-~]{1,10}".prop_map(|s| ParamValue::new(&s).unwrap())
 }
 
-fn time_value() -> impl Strategy<Value = ParamValue> {
+fn time_value() -> impl Strategy<Value = ParamValue<'static>> {
     "[0-9][0-9TZ:-]{0,19}".prop_map(|s| ParamValue::new(&s).unwrap())
 }
 
-fn other() -> impl Strategy<Value = Vec<OtherParam>> {
+fn other() -> impl Strategy<Value = Vec<OtherParam<'static>>> {
     proptest::collection::vec(
         ("X-[A-Z0-9]{1,6}", proptest::option::of(value())).prop_map(|(k, v)| OtherParam {
             keyword: Keyword::new(&k).unwrap(),
@@ -427,7 +428,7 @@ prop_compose! {
         by in proptest::option::of((-999_999_999i32..=999_999_999, any::<bool>(), any::<bool>())
             .prop_map(|(time, return_if_late, trace)| DeliverBy { time, return_if_late, trace })),
         other in other(),
-    ) -> MailParams {
+    ) -> MailParams<'static> {
         let mut p = MailParams::default();
         p.size = size; p.body = body; p.smtputf8 = smtputf8; p.ret = ret; p.envid = envid;
         p.auth = auth; p.requiretls = requiretls; p.mt_priority = mt_priority;
@@ -442,7 +443,7 @@ prop_compose! {
         orcpt in proptest::option::of(("rfc822|utf-8", xtext()).prop_map(|(t, address)| Orcpt { addr_type: Keyword::new(&t).unwrap(), address })),
         rrvs in proptest::option::of((time_value(), proptest::option::of(any::<bool>())).prop_map(|(time, reject)| Rrvs { time, reject })),
         other in other(),
-    ) -> RcptParams {
+    ) -> RcptParams<'static> {
         let mut p = RcptParams::default();
         p.notify = notify; p.orcpt = orcpt; p.rrvs = rrvs; p.other = other;
         p
@@ -461,7 +462,7 @@ fn mechanism() -> impl Strategy<Value = AuthMechanism> {
     .prop_map(|m| AuthMechanism::new(m).unwrap())
 }
 
-fn command() -> impl Strategy<Value = Command> {
+fn command() -> impl Strategy<Value = Command<'static>> {
     prop_oneof![
         domain().prop_map(Command::Helo),
         domain().prop_map(Command::Ehlo),
@@ -519,7 +520,7 @@ fn reply() -> impl Strategy<Value = Reply> {
         })
 }
 
-fn capability() -> impl Strategy<Value = Capability> {
+fn capability() -> impl Strategy<Value = Capability<'static>> {
     prop_oneof![
         proptest::option::of(any::<u64>()).prop_map(Capability::Size),
         proptest::collection::vec(mechanism(), 1..4)
@@ -567,6 +568,34 @@ proptest! {
         prop_assert_eq!(parsed, Ok(Status::Complete(c, wire.len())), "{}", String::from_utf8_lossy(&wire));
     }
 
+    /// A parsed command borrows its input; its owned copy equals it and outlives the input.
+    #[test]
+    fn command_into_owned_outlives_input(c in command()) {
+        let wire = c.to_bytes();
+        let owned = {
+            let buf = wire.clone();
+            let (parsed, _) = parse_command(&buf).unwrap().complete().unwrap();
+            let owned = parsed.clone().into_owned();
+            prop_assert_eq!(&owned, &parsed);
+            owned
+        };
+        prop_assert_eq!(owned, c);
+    }
+
+    /// The same for a parsed EHLO reply.
+    #[test]
+    fn ehlo_into_owned_outlives_input(caps in proptest::collection::vec(capability(), 0..12)) {
+        let e = EhloReply { greeting: Text::new("mx.example greets you").unwrap(), capabilities: caps };
+        let owned = {
+            let buf = e.to_reply().to_bytes();
+            let (parsed, _) = EhloReply::parse(&buf).unwrap().complete().unwrap();
+            let owned = parsed.clone().into_owned();
+            prop_assert_eq!(&owned, &parsed);
+            owned
+        };
+        prop_assert_eq!(owned, e);
+    }
+
     #[test]
     fn reply_round_trip(r in reply()) {
         let wire = r.to_bytes();
@@ -604,7 +633,7 @@ proptest! {
         }
         wire.extend_from_slice(tail.as_bytes());
         let want = match parse_reply(&wire) {
-            Ok(Status::Complete(r, n)) if r.code().get() == 250 => Ok(Status::Complete(EhloReply::from_reply(&r), n)),
+            Ok(Status::Complete(r, n)) if r.code().get() == 250 => Ok(Status::Complete(EhloReply::from_reply(&r).into_owned(), n)),
             Ok(Status::Complete(..)) => Err(()),
             Ok(Status::Incomplete) => Ok(Status::Incomplete),
             Err(_) => Err(()),
@@ -632,4 +661,35 @@ proptest! {
         wire[i] = byte;
         let _ = parse_command(&wire);
     }
+}
+
+/// Commands whose values must be decoded (a quoted local part with escapes, encoded xtext)
+/// and ones that borrow as sent: both kinds of value survive `into_owned` and the input.
+#[test]
+fn parsed_commands_into_owned() {
+    let lines = [
+        "MAIL FROM:<\"ann\\\"lee\"@example.org> ENVID=a+2Bb AUTH=<> X-FOO=bar\r\n",
+        "RCPT TO:<bob@[192.0.2.1]> NOTIFY=NEVER ORCPT=utf-8;b+C3+A9b@example.net\r\n",
+        "RCPT TO:<Postmaster>\r\n",
+        "EHLO client.example.org\r\n",
+        "VRFY Ann Lee\r\n",
+        "HELP\r\n",
+    ];
+    for line in lines {
+        let buf = line.as_bytes().to_vec();
+        let parsed = match parse_command(&buf) {
+            Ok(Status::Complete(c, n)) if n == buf.len() => c,
+            other => panic!("{line}: {other:?}"),
+        };
+        let owned: Command<'static> = parsed.clone().into_owned();
+        assert_eq!(owned, parsed, "{line}");
+        drop(parsed);
+        drop(buf);
+        assert_eq!(owned.to_bytes(), line.as_bytes(), "{line}");
+    }
+    let Command::Mail { from, params } = cmd(lines[0]) else {
+        panic!()
+    };
+    assert_eq!(from.mailbox().unwrap().local_part(), "ann\"lee");
+    assert_eq!(params.envid.unwrap().as_str(), "a+b");
 }

@@ -36,14 +36,14 @@ fn all_extensions(tls: bool) -> ServerConfig {
 }
 
 /// The EHLO reply the session sent first.
-fn ehlo(run: &ServerRun) -> EhloReply {
+fn ehlo(run: &ServerRun) -> EhloReply<'static> {
     let after_greeting = run.output.splitn(2, |&b| b == b'\n').nth(1).unwrap();
     let (reply, _) = parse_reply(after_greeting).unwrap().complete().unwrap();
-    EhloReply::from_reply(&reply)
+    EhloReply::from_reply(&reply).into_owned()
 }
 
 /// The parameters of every MAIL the application was asked about.
-fn mails(run: &ServerRun) -> Vec<smtp_proto::codec::command::MailParams> {
+fn mails(run: &ServerRun) -> Vec<smtp_proto::codec::command::MailParams<'static>> {
     run.events
         .iter()
         .filter_map(|e| match e {

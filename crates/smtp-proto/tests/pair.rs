@@ -20,7 +20,7 @@ struct Outcome {
     tls: bool,
 }
 
-fn mbox(s: &str) -> Mailbox {
+fn mbox(s: &str) -> Mailbox<'static> {
     Mailbox::parse(s).unwrap()
 }
 

@@ -221,8 +221,8 @@ fn envelope_of(turns: &[Turn]) -> (Envelope, Vec<u8>) {
                 continue;
             }
             match Command::parse_line(line) {
-                Ok(Command::Mail { from: f, .. }) => from = f,
-                Ok(Command::Rcpt { to: t, .. }) => to.push(t),
+                Ok(Command::Mail { from: f, .. }) => from = f.into_owned(),
+                Ok(Command::Rcpt { to: t, .. }) => to.push(t.into_owned()),
                 Ok(Command::Data) => in_data = true,
                 _ => {}
             }
@@ -537,11 +537,11 @@ fn rfc4954_auth_plain_with_initial_response() {
 }
 
 trait ParseMailbox {
-    fn parse_mailbox(&self) -> smtp_proto::types::Mailbox;
+    fn parse_mailbox(&self) -> smtp_proto::types::Mailbox<'static>;
 }
 
 impl ParseMailbox for &str {
-    fn parse_mailbox(&self) -> smtp_proto::types::Mailbox {
+    fn parse_mailbox(&self) -> smtp_proto::types::Mailbox<'static> {
         smtp_proto::types::Mailbox::parse(self).unwrap()
     }
 }

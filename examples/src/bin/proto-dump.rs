@@ -310,7 +310,7 @@ mod smtp {
         }
     }
 
-    fn verb(command: &Command) -> &'static str {
+    fn verb(command: &Command<'_>) -> &'static str {
         match command {
             Command::Helo(_) => "Helo",
             Command::Ehlo(_) => "Ehlo",

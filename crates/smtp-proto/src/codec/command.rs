@@ -15,6 +15,8 @@
 //! assert_eq!(out, &wire[..used]);
 //! ```
 
+use std::borrow::Cow;
+
 use mail_wire::sasl::{decode_initial_response, encode_initial_response, Mechanism};
 use mail_wire::Status;
 
@@ -36,12 +38,14 @@ pub use crate::types::{
 
 /// Parses the command at the front of `buf` (it must end in CRLF within
 /// [`DEFAULT_MAX_COMMAND_LINE`] bytes). For BDAT, the chunk bytes that follow are not consumed.
-pub fn parse_command(buf: &[u8]) -> Result<Status<Command>, ParseError> {
+///
+/// The command borrows `buf`; [`Command::into_owned`] makes it `'static`.
+pub fn parse_command(buf: &[u8]) -> Result<Status<Command<'_>>, ParseError> {
     parse_command_with(buf, DEFAULT_MAX_COMMAND_LINE)
 }
 
 /// [`parse_command`] with another line limit.
-pub fn parse_command_with(buf: &[u8], max_line: usize) -> Result<Status<Command>, ParseError> {
+pub fn parse_command_with(buf: &[u8], max_line: usize) -> Result<Status<Command<'_>>, ParseError> {
     match find_line(buf, max_line)? {
         None => Ok(Status::Incomplete),
         Some((len, total)) => {
@@ -137,25 +141,25 @@ fn utf8(b: &[u8], at: usize) -> Result<&str, ParseError> {
     std::str::from_utf8(b).map_err(|_| ParseError::expected("UTF-8", at))
 }
 
-fn text_arg(c: &mut Cursor<'_>) -> Result<Text, ParseError> {
+fn text_arg<'a>(c: &mut Cursor<'a>) -> Result<Text<'a>, ParseError> {
     let at = c.i;
-    let s = utf8(c.rest(), at)?;
+    let s = c.str_at(at, c.b.len(), at)?;
     c.i = c.b.len();
-    Text::new(s).map_err(|e| ParseError::invalid(e, at + e.at))
+    Text::borrowed(s).map_err(|e| ParseError::invalid(e, at + e.at))
 }
 
-fn domain_arg(c: &mut Cursor<'_>) -> Result<Domain, ParseError> {
+fn domain_arg<'a>(c: &mut Cursor<'a>) -> Result<Domain<'a>, ParseError> {
     c.expect(b' ', "' ' and a domain")?;
     let at = c.i;
     let d = c.str_at(at, c.b.len(), at)?;
-    let d = Domain::new(d).map_err(|e| ParseError::invalid(e, at + e.at))?;
+    let d = Domain::borrowed(d).map_err(|e| ParseError::invalid(e, at + e.at))?;
     c.i = c.b.len();
     Ok(d)
 }
 
-impl Command {
-    /// Parses one command line without its CRLF.
-    pub fn parse_line(line: &[u8]) -> Result<Self, ParseError> {
+impl<'a> Command<'a> {
+    /// Parses one command line without its CRLF; the command borrows `line`.
+    pub fn parse_line(line: &'a [u8]) -> Result<Self, ParseError> {
         let mut c = Cursor::new(line);
         let verb_len = line
             .iter()
@@ -343,14 +347,14 @@ fn parse_number(b: &[u8], max_digits: usize) -> Option<u64> {
     })
 }
 
-enum Path {
+enum Path<'a> {
     Null,
     Postmaster,
-    Mailbox(Mailbox),
+    Mailbox(Mailbox<'a>),
 }
 
 /// `"<" [ A-d-l ":" ] Mailbox ">"`, `<>`, or (for RCPT) `<Postmaster>`.
-fn parse_path(c: &mut Cursor<'_>, rcpt: bool) -> Result<Path, ParseError> {
+fn parse_path<'a>(c: &mut Cursor<'a>, rcpt: bool) -> Result<Path<'a>, ParseError> {
     c.expect(b'<', "'<'")?;
     if c.eat(b'>') {
         return Ok(Path::Null);
@@ -384,9 +388,9 @@ fn parse_path(c: &mut Cursor<'_>, rcpt: bool) -> Result<Path, ParseError> {
 
 /// Parses `Local-part "@" ( Domain / address-literal )` at the cursor; the domain ends at `>`,
 /// a space or the end.
-fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
+fn parse_mailbox<'a>(c: &mut Cursor<'a>) -> Result<Mailbox<'a>, ParseError> {
     let start = c.i;
-    let local: String = if c.eat(b'"') {
+    let local: Cow<'a, str> = if c.eat(b'"') {
         let mut local = Vec::new();
         loop {
             match c.peek() {
@@ -414,7 +418,7 @@ fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
         if local.is_empty() {
             return Err(ParseError::expected("a local part", start));
         }
-        String::from_utf8(local).map_err(|_| ParseError::expected("UTF-8", start))?
+        Cow::Owned(String::from_utf8(local).map_err(|_| ParseError::expected("UTF-8", start))?)
     } else {
         // Dot-string: atoms separated by single dots, taken as they are.
         let mut need_atom = true;
@@ -431,7 +435,7 @@ fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
         if need_atom {
             return Err(ParseError::expected("a local part", c.i));
         }
-        c.str_at(start, c.i, start)?.to_owned()
+        Cow::Borrowed(c.str_at(start, c.i, start)?)
     };
     c.expect(b'@', "'@'")?;
     let dstart = c.i;
@@ -444,13 +448,13 @@ fn parse_mailbox(c: &mut Cursor<'_>) -> Result<Mailbox, ParseError> {
             .unwrap_or(rest.len())
     };
     let d = c.str_at(dstart, dstart + n, dstart)?;
-    let domain = Domain::from_str_checked(d).map_err(|e| ParseError::invalid(e, dstart + e.at))?;
+    let domain = Domain::borrowed(d).map_err(|e| ParseError::invalid(e, dstart + e.at))?;
     c.i += n;
     Mailbox::from_checked(local, domain).map_err(|e| ParseError::invalid(e, start))
 }
 
 /// Parses a whole string as a mailbox.
-pub(crate) fn parse_mailbox_exact(s: &[u8]) -> Result<Mailbox, InvalidValue> {
+pub(crate) fn parse_mailbox_exact(s: &[u8]) -> Result<Mailbox<'_>, InvalidValue> {
     let mut c = Cursor::new(s);
     let bad = |e: ParseError| match e.kind {
         ParseErrorKind::Invalid(v) => v,
@@ -490,12 +494,16 @@ fn params<'a>(c: &mut Cursor<'a>) -> impl Iterator<Item = Result<RawParam<'a>, P
     })
 }
 
-fn other_param(at: usize, k: &[u8], v: Option<&[u8]>) -> Result<OtherParam, ParseError> {
-    let keyword = Keyword::new(utf8(k, at)?).map_err(|e| ParseError::invalid(e, at + e.at))?;
+fn other_param<'a>(
+    at: usize,
+    k: &'a [u8],
+    v: Option<&'a [u8]>,
+) -> Result<OtherParam<'a>, ParseError> {
+    let keyword = Keyword::borrowed(utf8(k, at)?).map_err(|e| ParseError::invalid(e, at + e.at))?;
     let value = match v {
         None => None,
         Some(v) => Some(
-            ParamValue::new(utf8(v, at)?)
+            ParamValue::borrowed(utf8(v, at)?)
                 .map_err(|e| ParseError::invalid(e, at + k.len() + 1 + e.at))?,
         ),
     };
@@ -531,7 +539,7 @@ fn value(v: Option<&[u8]>, at: usize) -> Result<&[u8], ParseError> {
         .ok_or(ParseError::expected("'=' and a value", at))
 }
 
-fn xtext(v: &[u8], line: Line<'_>, at: usize) -> Result<XText, ParseError> {
+fn xtext<'a>(v: &'a [u8], line: Line<'a>, at: usize) -> Result<XText<'a>, ParseError> {
     XText::decode_in(v, line.text_of(v)).map_err(|e| ParseError::invalid(e, at + e.at))
 }
 
@@ -552,11 +560,11 @@ impl<'a> Line<'a> {
     }
 }
 
-fn param_value(v: &[u8], at: usize) -> Result<ParamValue, ParseError> {
-    ParamValue::new(utf8(v, at)?).map_err(|e| ParseError::invalid(e, at + e.at))
+fn param_value(v: &[u8], at: usize) -> Result<ParamValue<'_>, ParseError> {
+    ParamValue::borrowed(utf8(v, at)?).map_err(|e| ParseError::invalid(e, at + e.at))
 }
 
-fn parse_mail_params(c: &mut Cursor<'_>) -> Result<MailParams, ParseError> {
+fn parse_mail_params<'a>(c: &mut Cursor<'a>) -> Result<MailParams<'a>, ParseError> {
     let mut p = MailParams::default();
     let line = Line {
         bytes: c.b,
@@ -657,7 +665,7 @@ fn parse_by(v: &[u8]) -> Option<DeliverBy> {
     })
 }
 
-fn parse_rcpt_params(c: &mut Cursor<'_>) -> Result<RcptParams, ParseError> {
+fn parse_rcpt_params<'a>(c: &mut Cursor<'a>) -> Result<RcptParams<'a>, ParseError> {
     let mut p = RcptParams::default();
     let line = Line {
         bytes: c.b,
@@ -695,7 +703,7 @@ fn parse_rcpt_params(c: &mut Cursor<'_>) -> Result<RcptParams, ParseError> {
                 Some(t) => t,
                 None => utf8(t, at)?,
             };
-            let addr_type = Keyword::new(t).map_err(|e| ParseError::invalid(e, at))?;
+            let addr_type = Keyword::borrowed(t).map_err(|e| ParseError::invalid(e, at))?;
             let address = xtext(v.get(k + 1..).unwrap_or_default(), line, at)?;
             if address.as_str().is_empty() {
                 return Err(ParseError::expected("an address after ';'", at));
@@ -724,7 +732,7 @@ fn parse_rcpt_params(c: &mut Cursor<'_>) -> Result<RcptParams, ParseError> {
     Ok(p)
 }
 
-fn write_other(other: &[OtherParam], out: &mut Vec<u8>) {
+fn write_other(other: &[OtherParam<'_>], out: &mut Vec<u8>) {
     for o in other {
         push_all(out, &[b" ", o.keyword.as_str().as_bytes()]);
         if let Some(v) = &o.value {
@@ -733,7 +741,7 @@ fn write_other(other: &[OtherParam], out: &mut Vec<u8>) {
     }
 }
 
-fn write_mail_params(p: &MailParams, out: &mut Vec<u8>) {
+fn write_mail_params(p: &MailParams<'_>, out: &mut Vec<u8>) {
     if let Some(n) = p.size {
         out.extend_from_slice(format!(" SIZE={n}").as_bytes());
     }
@@ -784,7 +792,7 @@ fn write_mail_params(p: &MailParams, out: &mut Vec<u8>) {
     write_other(&p.other, out);
 }
 
-fn write_rcpt_params(p: &RcptParams, out: &mut Vec<u8>) {
+fn write_rcpt_params(p: &RcptParams<'_>, out: &mut Vec<u8>) {
     if let Some(n) = p.notify {
         out.extend_from_slice(b" NOTIFY=");
         if n.is_never() {

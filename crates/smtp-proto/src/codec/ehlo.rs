@@ -23,10 +23,11 @@ use super::reply::{parse_reply, Reply, ReplyLimits};
 use super::ParseError;
 use crate::types::{Keyword, ParamValue, ReplyCode, Text};
 
-/// One line of an EHLO reply after the greeting.
+/// One line of an EHLO reply after the greeting. A parsed capability borrows the reply it was
+/// read from; [`Capability::into_owned`] makes it `'static`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Capability {
+pub enum Capability<'a> {
     /// `SIZE [n]` (RFC 1870): the largest message, `None` or 0 for no fixed limit.
     Size(Option<u64>),
     /// `AUTH mech...` (RFC 4954).
@@ -50,15 +51,15 @@ pub enum Capability {
     /// `REQUIRETLS` (RFC 8689).
     RequireTls,
     /// `LIMITS name=value...` (RFC 9422), for example `RCPTMAX=100`.
-    Limits(Vec<(Keyword, u64)>),
+    Limits(Vec<(Keyword<'a>, u64)>),
     /// `MT-PRIORITY [policy]` (RFC 6710).
-    MtPriority(Option<Keyword>),
+    MtPriority(Option<Keyword<'a>>),
     /// `FUTURERELEASE interval date-time` (RFC 4865).
     FutureRelease {
         /// Longest hold in seconds.
         max_interval: u64,
         /// Latest release time, as sent.
-        max_datetime: ParamValue,
+        max_datetime: ParamValue<'a>,
     },
     /// `DELIVERBY [min-by-time]` (RFC 2852).
     DeliverBy(Option<u64>),
@@ -71,14 +72,14 @@ pub enum Capability {
     /// Anything else, kept as sent.
     Other {
         /// The first word of the line.
-        keyword: Text,
+        keyword: Text<'a>,
         /// The rest of the line after one space, if any.
-        params: Option<Text>,
+        params: Option<Text<'a>>,
     },
 }
 
 /// The keyword and its fixed spelling for the parameterless capabilities.
-const FLAGS: &[(&str, Capability)] = &[
+const FLAGS: &[(&str, Capability<'static>)] = &[
     ("PIPELINING", Capability::Pipelining),
     ("CHUNKING", Capability::Chunking),
     ("8BITMIME", Capability::EightBitMime),
@@ -132,37 +133,68 @@ fn mechanism(name: &[u8]) -> Option<Mechanism> {
     Some(m)
 }
 
-impl Capability {
-    /// Reads one EHLO line (after the code).
-    pub fn parse(line: &Text) -> Self {
+impl<'a> Capability<'a> {
+    /// Reads one EHLO line (after the code); the capability borrows `line`.
+    pub fn parse(line: &'a Text<'_>) -> Self {
         Self::parse_str(line.as_str())
     }
 
     /// [`Capability::parse`] of a line known to hold no control character.
-    fn parse_str(s: &str) -> Self {
-        Self::parse_split(s.as_bytes(), memchr::memchr(b' ', s.as_bytes()))
+    fn parse_str(s: &'a str) -> Self {
+        Self::parse_split(s, memchr::memchr(b' ', s.as_bytes()))
     }
 
-    /// [`Capability::parse_str`] of the bytes of a UTF-8 line without controls whose first
-    /// space (if any) is at `space`. Only [`Capability::Other`] needs the line as a string.
-    fn parse_split(line: &[u8], space: Option<usize>) -> Self {
-        let (kw, rest) = match space {
-            Some(i) => (line.get(..i).unwrap_or_default(), line.get(i + 1..)),
-            None => (line, None),
+    /// [`Capability::parse_str`] of a line whose first space (if any) is at `space`.
+    fn parse_split(s: &'a str, space: Option<usize>) -> Self {
+        let (kw, rest) = match space.and_then(|i| Some((s.get(..i)?, s.get(i + 1..)?))) {
+            Some((kw, rest)) => (kw, Some(rest)),
+            None => (s, None),
         };
-        Self::typed(kw, rest).unwrap_or_else(|| {
-            // The line is UTF-8, so nothing is lost here.
-            let text = |b: &[u8]| Text::known(&String::from_utf8_lossy(b));
-            Self::Other {
-                keyword: text(kw),
-                params: rest.map(text),
-            }
+        Self::typed(kw.as_bytes(), rest.map(str::as_bytes)).unwrap_or_else(|| Self::Other {
+            keyword: Text::known_ref(kw),
+            params: rest.map(Text::known_ref),
         })
+    }
+
+    /// The same capability, owning its text.
+    pub fn into_owned(self) -> Capability<'static> {
+        match self {
+            Self::Size(n) => Capability::Size(n),
+            Self::Auth(m) => Capability::Auth(m),
+            Self::Pipelining => Capability::Pipelining,
+            Self::Chunking => Capability::Chunking,
+            Self::EightBitMime => Capability::EightBitMime,
+            Self::BinaryMime => Capability::BinaryMime,
+            Self::SmtpUtf8 => Capability::SmtpUtf8,
+            Self::Dsn => Capability::Dsn,
+            Self::EnhancedStatusCodes => Capability::EnhancedStatusCodes,
+            Self::StartTls => Capability::StartTls,
+            Self::RequireTls => Capability::RequireTls,
+            Self::Limits(v) => {
+                Capability::Limits(v.into_iter().map(|(k, n)| (k.into_owned(), n)).collect())
+            }
+            Self::MtPriority(k) => Capability::MtPriority(k.map(Keyword::into_owned)),
+            Self::FutureRelease {
+                max_interval,
+                max_datetime,
+            } => Capability::FutureRelease {
+                max_interval,
+                max_datetime: max_datetime.into_owned(),
+            },
+            Self::DeliverBy(n) => Capability::DeliverBy(n),
+            Self::Rrvs => Capability::Rrvs,
+            Self::Vrfy => Capability::Vrfy,
+            Self::Help => Capability::Help,
+            Self::Other { keyword, params } => Capability::Other {
+                keyword: keyword.into_owned(),
+                params: params.map(Text::into_owned),
+            },
+        }
     }
 
     /// The typed capability of keyword `kw` with parameters `rest` (bytes of a line known to be
     /// UTF-8 without controls), or `None` for [`Capability::Other`].
-    fn typed(kw: &[u8], rest: Option<&[u8]>) -> Option<Self> {
+    fn typed(kw: &[u8], rest: Option<&'a [u8]>) -> Option<Self> {
         // Keywords are upper case on the wire nearly always: match them as sent, else upper-case
         // a copy on the stack once; then match whole words.
         let mut upper = [0u8; 20];
@@ -209,7 +241,7 @@ impl Capability {
                 for pair in rest?.split(|&b| b == b' ') {
                     let k = memchr::memchr(b'=', pair)?;
                     let name = std::str::from_utf8(pair.get(..k)?).ok()?;
-                    v.push((Keyword::new(name).ok()?, number(pair.get(k + 1..)?)?));
+                    v.push((Keyword::borrowed(name).ok()?, number(pair.get(k + 1..)?)?));
                 }
                 return Some(Self::Limits(v));
             }
@@ -218,7 +250,7 @@ impl Capability {
                     None => Some(Self::MtPriority(None)),
                     Some(r) => std::str::from_utf8(r)
                         .ok()
-                        .and_then(|r| Keyword::new(r).ok())
+                        .and_then(|r| Keyword::borrowed(r).ok())
                         .map(|k| Self::MtPriority(Some(k))),
                 }
             }
@@ -228,7 +260,7 @@ impl Capability {
                 let date = std::str::from_utf8(r.get(k + 1..)?).ok()?;
                 return Some(Self::FutureRelease {
                     max_interval: number(r.get(..k)?)?,
-                    max_datetime: ParamValue::new(date).ok()?,
+                    max_datetime: ParamValue::borrowed(date).ok()?,
                 });
             }
             b"DELIVERBY" => {
@@ -277,16 +309,17 @@ impl Capability {
     }
 }
 
-/// An EHLO reply: the greeting line and the capabilities.
+/// An EHLO reply: the greeting line and the capabilities. A parsed reply borrows the bytes (or
+/// the [`Reply`]) it was read from; [`EhloReply::into_owned`] makes it `'static`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EhloReply {
+pub struct EhloReply<'a> {
     /// The first line: the server's domain and an optional greeting.
-    pub greeting: Text,
+    pub greeting: Text<'a>,
     /// The capabilities, in order.
-    pub capabilities: Vec<Capability>,
+    pub capabilities: Vec<Capability<'a>>,
 }
 
-impl EhloReply {
+impl<'a> EhloReply<'a> {
     /// Parses a positive (`250`) EHLO reply at the front of `buf` straight into capabilities,
     /// in one pass over the bytes: `Complete(reply, consumed)`, or `Incomplete` until the last
     /// line has arrived. It accepts and refuses what [`parse_reply`] does (same limits), and
@@ -294,7 +327,10 @@ impl EhloReply {
     /// refusals with [`parse_reply`]).
     ///
     /// [`parse_reply`]: super::reply::parse_reply
-    pub fn parse(buf: &[u8]) -> Result<Status<Self>, ParseError> {
+    ///
+    /// A reply in the common shape borrows `buf`; one the general parser reads (see below) is
+    /// owned.
+    pub fn parse(buf: &'a [u8]) -> Result<Status<Self>, ParseError> {
         match Self::parse_plain(buf) {
             Some((ehlo, used)) => Ok(Status::Complete(ehlo, used)),
             // Anything unusual (incomplete, an error, an enhanced code, a tab, UTF-8, a line
@@ -304,16 +340,17 @@ impl EhloReply {
                 Status::Complete(reply, _) if reply.code().get() != 250 => {
                     Err(ParseError::expected("reply code 250", 0))
                 }
-                Status::Complete(reply, used) => {
-                    Ok(Status::Complete(Self::from_reply(&reply), used))
-                }
+                Status::Complete(reply, used) => Ok(Status::Complete(
+                    EhloReply::from_reply(&reply).into_owned(),
+                    used,
+                )),
             },
         }
     }
 
     /// [`EhloReply::parse`] of the common shape: complete, every line `250-` or `250 ` and
     /// printable ASCII, no enhanced code, within the default [`ReplyLimits`]. `None` otherwise.
-    fn parse_plain(buf: &[u8]) -> Option<(Self, usize)> {
+    fn parse_plain(buf: &'a [u8]) -> Option<(Self, usize)> {
         let limits = ReplyLimits::default();
         let mut pos = 0;
         let mut greeting = None;
@@ -358,9 +395,12 @@ impl EhloReply {
                     if line.first().is_some_and(u8::is_ascii_digit) {
                         return None;
                     }
-                    greeting = Some(Text::known(std::str::from_utf8(line).ok()?));
+                    greeting = Some(Text::known_ref(std::str::from_utf8(line).ok()?));
                 }
-                Some(_) => capabilities.push(Capability::parse_split(line, space)),
+                Some(_) => capabilities.push(Capability::parse_split(
+                    std::str::from_utf8(line).ok()?,
+                    space,
+                )),
             }
             pos = i + 2;
             if last {
@@ -379,16 +419,28 @@ impl EhloReply {
         }
     }
 
-    /// Reads a positive EHLO reply.
-    pub fn from_reply(reply: &Reply) -> Self {
+    /// Reads a positive EHLO reply; the result borrows `reply`.
+    pub fn from_reply(reply: &'a Reply) -> Self {
         // A reply's lines hold no control characters.
         let mut lines = reply.lines();
-        let greeting = Text::known(lines.next().unwrap_or_default());
+        let greeting = Text::known_ref(lines.next().unwrap_or_default());
         let mut capabilities = Vec::with_capacity(reply.line_count().saturating_sub(1));
         capabilities.extend(lines.map(Capability::parse_str));
         Self {
             greeting,
             capabilities,
+        }
+    }
+
+    /// The same reply, owning its text, to keep past the bytes it was parsed from.
+    pub fn into_owned(self) -> EhloReply<'static> {
+        EhloReply {
+            greeting: self.greeting.into_owned(),
+            capabilities: self
+                .capabilities
+                .into_iter()
+                .map(Capability::into_owned)
+                .collect(),
         }
     }
 
@@ -402,7 +454,7 @@ impl EhloReply {
     }
 
     /// Whether a capability is announced (parameters must match too).
-    pub fn has(&self, cap: &Capability) -> bool {
+    pub fn has(&self, cap: &Capability<'_>) -> bool {
         self.capabilities.contains(cap)
     }
 

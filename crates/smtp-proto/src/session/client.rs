@@ -66,7 +66,7 @@ pub enum TlsPolicy {
 #[non_exhaustive]
 pub struct ClientConfig {
     /// Our name for EHLO.
-    pub hostname: Domain,
+    pub hostname: Domain<'static>,
     /// Speak LMTP (LHLO, one reply per recipient). Default false.
     pub lmtp: bool,
     /// STARTTLS policy. Default [`TlsPolicy::Opportunistic`].
@@ -88,7 +88,7 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// The defaults documented on each field.
-    pub fn new(hostname: Domain) -> Self {
+    pub fn new(hostname: Domain<'static>) -> Self {
         Self {
             hostname,
             lmtp: false,
@@ -108,16 +108,16 @@ impl ClientConfig {
 #[non_exhaustive]
 pub struct Envelope {
     /// The reverse path.
-    pub from: ReversePath,
+    pub from: ReversePath<'static>,
     /// The recipients with their parameters.
-    pub recipients: Vec<(ForwardPath, RcptParams)>,
+    pub recipients: Vec<(ForwardPath<'static>, RcptParams<'static>)>,
     /// MAIL parameters; SIZE, BODY and SMTPUTF8 are filled in by the session.
-    pub params: MailParams,
+    pub params: MailParams<'static>,
 }
 
 impl Envelope {
     /// An envelope without parameters.
-    pub fn new(from: ReversePath, to: Vec<ForwardPath>) -> Self {
+    pub fn new(from: ReversePath<'static>, to: Vec<ForwardPath<'static>>) -> Self {
         Self {
             from,
             recipients: to.into_iter().map(|t| (t, RcptParams::default())).collect(),
@@ -153,7 +153,7 @@ pub struct Delivery {
     pub mail: Option<Reply>,
     /// Each recipient with its final reply: the RCPT reply if it was refused, else the reply
     /// to the message (per recipient in LMTP).
-    pub recipients: Vec<(ForwardPath, Option<Reply>)>,
+    pub recipients: Vec<(ForwardPath<'static>, Option<Reply>)>,
     /// The reply to the end of the message (the first one in LMTP), or to DATA if refused.
     pub message: Option<Reply>,
 }
@@ -187,7 +187,7 @@ pub enum ClientEvent {
     /// Authenticated.
     Authenticated,
     /// Ready for [`ClientSession::send_mail`]; the server's capabilities.
-    Ready(EhloReply),
+    Ready(EhloReply<'static>),
     /// The server waits for the message of a transaction begun with
     /// [`ClientSession::start_mail`]: hand it over with [`ClientSession::send_body`] (draining
     /// [`ClientSession::poll_transmit`] after each piece), then [`ClientSession::end_body`].
@@ -240,7 +240,7 @@ enum BodyPhase {
 
 #[derive(Debug)]
 struct Transaction {
-    rcpts: Vec<(ForwardPath, RcptParams)>,
+    rcpts: Vec<(ForwardPath<'static>, RcptParams<'static>)>,
     mail: Option<Reply>,
     rcpt_replies: Vec<Option<Reply>>,
     data_replies: Vec<Reply>,
@@ -273,7 +273,7 @@ pub struct ClientSession {
     buf: Vec<u8>,
     out: Vec<u8>,
     events: VecDeque<ClientEvent>,
-    ehlo: Option<EhloReply>,
+    ehlo: Option<EhloReply<'static>>,
     tls: bool,
     tls_tried: bool,
     authenticated: bool,
@@ -324,7 +324,7 @@ impl ClientSession {
     }
 
     /// The server's capabilities, once known.
-    pub fn capabilities(&self) -> Option<&EhloReply> {
+    pub fn capabilities(&self) -> Option<&EhloReply<'static>> {
         self.ehlo.as_ref()
     }
 
@@ -428,7 +428,7 @@ impl ClientSession {
     }
 
     /// The server's capabilities, or none (after HELO).
-    fn caps(&self) -> EhloReply {
+    fn caps(&self) -> EhloReply<'static> {
         self.ehlo.clone().unwrap_or(EhloReply {
             greeting: crate::types::Text::default(),
             capabilities: Vec::new(),
@@ -552,7 +552,7 @@ impl ClientSession {
         }
     }
 
-    fn command(&mut self, cmd: &Command) {
+    fn command(&mut self, cmd: &Command<'_>) {
         cmd.write_to(&mut self.out);
     }
 
@@ -650,7 +650,7 @@ impl ClientSession {
             }
             Expect::Ehlo => {
                 if reply.is_positive() {
-                    self.ehlo = Some(EhloReply::from_reply(&reply));
+                    self.ehlo = Some(EhloReply::from_reply(&reply).into_owned());
                     self.after_hello();
                 } else if reply.code().is_permanent() && !self.config.lmtp {
                     let cmd = Command::Helo(self.config.hostname.clone());

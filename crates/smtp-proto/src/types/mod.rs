@@ -24,6 +24,7 @@ pub use command::{
 };
 pub use reply::Reply;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -85,24 +86,42 @@ static ATEXT: [bool; 256] = {
 /// A domain name (`Domain` of RFC 5321, U-labels allowed under SMTPUTF8) or an address literal
 /// (`[192.0.2.1]`, `[IPv6:2001:db8::1]`, `[tag:content]`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Domain(String);
+///
+/// A parsed domain borrows the input it was parsed from; [`Domain::into_owned`] makes it
+/// `'static`.
+pub struct Domain<'a>(Cow<'a, str>);
 
-impl Domain {
-    /// Checks a domain name or an address literal.
+impl Domain<'static> {
+    /// Checks a domain name or an address literal, and copies it.
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
         validate_domain_str(s)?;
-        Ok(Self(s.to_owned()))
+        Ok(Self(Cow::Owned(s.to_owned())))
+    }
+
+    /// The address literal of an IP address.
+    pub fn from_ip(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(v4) => Self(Cow::Owned(format!("[{v4}]"))),
+            IpAddr::V6(v6) => Self(Cow::Owned(format!("[IPv6:{v6}]"))),
+        }
+    }
+}
+
+impl<'a> Domain<'a> {
+    /// Checks a domain name or an address literal, and keeps a reference to it.
+    pub fn borrowed(s: &'a str) -> Result<Self, InvalidValue> {
+        validate_domain_str(s)?;
+        Ok(Self(Cow::Borrowed(s)))
+    }
+
+    /// The same domain, owning its text.
+    pub fn into_owned(self) -> Domain<'static> {
+        Domain(Cow::Owned(self.0.into_owned()))
     }
 
     /// The domain as it appears on the wire.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-
-    /// Checks and takes a domain without copying it.
-    pub(crate) fn from_str_checked(s: &str) -> Result<Self, InvalidValue> {
-        validate_domain_str(s)?;
-        Ok(Self(s.to_owned()))
     }
 
     /// Whether this is an address literal in brackets.
@@ -119,21 +138,13 @@ impl Domain {
         inner.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
     }
 
-    /// The address literal of an IP address.
-    pub fn from_ip(ip: IpAddr) -> Self {
-        match ip {
-            IpAddr::V4(v4) => Self(format!("[{v4}]")),
-            IpAddr::V6(v6) => Self(format!("[IPv6:{v6}]")),
-        }
-    }
-
     /// Whether the domain holds non-ASCII characters (needs SMTPUTF8).
     pub fn is_utf8(&self) -> bool {
         !self.0.is_ascii()
     }
 }
 
-impl fmt::Display for Domain {
+impl fmt::Display for Domain<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -250,15 +261,26 @@ fn validate_literal(s: &[u8]) -> Result<(), InvalidValue> {
 /// A mailbox `local-part@domain`. The local part is kept unquoted; it is quoted on the wire when
 /// it is not a dot-string.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Mailbox {
-    local: String,
-    domain: Domain,
+///
+/// A parsed mailbox borrows the input it was parsed from (unless its local part was quoted
+/// with escapes); [`Mailbox::into_owned`] makes it `'static`.
+pub struct Mailbox<'a> {
+    local: Cow<'a, str>,
+    domain: Domain<'a>,
 }
 
-impl Mailbox {
-    /// A mailbox from an unquoted local part (printable ASCII, space, or UTF-8; no controls)
-    /// and a domain.
-    pub fn new(local: &str, domain: Domain) -> Result<Self, InvalidValue> {
+impl Mailbox<'static> {
+    /// Parses the wire form `local@domain` (the local part may be a quoted string), and copies
+    /// it.
+    pub fn parse(s: &str) -> Result<Self, InvalidValue> {
+        crate::codec::command::parse_mailbox_exact(s.as_bytes()).map(Mailbox::into_owned)
+    }
+}
+
+impl<'a> Mailbox<'a> {
+    /// A mailbox from an unquoted local part (printable ASCII, space, or UTF-8; no controls;
+    /// copied) and a domain.
+    pub fn new(local: &str, domain: Domain<'a>) -> Result<Self, InvalidValue> {
         if local.is_empty() {
             return Err(InvalidValue::new("local part", "empty", 0));
         }
@@ -269,22 +291,28 @@ impl Mailbox {
             return Err(InvalidValue::new("local part", "control character", i));
         }
         Ok(Self {
-            local: local.to_owned(),
+            local: Cow::Owned(local.to_owned()),
             domain,
         })
     }
 
     /// For the parser, which has checked the local part already (no controls, not empty).
-    pub(crate) fn from_checked(local: String, domain: Domain) -> Result<Self, InvalidValue> {
+    pub(crate) fn from_checked(
+        local: Cow<'a, str>,
+        domain: Domain<'a>,
+    ) -> Result<Self, InvalidValue> {
         if local.len() > 255 {
             return Err(InvalidValue::new("local part", "too long", 255));
         }
         Ok(Self { local, domain })
     }
 
-    /// Parses the wire form `local@domain` (the local part may be a quoted string).
-    pub fn parse(s: &str) -> Result<Self, InvalidValue> {
-        crate::codec::command::parse_mailbox_exact(s.as_bytes())
+    /// The same mailbox, owning its text.
+    pub fn into_owned(self) -> Mailbox<'static> {
+        Mailbox {
+            local: Cow::Owned(self.local.into_owned()),
+            domain: self.domain.into_owned(),
+        }
     }
 
     /// The local part, unquoted.
@@ -293,7 +321,7 @@ impl Mailbox {
     }
 
     /// The domain.
-    pub fn domain(&self) -> &Domain {
+    pub fn domain(&self) -> &Domain<'a> {
         &self.domain
     }
 
@@ -331,7 +359,7 @@ impl Mailbox {
     }
 }
 
-impl fmt::Display for Mailbox {
+impl fmt::Display for Mailbox<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = Vec::new();
         self.write_to(&mut out);
@@ -341,14 +369,22 @@ impl fmt::Display for Mailbox {
 
 /// The `MAIL FROM` path: a mailbox or the null path `<>` (bounces).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReversePath {
+pub enum ReversePath<'a> {
     /// `<>`.
     Null,
     /// `<mailbox>`.
-    Mailbox(Mailbox),
+    Mailbox(Mailbox<'a>),
 }
 
-impl ReversePath {
+impl<'a> ReversePath<'a> {
+    /// The same path, owning its text.
+    pub fn into_owned(self) -> ReversePath<'static> {
+        match self {
+            Self::Null => ReversePath::Null,
+            Self::Mailbox(m) => ReversePath::Mailbox(m.into_owned()),
+        }
+    }
+
     /// Appends `<...>` to `out`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
         out.push(b'<');
@@ -359,7 +395,7 @@ impl ReversePath {
     }
 
     /// The mailbox, unless this is the null path.
-    pub fn mailbox(&self) -> Option<&Mailbox> {
+    pub fn mailbox(&self) -> Option<&Mailbox<'a>> {
         match self {
             Self::Null => None,
             Self::Mailbox(m) => Some(m),
@@ -369,14 +405,22 @@ impl ReversePath {
 
 /// The `RCPT TO` path: a mailbox, or `<Postmaster>` without a domain.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ForwardPath {
+pub enum ForwardPath<'a> {
     /// `<Postmaster>` (any case), which every server must accept.
     Postmaster,
     /// `<mailbox>`.
-    Mailbox(Mailbox),
+    Mailbox(Mailbox<'a>),
 }
 
-impl ForwardPath {
+impl<'a> ForwardPath<'a> {
+    /// The same path, owning its text.
+    pub fn into_owned(self) -> ForwardPath<'static> {
+        match self {
+            Self::Postmaster => ForwardPath::Postmaster,
+            Self::Mailbox(m) => ForwardPath::Mailbox(m.into_owned()),
+        }
+    }
+
     /// Appends `<...>` to `out`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
         out.push(b'<');
@@ -388,7 +432,7 @@ impl ForwardPath {
     }
 
     /// The mailbox, unless this is `<Postmaster>`.
-    pub fn mailbox(&self) -> Option<&Mailbox> {
+    pub fn mailbox(&self) -> Option<&Mailbox<'a>> {
         match self {
             Self::Postmaster => None,
             Self::Mailbox(m) => Some(m),
@@ -401,7 +445,7 @@ impl ForwardPath {
     }
 }
 
-impl fmt::Display for ForwardPath {
+impl fmt::Display for ForwardPath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = Vec::new();
         self.write_to(&mut out);
@@ -423,9 +467,9 @@ static XTEXT_AS_IS: [bool; 256] = {
 /// A value carried as RFC 3461 `xtext` (`ENVID`, `ORCPT`, `AUTH=`): kept decoded; on the wire
 /// every byte outside `!`..`~`, and `+` and `=`, becomes `+HH`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct XText(String);
+pub struct XText<'a>(Cow<'a, str>);
 
-impl XText {
+impl XText<'static> {
     /// A value without control characters, not empty (an empty `esmtp-value` cannot be
     /// written).
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
@@ -435,17 +479,24 @@ impl XText {
         if let Some(i) = s.bytes().position(is_ctl) {
             return Err(InvalidValue::new("xtext", "control character", i));
         }
-        Ok(Self(s.to_owned()))
+        Ok(Self(Cow::Owned(s.to_owned())))
+    }
+}
+
+impl<'a> XText<'a> {
+    /// Decodes the wire form; a value with nothing encoded borrows `wire`.
+    pub fn decode(wire: &'a [u8]) -> Result<Self, InvalidValue> {
+        Self::decode_in(wire, None)
     }
 
-    /// Decodes the wire form.
-    pub fn decode(wire: &[u8]) -> Result<Self, InvalidValue> {
-        Self::decode_in(wire, None)
+    /// The same value, owning its text.
+    pub fn into_owned(self) -> XText<'static> {
+        XText(Cow::Owned(self.0.into_owned()))
     }
 
     /// [`XText::decode`] of bytes whose string form the caller may have already (`text`, the
     /// same bytes checked as UTF-8), which spares a second check.
-    pub(crate) fn decode_in(wire: &[u8], text: Option<&str>) -> Result<Self, InvalidValue> {
+    pub(crate) fn decode_in(wire: &'a [u8], text: Option<&'a str>) -> Result<Self, InvalidValue> {
         const W: &str = "xtext";
         if wire.is_empty() {
             return Err(InvalidValue::new(W, "empty", 0));
@@ -457,7 +508,7 @@ impl XText {
                 Some(t) if t.len() == wire.len() => t,
                 _ => std::str::from_utf8(wire).map_err(|_| InvalidValue::new(W, "not ASCII", 0))?,
             };
-            return Ok(Self(text.to_owned()));
+            return Ok(Self(Cow::Borrowed(text)));
         }
         if !wire.contains(&b'+') {
             if let Some(i) = wire
@@ -499,7 +550,7 @@ impl XText {
         if let Some(i) = s.bytes().position(is_ctl) {
             return Err(InvalidValue::new(W, "control character", i));
         }
-        Ok(Self(s))
+        Ok(Self(Cow::Owned(s)))
     }
 
     /// The decoded value.
@@ -522,11 +573,47 @@ impl XText {
 /// An `esmtp-keyword` (parameter name) or `ehlo-keyword`: a letter or digit, then letters,
 /// digits and `-`. Compared case-insensitively; kept as sent.
 #[derive(Debug, Clone, Eq)]
-pub struct Keyword(std::borrow::Cow<'static, str>);
+pub struct Keyword<'a>(Cow<'a, str>);
 
-impl Keyword {
-    /// Checks a keyword.
+impl Keyword<'static> {
+    /// Checks a keyword, and copies it.
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
+        Keyword::check(s)?;
+        Ok(Self::copied(s))
+    }
+
+    /// A checked keyword as a static string if it is a common one, else copied.
+    fn copied(s: &str) -> Self {
+        // Keywords common enough to keep without allocating (as sent, case included).
+        let common = match s {
+            "rfc822" => "rfc822",
+            "utf-8" => "utf-8",
+            "RCPTMAX" => "RCPTMAX",
+            "MAILMAX" => "MAILMAX",
+            "RCPTDOMAINMAX" => "RCPTDOMAINMAX",
+            "MIXER" => "MIXER",
+            _ => return Self(Cow::Owned(s.to_owned())),
+        };
+        Self(Cow::Borrowed(common))
+    }
+}
+
+impl<'a> Keyword<'a> {
+    /// Checks a keyword, and keeps a reference to it.
+    pub fn borrowed(s: &'a str) -> Result<Self, InvalidValue> {
+        Keyword::check(s)?;
+        Ok(Self(Cow::Borrowed(s)))
+    }
+
+    /// The same keyword, owning its text.
+    pub fn into_owned(self) -> Keyword<'static> {
+        match self.0 {
+            Cow::Borrowed(s) => Keyword::copied(s),
+            Cow::Owned(s) => Keyword(Cow::Owned(s)),
+        }
+    }
+
+    fn check(s: &str) -> Result<(), InvalidValue> {
         let b = s.as_bytes();
         match b.first() {
             Some(c) if c.is_ascii_alphanumeric() => {}
@@ -544,17 +631,7 @@ impl Keyword {
         {
             return Err(InvalidValue::new("keyword", "unexpected character", i));
         }
-        // Keywords common enough to keep without allocating (as sent, case included).
-        let common = match s {
-            "rfc822" => "rfc822",
-            "utf-8" => "utf-8",
-            "RCPTMAX" => "RCPTMAX",
-            "MAILMAX" => "MAILMAX",
-            "RCPTDOMAINMAX" => "RCPTDOMAINMAX",
-            "MIXER" => "MIXER",
-            _ => return Ok(Self(std::borrow::Cow::Owned(s.to_owned()))),
-        };
-        Ok(Self(std::borrow::Cow::Borrowed(common)))
+        Ok(())
     }
 
     /// The keyword as sent.
@@ -563,13 +640,13 @@ impl Keyword {
     }
 }
 
-impl PartialEq for Keyword {
+impl PartialEq for Keyword<'_> {
     fn eq(&self, other: &Self) -> bool {
         self.0.eq_ignore_ascii_case(&other.0)
     }
 }
 
-impl std::hash::Hash for Keyword {
+impl std::hash::Hash for Keyword<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         for b in self.0.bytes() {
             state.write_u8(b.to_ascii_uppercase());
@@ -577,7 +654,7 @@ impl std::hash::Hash for Keyword {
     }
 }
 
-impl fmt::Display for Keyword {
+impl fmt::Display for Keyword<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -585,11 +662,18 @@ impl fmt::Display for Keyword {
 
 /// An `esmtp-value`: printable ASCII except `=` and space (UTF-8 allowed, RFC 6531), not empty.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ParamValue(String);
+pub struct ParamValue<'a>(Cow<'a, str>);
 
-impl ParamValue {
-    /// Checks a parameter value.
+impl ParamValue<'static> {
+    /// Checks a parameter value, and copies it.
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
+        ParamValue::borrowed(s).map(ParamValue::into_owned)
+    }
+}
+
+impl<'a> ParamValue<'a> {
+    /// Checks a parameter value, and keeps a reference to it.
+    pub fn borrowed(s: &'a str) -> Result<Self, InvalidValue> {
         if s.is_empty() {
             return Err(InvalidValue::new("parameter value", "empty", 0));
         }
@@ -603,7 +687,12 @@ impl ParamValue {
                 i,
             ));
         }
-        Ok(Self(s.to_owned()))
+        Ok(Self(Cow::Borrowed(s)))
+    }
+
+    /// The same value, owning its text.
+    pub fn into_owned(self) -> ParamValue<'static> {
+        ParamValue(Cow::Owned(self.0.into_owned()))
     }
 
     /// The value.
@@ -614,22 +703,39 @@ impl ParamValue {
 
 /// Free text on a command or reply line: no CR, LF or other control except tab.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Text(String);
+pub struct Text<'a>(Cow<'a, str>);
 
-impl Text {
-    /// Checks text.
+impl Text<'static> {
+    /// Checks text, and copies it.
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
-        if has_ctl(s.as_bytes()) {
-            let i = s.bytes().position(|c| is_ctl(c) && c != b'\t').unwrap_or(0);
-            return Err(InvalidValue::new("text", "control character", i));
-        }
-        Ok(Self(s.to_owned()))
+        Text::borrowed(s).map(Text::into_owned)
     }
 
     /// For literals in this crate that are known to be valid.
     pub(crate) fn known(s: &str) -> Self {
-        debug_assert!(Self::new(s).is_ok(), "{s:?}");
-        Self(s.to_owned())
+        Text::known_ref(s).into_owned()
+    }
+}
+
+impl<'a> Text<'a> {
+    /// Checks text, and keeps a reference to it.
+    pub fn borrowed(s: &'a str) -> Result<Self, InvalidValue> {
+        if has_ctl(s.as_bytes()) {
+            let i = s.bytes().position(|c| is_ctl(c) && c != b'\t').unwrap_or(0);
+            return Err(InvalidValue::new("text", "control character", i));
+        }
+        Ok(Self(Cow::Borrowed(s)))
+    }
+
+    /// For text in this crate that is known to be valid, borrowed.
+    pub(crate) fn known_ref(s: &'a str) -> Self {
+        debug_assert!(Text::borrowed(s).is_ok(), "{s:?}");
+        Self(Cow::Borrowed(s))
+    }
+
+    /// The same text, owning it.
+    pub fn into_owned(self) -> Text<'static> {
+        Text(Cow::Owned(self.0.into_owned()))
     }
 
     /// The text.
@@ -643,7 +749,7 @@ impl Text {
     }
 }
 
-impl fmt::Display for Text {
+impl fmt::Display for Text<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }

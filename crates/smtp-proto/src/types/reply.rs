@@ -73,7 +73,7 @@ impl Reply {
     pub(crate) fn from_parts(
         code: ReplyCode,
         enhanced: Option<EnhancedCode>,
-        lines: &[Text],
+        lines: &[Text<'_>],
     ) -> Self {
         let v: Vec<&str> = lines.iter().map(Text::as_str).collect();
         Self {

@@ -15,7 +15,7 @@ use super::ServerEvent;
 #[non_exhaustive]
 pub struct ServerConfig {
     /// The server's name in the greeting and the EHLO reply.
-    pub hostname: Domain,
+    pub hostname: Domain<'static>,
     /// Speak LMTP (RFC 2033): `LHLO` instead of `EHLO`, one reply per recipient after the
     /// message. Default false.
     pub lmtp: bool,
@@ -68,12 +68,12 @@ pub struct ServerConfig {
     /// [`Capability::DeliverBy`] with the shortest by-time (RFC 2852) and
     /// [`Capability::Rrvs`] (RFC 7293). Others are announced as given, for an application that
     /// implements them itself. Default none.
-    pub extensions: Vec<Capability>,
+    pub extensions: Vec<Capability<'static>>,
 }
 
 impl ServerConfig {
     /// The defaults documented on each field.
-    pub fn new(hostname: Domain) -> Self {
+    pub fn new(hostname: Domain<'static>) -> Self {
         Self {
             hostname,
             lmtp: false,

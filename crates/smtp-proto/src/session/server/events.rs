@@ -78,23 +78,23 @@ pub enum ServerEvent {
     /// The client said EHLO, HELO or LHLO.
     Hello {
         /// The name it gave.
-        domain: Domain,
+        domain: Domain<'static>,
         /// EHLO or LHLO rather than HELO.
         extended: bool,
     },
     /// MAIL: decide with [`ServerSession::accept`] or [`ServerSession::reject`].
     MailFrom {
         /// The reverse path.
-        from: ReversePath,
+        from: ReversePath<'static>,
         /// Its parameters.
-        params: MailParams,
+        params: MailParams<'static>,
     },
     /// RCPT: decide with [`ServerSession::accept`] or [`ServerSession::reject`].
     RcptTo {
         /// The forward path.
-        to: ForwardPath,
+        to: ForwardPath<'static>,
         /// Its parameters.
-        params: RcptParams,
+        params: RcptParams<'static>,
     },
     /// A message body begins (after `354`, or with the first BDAT chunk).
     MessageStart,

@@ -22,19 +22,25 @@ use crate::codec::reply::Reply;
 use super::{r, ServerConfig};
 
 /// The extension capabilities to add to the EHLO reply.
-pub(super) fn announced(config: &ServerConfig, tls: bool) -> impl Iterator<Item = &Capability> {
+pub(super) fn announced(
+    config: &ServerConfig,
+    tls: bool,
+) -> impl Iterator<Item = &Capability<'static>> {
     config
         .extensions
         .iter()
         .filter(move |c| tls || !matches!(c, Capability::RequireTls))
 }
 
-fn find<'c, T>(config: &'c ServerConfig, f: impl Fn(&'c Capability) -> Option<T>) -> Option<T> {
+fn find<'c, T>(
+    config: &'c ServerConfig,
+    f: impl Fn(&'c Capability<'static>) -> Option<T>,
+) -> Option<T> {
     config.extensions.iter().find_map(f)
 }
 
 /// Checks the extension parameters of MAIL: `Some(reply)` refuses the command.
-pub(super) fn check_mail(config: &ServerConfig, tls: bool, p: &MailParams) -> Option<Reply> {
+pub(super) fn check_mail(config: &ServerConfig, tls: bool, p: &MailParams<'_>) -> Option<Reply> {
     let unsupported = |what: &str| Some(r(555, (5, 5, 4), what));
     let invalid = |what: &str| Some(r(501, (5, 5, 4), what));
     if p.requiretls {
@@ -97,7 +103,7 @@ pub(super) fn check_mail(config: &ServerConfig, tls: bool, p: &MailParams) -> Op
 }
 
 /// Checks the extension parameters of RCPT: `Some(reply)` refuses the command.
-pub(super) fn check_rcpt(config: &ServerConfig, p: &RcptParams) -> Option<Reply> {
+pub(super) fn check_rcpt(config: &ServerConfig, p: &RcptParams<'_>) -> Option<Reply> {
     if let Some(rrvs) = &p.rrvs {
         if find(config, |c| matches!(c, Capability::Rrvs).then_some(())).is_none() {
             return Some(r(555, (5, 5, 4), "RRVS not supported"));

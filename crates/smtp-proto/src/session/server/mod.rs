@@ -437,11 +437,11 @@ impl ServerSession {
                                 self.pos += n;
                                 self.auth_line(&line);
                             } else {
-                                // Parsed from the buffer in place: a command owns its values.
+                                // Parsed from the buffer in place, then owned: its values go out in events.
                                 let parsed = Command::parse_line(line.content);
                                 let len = line.content.len();
                                 self.pos += n;
-                                self.command_line(parsed, len);
+                                self.command_line(parsed.map(Command::into_owned), len);
                             }
                         }
                         Err(e) => {
@@ -522,7 +522,7 @@ impl ServerSession {
     }
 
     /// Runs a parsed command line of `len` bytes, or answers its parse error.
-    fn command_line(&mut self, parsed: Result<Command, ParseError>, len: usize) {
+    fn command_line(&mut self, parsed: Result<Command<'static>, ParseError>, len: usize) {
         let cmd = match parsed {
             Ok(c) => c,
             Err(e) => {
@@ -545,7 +545,7 @@ impl ServerSession {
         self.error(r(503, (5, 5, 1), text), e);
     }
 
-    fn command(&mut self, cmd: Command) {
+    fn command(&mut self, cmd: Command<'static>) {
         let lmtp = self.config.lmtp;
         match cmd {
             Command::Ehlo(_) | Command::Helo(_) if lmtp => {
@@ -611,7 +611,7 @@ impl ServerSession {
         }
     }
 
-    fn ehlo_reply(&self, client: &Domain) -> Reply {
+    fn ehlo_reply(&self, client: &Domain<'_>) -> Reply {
         let c = &self.config;
         let mut caps = Vec::new();
         if c.pipelining {
@@ -660,7 +660,7 @@ impl ServerSession {
         self.error(reply.clone(), RemoteError::Refused(reply).into());
     }
 
-    fn mail(&mut self, from: ReversePath, params: MailParams) {
+    fn mail(&mut self, from: ReversePath<'static>, params: MailParams<'static>) {
         if self.hello.is_none() {
             return self.sequence("Send EHLO or HELO first");
         }
@@ -717,7 +717,7 @@ impl ServerSession {
             .push_back(ServerEvent::MailFrom { from, params });
     }
 
-    fn rcpt(&mut self, to: ForwardPath, params: RcptParams) {
+    fn rcpt(&mut self, to: ForwardPath<'static>, params: RcptParams<'static>) {
         let Some(tx) = self.tx.as_mut() else {
             return self.sequence("Need MAIL before RCPT");
         };
