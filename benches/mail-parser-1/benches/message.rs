@@ -10,6 +10,9 @@
 //!   shown lazy (fields split, values untouched) and decoded (every field read by its type).
 //!
 //! `cd benches/mail-parser-1 && cargo bench --ignore-rust-version`
+//!
+//! Wall-clock numbers move a lot on a shared 2-core machine; `examples/profile.rs` runs one case
+//! of either side under `valgrind --tool=callgrind` for instruction counts that do not.
 
 // `criterion_group!` makes an undocumented public function.
 #![allow(missing_docs)]

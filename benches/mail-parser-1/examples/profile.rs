@@ -1,7 +1,14 @@
 //! One bench case run a fixed number of times, for `valgrind --tool=callgrind` (instruction
 //! counts hold still on a loaded machine where wall-clock time does not):
 //!
-//! `profile <full|headers-lazy|headers-decoded> <case> <ours|peer> [iterations]`
+//! `profile <full|headers-lazy|headers-decoded|headers> <case> <ours|peer> [iterations]`
+//! (`headers` with `peer` is mail-parser's `parse_headers`), for example
+//!
+//! ```text
+//! cargo build --profile bench --ignore-rust-version --example profile
+//! valgrind --tool=callgrind --toggle-collect='*profile::run*' \
+//!     target/release/examples/profile full startrek ours 20
+//! ```
 
 use std::hint::black_box;
 
