@@ -77,7 +77,16 @@ fn base64_lines_simd(input: &[u8], out: &mut Vec<u8>) -> bool {
                 None => (rest, true),
             }
         };
-        chunk.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        let data = line.strip_suffix(b"\r").unwrap_or(line);
+        // Nearly every encoder writes lines of 76 characters (RFC 2045's limit) or 72: a copy
+        // of a length known here is a few moves instead of a call.
+        if let Ok(full) = <&[u8; 76]>::try_from(data) {
+            chunk.extend_from_slice(full);
+        } else if let Ok(full) = <&[u8; 72]>::try_from(data) {
+            chunk.extend_from_slice(full);
+        } else {
+            chunk.extend_from_slice(data);
+        }
         if last {
             let engine = if chunk.len() % 4 == 0 {
                 &base64_simd::STANDARD
