@@ -22,8 +22,8 @@ use mail_wire::Status;
 
 use super::{find_line, ParseError, ParseErrorKind};
 use crate::types::{
-    is_atext, validate_domain, AuthMechanism, Domain, ForwardPath, InvalidValue, Keyword, Mailbox,
-    ParamValue, ReversePath, Text, XText,
+    is_atext, simple_domain_len, validate_domain, AuthMechanism, Domain, ForwardPath, InvalidValue,
+    Keyword, Mailbox, ParamValue, ReversePath, Text, XText,
 };
 
 /// The longest command line [`parse_command`] accepts, counting CRLF: RFC 5321 4.5.3.1.4 sets
@@ -106,9 +106,10 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// Takes `word` (upper case) in any case.
     fn eat_ci(&mut self, word: &[u8]) -> bool {
         match self.rest().get(..word.len()) {
-            Some(w) if w.eq_ignore_ascii_case(word) => {
+            Some(w) if word_is(w, word) => {
                 self.i += word.len();
                 true
             }
@@ -135,6 +136,15 @@ impl<'a> Cursor<'a> {
         self.i += n;
         rest.get(..n).unwrap_or_default()
     }
+}
+
+/// Whether `a` is `upper` (an upper-case ASCII word) in any case, compared inline (short
+/// words cost more through a library call).
+fn word_is(a: &[u8], upper: &[u8]) -> bool {
+    a.len() == upper.len()
+        && a.iter()
+            .zip(upper)
+            .all(|(&c, &u)| c.to_ascii_uppercase() == u)
 }
 
 fn utf8(b: &[u8], at: usize) -> Result<&str, ParseError> {
@@ -166,7 +176,7 @@ impl<'a> Command<'a> {
             .position(|&b| b == b' ' || b == b':')
             .unwrap_or(line.len());
         let verb = line.get(..verb_len).unwrap_or_default();
-        let is = |w: &[u8]| verb.eq_ignore_ascii_case(w);
+        let is = |w: &[u8]| word_is(verb, w);
         c.i = verb_len;
         let cmd = if is(b"MAIL") {
             if !c.eat_ci(b" FROM:") {
@@ -359,7 +369,7 @@ fn parse_path<'a>(c: &mut Cursor<'a>, rcpt: bool) -> Result<Path<'a>, ParseError
     if c.eat(b'>') {
         return Ok(Path::Null);
     }
-    if rcpt && c.eat_ci(b"Postmaster>") {
+    if rcpt && c.peek().is_some_and(|b| b | 0x20 == b'p') && c.eat_ci(b"POSTMASTER>") {
         return Ok(Path::Postmaster);
     }
     if c.peek() == Some(b'@') {
@@ -422,7 +432,8 @@ fn parse_mailbox<'a>(c: &mut Cursor<'a>) -> Result<Mailbox<'a>, ParseError> {
     } else {
         // Dot-string: atoms separated by single dots, taken as they are.
         let mut need_atom = true;
-        while let Some(b) = c.peek() {
+        let mut n = 0;
+        for &b in c.rest() {
             if is_atext(b) {
                 need_atom = false;
             } else if b == b'.' && !need_atom {
@@ -430,8 +441,9 @@ fn parse_mailbox<'a>(c: &mut Cursor<'a>) -> Result<Mailbox<'a>, ParseError> {
             } else {
                 break;
             }
-            c.i += 1;
+            n += 1;
         }
+        c.i += n;
         if need_atom {
             return Err(ParseError::expected("a local part", c.i));
         }
@@ -440,16 +452,24 @@ fn parse_mailbox<'a>(c: &mut Cursor<'a>) -> Result<Mailbox<'a>, ParseError> {
     c.expect(b'@', "'@'")?;
     let dstart = c.i;
     let rest = c.rest();
-    let n = if rest.first() == Some(&b'[') {
-        memchr::memchr(b']', rest).map_or(rest.len(), |k| k + 1)
+    let domain = if let Some(n) = simple_domain_len(rest) {
+        // Found and checked in one pass.
+        let d = Domain::checked_ref(c.str_at(dstart, dstart + n, dstart)?);
+        c.i += n;
+        d
     } else {
-        rest.iter()
-            .position(|&b| b == b'>' || b == b' ')
-            .unwrap_or(rest.len())
+        let n = if rest.first() == Some(&b'[') {
+            memchr::memchr(b']', rest).map_or(rest.len(), |k| k + 1)
+        } else {
+            rest.iter()
+                .position(|&b| b == b'>' || b == b' ')
+                .unwrap_or(rest.len())
+        };
+        let d = c.str_at(dstart, dstart + n, dstart)?;
+        let d = Domain::borrowed(d).map_err(|e| ParseError::invalid(e, dstart + e.at))?;
+        c.i += n;
+        d
     };
-    let d = c.str_at(dstart, dstart + n, dstart)?;
-    let domain = Domain::borrowed(d).map_err(|e| ParseError::invalid(e, dstart + e.at))?;
-    c.i += n;
     Mailbox::from_checked(local, domain).map_err(|e| ParseError::invalid(e, start))
 }
 
@@ -484,13 +504,20 @@ fn params<'a>(c: &mut Cursor<'a>) -> impl Iterator<Item = Result<RawParam<'a>, P
         i += 1;
         let start = i;
         let rest = b.get(i..).unwrap_or_default();
-        let n = memchr::memchr(b' ', rest).unwrap_or(rest.len());
-        let tok = rest.get(..n).unwrap_or_default();
-        i += n;
-        Some(Ok(match memchr::memchr(b'=', tok) {
-            Some(k) => (start, tok.get(..k).unwrap_or_default(), tok.get(k + 1..)),
-            None => (start, tok, None),
-        }))
+        // The keyword is short: a plain loop finds its end sooner than a search would start.
+        let k = rest
+            .iter()
+            .position(|&c| c == b'=' || c == b' ')
+            .unwrap_or(rest.len());
+        let keyword = rest.get(..k).unwrap_or_default();
+        if rest.get(k) != Some(&b'=') {
+            i += k;
+            return Some(Ok((start, keyword, None)));
+        }
+        let value = rest.get(k + 1..).unwrap_or_default();
+        let n = memchr::memchr(b' ', value).unwrap_or(value.len());
+        i += k + 1 + n;
+        Some(Ok((start, keyword, value.get(..n))))
     })
 }
 
@@ -572,17 +599,17 @@ fn parse_mail_params<'a>(c: &mut Cursor<'a>) -> Result<MailParams<'a>, ParseErro
     };
     for item in params(c) {
         let (at, k, v) = item?;
-        let is = |w: &[u8]| k.eq_ignore_ascii_case(w);
+        let is = |w: &[u8]| word_is(k, w);
         if is(b"SIZE") {
             let n = parse_number(value(v, at)?, 20).ok_or(ParseError::expected("digits", at))?;
             set(&mut p.size, n, "SIZE", at)?;
         } else if is(b"BODY") {
             let v = value(v, at)?;
-            let body = if v.eq_ignore_ascii_case(b"7BIT") {
+            let body = if word_is(v, b"7BIT") {
                 Body::SevenBit
-            } else if v.eq_ignore_ascii_case(b"8BITMIME") {
+            } else if word_is(v, b"8BITMIME") {
                 Body::EightBitMime
-            } else if v.eq_ignore_ascii_case(b"BINARYMIME") {
+            } else if word_is(v, b"BINARYMIME") {
                 Body::BinaryMime
             } else {
                 return Err(ParseError::expected("7BIT, 8BITMIME or BINARYMIME", at));
@@ -594,9 +621,9 @@ fn parse_mail_params<'a>(c: &mut Cursor<'a>) -> Result<MailParams<'a>, ParseErro
             flag(&mut p.requiretls, v, "REQUIRETLS", at)?;
         } else if is(b"RET") {
             let v = value(v, at)?;
-            let r = if v.eq_ignore_ascii_case(b"FULL") {
+            let r = if word_is(v, b"FULL") {
                 Ret::Full
-            } else if v.eq_ignore_ascii_case(b"HDRS") {
+            } else if word_is(v, b"HDRS") {
                 Ret::Headers
             } else {
                 return Err(ParseError::expected("FULL or HDRS", at));
@@ -673,17 +700,17 @@ fn parse_rcpt_params<'a>(c: &mut Cursor<'a>) -> Result<RcptParams<'a>, ParseErro
     };
     for item in params(c) {
         let (at, k, v) = item?;
-        let is = |w: &[u8]| k.eq_ignore_ascii_case(w);
+        let is = |w: &[u8]| word_is(k, w);
         if is(b"NOTIFY") {
             let v = value(v, at)?;
             let mut n = Notify::default();
-            if !v.eq_ignore_ascii_case(b"NEVER") {
+            if !word_is(v, b"NEVER") {
                 for word in v.split(|&b| b == b',') {
-                    let slot = if word.eq_ignore_ascii_case(b"SUCCESS") {
+                    let slot = if word_is(word, b"SUCCESS") {
                         &mut n.success
-                    } else if word.eq_ignore_ascii_case(b"FAILURE") {
+                    } else if word_is(word, b"FAILURE") {
                         &mut n.failure
-                    } else if word.eq_ignore_ascii_case(b"DELAY") {
+                    } else if word_is(word, b"DELAY") {
                         &mut n.delay
                     } else {
                         return Err(ParseError::expected("NEVER, SUCCESS, FAILURE or DELAY", at));

@@ -106,6 +106,31 @@ fn number(s: &[u8]) -> Option<u64> {
     })
 }
 
+/// Where the first byte of `b` that is not printable ASCII or space is (a control, DEL or
+/// non-ASCII), eight bytes at a time: `None` if there is none.
+fn first_unprintable(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let del = w ^ (ONES * 0x7f);
+        // High bit set in each byte below 0x20, equal to 0x7f or from 0x80: exact for the
+        // lowest such byte (a borrow only marks bytes above a marked one).
+        let marks =
+            ((w.wrapping_sub(ONES * 0x20) & !w) | (del.wrapping_sub(ONES) & !del) | w) & HIGH;
+        if marks != 0 {
+            return Some(at + (marks.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = words.remainder();
+    tail.iter()
+        .position(|&c| !(b' '..=b'~').contains(&c))
+        .map(|k| at + k)
+}
+
 /// A SASL mechanism name from an AUTH line; the common ones without allocating.
 fn mechanism(name: &[u8]) -> Option<Mechanism> {
     // Upper-case on the stack (the longest known name has 13 bytes), then match whole words.
@@ -352,55 +377,52 @@ impl<'a> EhloReply<'a> {
     /// printable ASCII, no enhanced code, within the default [`ReplyLimits`]. `None` otherwise.
     fn parse_plain(buf: &'a [u8]) -> Option<(Self, usize)> {
         let limits = ReplyLimits::default();
+        // The bytes as a string, checked as UTF-8 once (not line by line): the longest valid
+        // prefix of as much as a reply within the limits can take. The lines are then checked
+        // to be printable ASCII, which a string slice of them needs no second check for.
+        let most = buf
+            .get(..limits.max_line.saturating_mul(limits.max_lines))
+            .unwrap_or(buf);
+        let text = match std::str::from_utf8(most) {
+            Ok(t) => t,
+            Err(e) => std::str::from_utf8(most.get(..e.valid_up_to())?).ok()?,
+        };
+        let bytes = text.as_bytes();
         let mut pos = 0;
         let mut greeting = None;
         // Large providers announce 15 to 25 capabilities.
         let mut capabilities = Vec::with_capacity(32);
         loop {
-            if buf.get(pos..pos + 3) != Some(b"250") {
+            if bytes.get(pos..pos + 3) != Some(b"250") {
                 return None;
             }
-            let last = match buf.get(pos + 3)? {
+            let last = match bytes.get(pos + 3)? {
                 b' ' => true,
                 b'-' => false,
                 _ => return None,
             };
             let start = pos + 4;
-            // The line up to CR: printable ASCII and spaces; remember the first space.
-            let mut space = None;
-            let mut len = None;
-            for (k, &c) in buf.get(start..)?.iter().enumerate() {
-                match c {
-                    0x21..=0x7e => {}
-                    b' ' => {
-                        if space.is_none() {
-                            space = Some(k);
-                        }
-                    }
-                    b'\r' => {
-                        len = Some(k);
-                        break;
-                    }
-                    _ => return None,
-                }
-            }
-            let i = start + len?;
-            if buf.get(i + 1) != Some(&b'\n') || i + 2 - pos > limits.max_line {
+            // The line: printable ASCII and spaces up to CR LF.
+            let rest = bytes.get(start..)?;
+            let len = first_unprintable(rest)?;
+            let line_bytes = rest.get(..len)?;
+            let i = start + len;
+            if bytes.get(i..i + 2) != Some(b"\r\n") || i + 2 - pos > limits.max_line {
                 return None;
             }
-            let line = buf.get(start..i)?;
+            let line = text.get(start..i)?;
             match greeting {
                 None => {
                     // A digit may start an enhanced code, which the general parser strips.
-                    if line.first().is_some_and(u8::is_ascii_digit) {
+                    if line_bytes.first().is_some_and(u8::is_ascii_digit) {
                         return None;
                     }
-                    greeting = Some(Text::known_ref(std::str::from_utf8(line).ok()?));
+                    greeting = Some(Text::known_ref(line));
                 }
-                Some(_) => capabilities.push(Capability::parse_split(
-                    std::str::from_utf8(line).ok()?,
-                    space,
-                )),
+                Some(_) => {
+                    let space = line_bytes.iter().position(|&c| c == b' ');
+                    capabilities.push(Capability::parse_split(line, space));
+                }
             }
             pos = i + 2;
             if last {
@@ -486,5 +508,31 @@ impl<'a> EhloReply<'a> {
                 .map(|(_, n)| *n),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_unprintable;
+
+    /// The word-at-a-time scan finds what a byte-by-byte reading finds, for every byte value at
+    /// every position of a line and behind another unprintable byte.
+    #[test]
+    fn first_unprintable_agrees_with_bytes() {
+        let slow = |b: &[u8]| b.iter().position(|&c| !(b' '..=b'~').contains(&c));
+        for len in 0..20 {
+            for at in 0..len {
+                for c in 0..=255u8 {
+                    let mut line = vec![b'A'; len];
+                    line[at] = c;
+                    assert_eq!(first_unprintable(&line), slow(&line), "{line:?}");
+                    for later in at + 1..len {
+                        let mut two = line.clone();
+                        two[later] = 0x7f;
+                        assert_eq!(first_unprintable(&two), slow(&two), "{two:?}");
+                    }
+                }
+            }
+        }
     }
 }

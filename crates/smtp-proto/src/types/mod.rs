@@ -114,6 +114,12 @@ impl<'a> Domain<'a> {
         Ok(Self(Cow::Borrowed(s)))
     }
 
+    /// For the parser, which has checked the domain already.
+    pub(crate) fn checked_ref(s: &'a str) -> Self {
+        debug_assert!(validate_domain_str(s).is_ok(), "{s:?}");
+        Self(Cow::Borrowed(s))
+    }
+
     /// The same domain, owning its text.
     pub fn into_owned(self) -> Domain<'static> {
         Domain(Cow::Owned(self.0.into_owned()))
@@ -203,6 +209,28 @@ pub(crate) fn validate_domain_str(s: &str) -> Result<(), InvalidValue> {
         return Err(InvalidValue::new(W, "label ends with '-'", s.len() - 1));
     }
     Ok(())
+}
+
+/// The length of the plain domain name at the front of `b` (the fast path of
+/// [`validate_domain_str`]: ASCII letters, digits, `-` and `.`, labels not empty nor starting or
+/// ending with `-`, at most 255 octets) ending at `>`, a space or the end of `b`, found and
+/// checked in one pass; `None` for anything else, which the general check then reads.
+pub(crate) fn simple_domain_len(b: &[u8]) -> Option<usize> {
+    // Whether the byte before was a dot (or the start), or a hyphen.
+    let (mut after_dot, mut after_hyphen) = (true, false);
+    for (i, &c) in b.iter().enumerate() {
+        if c.is_ascii_alphanumeric() {
+            (after_dot, after_hyphen) = (false, false);
+            continue;
+        }
+        match c {
+            b'-' if !after_dot => after_hyphen = true,
+            b'.' if !after_dot && !after_hyphen => after_dot = true,
+            b'>' | b' ' => return (!after_dot && !after_hyphen && i <= 255).then_some(i),
+            _ => return None,
+        }
+    }
+    (!after_dot && !after_hyphen && b.len() <= 255).then_some(b.len())
 }
 
 /// Letters, digits, `-` and `.`.
@@ -898,5 +926,41 @@ impl AuthMechanism {
     /// The mechanism.
     pub fn get(&self) -> &mail_wire::sasl::Mechanism {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{simple_domain_len, validate_domain_str};
+
+    /// The one-pass domain scan of the parser agrees with the general check: every string of
+    /// up to six bytes over letters, digits, `-`, `.`, the ends `>` and space, and a byte
+    /// neither accepts as it is (`_`) is found where the general reading ends and accepted
+    /// only when the general check accepts it; the general check accepts no plain name the
+    /// scan refuses.
+    #[test]
+    fn simple_domain_len_agrees_with_validate() {
+        let alphabet = b"aZ9-.> _";
+        let mut s = Vec::new();
+        for len in 0..=6u32 {
+            for mut k in 0..alphabet.len().pow(len) {
+                s.clear();
+                for _ in 0..len {
+                    s.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                let end = s
+                    .iter()
+                    .position(|&c| c == b'>' || c == b' ')
+                    .unwrap_or(s.len());
+                let name = std::str::from_utf8(&s[..end]).unwrap();
+                let plain = !name.contains('_');
+                let valid = validate_domain_str(name).is_ok();
+                match simple_domain_len(&s) {
+                    Some(n) => assert!(n == end && valid, "{s:?}"),
+                    None => assert!(!(plain && valid), "{s:?}"),
+                }
+            }
+        }
     }
 }
