@@ -216,22 +216,49 @@ pub(crate) fn validate_domain_str(s: &str) -> Result<(), InvalidValue> {
 /// ending with `-`, at most 255 octets) ending at `>`, a space or the end of `b`, found and
 /// checked in one pass; `None` for anything else, which the general check then reads.
 pub(crate) fn simple_domain_len(b: &[u8]) -> Option<usize> {
-    // Whether the byte before was a dot (or the start), or a hyphen.
-    let (mut after_dot, mut after_hyphen) = (true, false);
+    // The class of the byte before: a dot at the start, so that a label cannot start empty.
+    let mut prev = DOT;
     for (i, &c) in b.iter().enumerate() {
-        if c.is_ascii_alphanumeric() {
-            (after_dot, after_hyphen) = (false, false);
-            continue;
-        }
-        match c {
-            b'-' if !after_dot => after_hyphen = true,
-            b'.' if !after_dot && !after_hyphen => after_dot = true,
-            b'>' | b' ' => return (!after_dot && !after_hyphen && i <= 255).then_some(i),
+        let class = DOMAIN_CLASS[usize::from(c)];
+        match class {
+            ALNUM => {}
+            HYPHEN if prev != DOT => {}
+            DOT if prev == ALNUM => {}
+            END => return (prev == ALNUM && i <= 255).then_some(i),
             _ => return None,
         }
+        prev = class;
     }
-    (!after_dot && !after_hyphen && b.len() <= 255).then_some(b.len())
+    (prev == ALNUM && b.len() <= 255).then_some(b.len())
 }
+
+/// Byte classes of [`simple_domain_len`].
+const OTHER: u8 = 0;
+const ALNUM: u8 = 1;
+const HYPHEN: u8 = 2;
+const DOT: u8 = 3;
+const END: u8 = 4;
+
+static DOMAIN_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphanumeric() {
+            ALNUM
+        } else if b == b'-' {
+            HYPHEN
+        } else if b == b'.' {
+            DOT
+        } else if b == b'>' || b == b' ' {
+            END
+        } else {
+            OTHER
+        };
+        c += 1;
+    }
+    t
+};
 
 /// Letters, digits, `-` and `.`.
 static DOMAIN_CHAR: [bool; 256] = {
