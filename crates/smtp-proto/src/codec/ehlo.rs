@@ -133,20 +133,16 @@ fn first_unprintable(b: &[u8]) -> Option<usize> {
 
 /// A SASL mechanism name from an AUTH line; the common ones without allocating.
 fn mechanism(name: &[u8]) -> Option<Mechanism> {
-    // Upper-case on the stack (the longest known name has 13 bytes), then match whole words.
-    let mut upper = [0u8; 13];
-    if let Some(key) = upper.get_mut(..name.len()) {
-        key.copy_from_slice(name);
-        key.make_ascii_uppercase();
-        let known = match &*key {
-            b"PLAIN" => Some(Mechanism::Plain),
-            b"LOGIN" => Some(Mechanism::Login),
-            b"XOAUTH2" => Some(Mechanism::XOAuth2),
-            b"OAUTHBEARER" => Some(Mechanism::OAuthBearer),
-            b"CRAM-MD5" => Some(Mechanism::CramMd5),
-            b"SCRAM-SHA-1" => Some(Mechanism::ScramSha1),
-            b"SCRAM-SHA-256" => Some(Mechanism::ScramSha256),
-            b"EXTERNAL" => Some(Mechanism::External),
+    if let Some(key) = upper_key(name) {
+        let known = match key {
+            PLAIN => Some(Mechanism::Plain),
+            LOGIN => Some(Mechanism::Login),
+            XOAUTH2 => Some(Mechanism::XOAuth2),
+            OAUTHBEARER => Some(Mechanism::OAuthBearer),
+            CRAM_MD5 => Some(Mechanism::CramMd5),
+            SCRAM_SHA_1 => Some(Mechanism::ScramSha1),
+            SCRAM_SHA_256 => Some(Mechanism::ScramSha256),
+            EXTERNAL => Some(Mechanism::External),
             _ => None,
         };
         if known.is_some() {
@@ -157,6 +153,67 @@ fn mechanism(name: &[u8]) -> Option<Mechanism> {
     crate::types::AuthMechanism::new(m.clone()).ok()?;
     Some(m)
 }
+
+/// `s` split at the first `sep` (ASCII) into what comes before and, if `sep` is there, what
+/// comes after; a plain loop, as the pieces are short.
+fn split_at_byte(s: &str, sep: u8) -> (&str, Option<&str>) {
+    match s.bytes().position(|b| b == sep) {
+        Some(k) => (s.get(..k).unwrap_or_default(), s.get(k + 1..)),
+        None => (s, None),
+    }
+}
+
+/// A word of up to 16 bytes as one number (little-endian, zero-padded): words compare as
+/// numbers, in one instruction or two, and a `match` on them is a search over integers.
+const fn key(word: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    let mut i = 0;
+    while i < word.len() && i < 16 {
+        bytes[i] = word[i];
+        i += 1;
+    }
+    u128::from_le_bytes(bytes)
+}
+
+/// [`key`] of a word upper-cased (words of the wire are printable, so never hold the zero
+/// padding); `None` if longer than 16 bytes.
+fn upper_key(word: &[u8]) -> Option<u128> {
+    if word.len() > 16 {
+        return None;
+    }
+    // Copied and upper-cased in one loop (no library call for a few bytes).
+    let mut bytes = [0u8; 16];
+    for (b, &c) in bytes.iter_mut().zip(word) {
+        *b = c.to_ascii_uppercase();
+    }
+    Some(u128::from_le_bytes(bytes))
+}
+
+const PIPELINING: u128 = key(b"PIPELINING");
+const CHUNKING: u128 = key(b"CHUNKING");
+const EIGHTBITMIME: u128 = key(b"8BITMIME");
+const BINARYMIME: u128 = key(b"BINARYMIME");
+const SMTPUTF8: u128 = key(b"SMTPUTF8");
+const DSN: u128 = key(b"DSN");
+const STARTTLS: u128 = key(b"STARTTLS");
+const REQUIRETLS: u128 = key(b"REQUIRETLS");
+const RRVS: u128 = key(b"RRVS");
+const VRFY: u128 = key(b"VRFY");
+const HELP: u128 = key(b"HELP");
+const SIZE: u128 = key(b"SIZE");
+const AUTH: u128 = key(b"AUTH");
+const LIMITS: u128 = key(b"LIMITS");
+const MT_PRIORITY: u128 = key(b"MT-PRIORITY");
+const FUTURERELEASE: u128 = key(b"FUTURERELEASE");
+const DELIVERBY: u128 = key(b"DELIVERBY");
+const PLAIN: u128 = key(b"PLAIN");
+const LOGIN: u128 = key(b"LOGIN");
+const XOAUTH2: u128 = key(b"XOAUTH2");
+const OAUTHBEARER: u128 = key(b"OAUTHBEARER");
+const CRAM_MD5: u128 = key(b"CRAM-MD5");
+const SCRAM_SHA_1: u128 = key(b"SCRAM-SHA-1");
+const SCRAM_SHA_256: u128 = key(b"SCRAM-SHA-256");
+const EXTERNAL: u128 = key(b"EXTERNAL");
 
 impl<'a> Capability<'a> {
     /// Reads one EHLO line (after the code); the capability borrows `line`.
@@ -175,7 +232,7 @@ impl<'a> Capability<'a> {
             Some((kw, rest)) => (kw, Some(rest)),
             None => (s, None),
         };
-        Self::typed(kw.as_bytes(), rest.map(str::as_bytes)).unwrap_or_else(|| Self::Other {
+        Self::typed(kw.as_bytes(), rest).unwrap_or_else(|| Self::Other {
             keyword: Text::known_ref(kw),
             params: rest.map(Text::known_ref),
         })
@@ -217,81 +274,72 @@ impl<'a> Capability<'a> {
         }
     }
 
-    /// The typed capability of keyword `kw` with parameters `rest` (bytes of a line known to be
-    /// UTF-8 without controls), or `None` for [`Capability::Other`].
-    fn typed(kw: &[u8], rest: Option<&'a [u8]>) -> Option<Self> {
-        // Keywords are upper case on the wire nearly always: match them as sent, else upper-case
-        // a copy on the stack once; then match whole words.
-        let mut upper = [0u8; 20];
-        if kw.len() > upper.len() {
-            return None;
+    /// The typed capability of keyword `kw` with parameters `rest` (of a line known to hold no
+    /// controls), or `None` for [`Capability::Other`].
+    fn typed(kw: &[u8], rest: Option<&'a str>) -> Option<Self> {
+        // The one keyword longer than 16 bytes.
+        if kw.len() == 19 {
+            return (kw.eq_ignore_ascii_case(b"ENHANCEDSTATUSCODES") && rest.is_none())
+                .then_some(Self::EnhancedStatusCodes);
         }
-        let key: &[u8] = if kw.iter().any(u8::is_ascii_lowercase) {
-            let key = upper.get_mut(..kw.len())?;
-            key.copy_from_slice(kw);
-            key.make_ascii_uppercase();
-            key
-        } else {
-            kw
-        };
-        let flag = match key {
-            b"PIPELINING" => Self::Pipelining,
-            b"CHUNKING" => Self::Chunking,
-            b"8BITMIME" => Self::EightBitMime,
-            b"BINARYMIME" => Self::BinaryMime,
-            b"SMTPUTF8" => Self::SmtpUtf8,
-            b"DSN" => Self::Dsn,
-            b"ENHANCEDSTATUSCODES" => Self::EnhancedStatusCodes,
-            b"STARTTLS" => Self::StartTls,
-            b"REQUIRETLS" => Self::RequireTls,
-            b"RRVS" => Self::Rrvs,
-            b"VRFY" => Self::Vrfy,
-            b"HELP" => Self::Help,
-            b"SIZE" => {
+        let flag = match upper_key(kw)? {
+            PIPELINING => Self::Pipelining,
+            CHUNKING => Self::Chunking,
+            EIGHTBITMIME => Self::EightBitMime,
+            BINARYMIME => Self::BinaryMime,
+            SMTPUTF8 => Self::SmtpUtf8,
+            DSN => Self::Dsn,
+            STARTTLS => Self::StartTls,
+            REQUIRETLS => Self::RequireTls,
+            RRVS => Self::Rrvs,
+            VRFY => Self::Vrfy,
+            HELP => Self::Help,
+            SIZE => {
                 return match rest {
                     None => Some(Self::Size(None)),
-                    Some(r) => number(r).map(|n| Self::Size(Some(n))),
+                    Some(r) => number(r.as_bytes()).map(|n| Self::Size(Some(n))),
                 }
             }
-            b"AUTH" => {
+            AUTH => {
                 // Most servers offer a handful of mechanisms.
                 let mut mechs = Vec::with_capacity(6);
-                for name in rest?.split(|&b| b == b' ') {
+                for name in rest?.as_bytes().split(|&b| b == b' ') {
                     mechs.push(mechanism(name)?);
                 }
                 return Some(Self::Auth(mechs));
             }
-            b"LIMITS" => {
+            LIMITS => {
                 let mut v = Vec::with_capacity(3);
-                for pair in rest?.split(|&b| b == b' ') {
-                    let k = memchr::memchr(b'=', pair)?;
-                    let name = std::str::from_utf8(pair.get(..k)?).ok()?;
-                    v.push((Keyword::borrowed(name).ok()?, number(pair.get(k + 1..)?)?));
+                let mut rest = rest?;
+                loop {
+                    let (pair, more) = split_at_byte(rest, b' ');
+                    let (name, n) = split_at_byte(pair, b'=');
+                    v.push((Keyword::borrowed(name).ok()?, number(n?.as_bytes())?));
+                    match more {
+                        Some(more) => rest = more,
+                        None => break,
+                    }
                 }
                 return Some(Self::Limits(v));
             }
-            b"MT-PRIORITY" => {
+            MT_PRIORITY => {
                 return match rest {
                     None => Some(Self::MtPriority(None)),
-                    Some(r) => std::str::from_utf8(r)
-                        .ok()
-                        .and_then(|r| Keyword::borrowed(r).ok())
-                        .map(|k| Self::MtPriority(Some(k))),
+                    Some(r) => Keyword::borrowed(r).ok().map(|k| Self::MtPriority(Some(k))),
                 }
             }
-            b"FUTURERELEASE" => {
-                let r = rest?;
-                let k = memchr::memchr(b' ', r)?;
-                let date = std::str::from_utf8(r.get(k + 1..)?).ok()?;
+            FUTURERELEASE => {
+                let (interval, date) = split_at_byte(rest?, b' ');
+                let date = date?;
                 return Some(Self::FutureRelease {
-                    max_interval: number(r.get(..k)?)?,
+                    max_interval: number(interval.as_bytes())?,
                     max_datetime: ParamValue::borrowed(date).ok()?,
                 });
             }
-            b"DELIVERBY" => {
+            DELIVERBY => {
                 return match rest {
                     None => Some(Self::DeliverBy(None)),
-                    Some(r) => number(r).map(|n| Self::DeliverBy(Some(n))),
+                    Some(r) => number(r.as_bytes()).map(|n| Self::DeliverBy(Some(n))),
                 }
             }
             _ => return None,
