@@ -693,3 +693,57 @@ fn parsed_commands_into_owned() {
     assert_eq!(from.mailbox().unwrap().local_part(), "ann\"lee");
     assert_eq!(params.envid.unwrap().as_str(), "a+b");
 }
+
+/// Verbs, parameter keywords and their values read the same in any case, and no byte but the
+/// two cases of a verb's letters makes a verb (verbs are compared a word at a time).
+#[test]
+fn verbs_and_keywords_in_any_case() {
+    let lines = [
+        "MAIL FROM:<a@b.example> SIZE=10 BODY=8BITMIME RET=HDRS\r\n",
+        "RCPT TO:<postmaster> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;a@b.example\r\n",
+        "EHLO c.example\r\n",
+        "HELO c.example\r\n",
+        "LHLO c.example\r\n",
+        "DATA\r\n",
+        "BDAT 10 LAST\r\n",
+        "RSET\r\n",
+        "QUIT\r\n",
+        "NOOP\r\n",
+        "HELP\r\n",
+        "VRFY ann\r\n",
+        "EXPN list\r\n",
+        "STARTTLS\r\n",
+        "AUTH PLAIN =\r\n",
+    ];
+    for line in lines {
+        let want = cmd(line);
+        let lower = line.to_ascii_lowercase();
+        let mixed: String = line
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if i % 2 == 0 {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                }
+            })
+            .collect();
+        assert_eq!(cmd(&lower), want, "{lower}");
+        assert_eq!(cmd(&mixed), want, "{mixed}");
+        let verb_len = line.find(' ').unwrap_or(line.len() - 2).min(4);
+        for at in 0..verb_len {
+            for b in 0..=255u8 {
+                if b.is_ascii_alphabetic() {
+                    continue;
+                }
+                let mut bytes = line.as_bytes().to_vec();
+                bytes[at] = b;
+                assert!(
+                    !matches!(parse_command(&bytes), Ok(Status::Complete(..))),
+                    "{bytes:?}"
+                );
+            }
+        }
+    }
+}

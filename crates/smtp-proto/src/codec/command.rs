@@ -176,7 +176,13 @@ impl<'a> Command<'a> {
             .position(|&b| b == b' ' || b == b':')
             .unwrap_or(line.len());
         let verb = line.get(..verb_len).unwrap_or_default();
-        let is = |w: &[u8]| word_is(verb, w);
+        // Four-letter verbs compare as one number: clearing bit 5 of each byte upper-cases a
+        // letter and turns no other byte into one, so this is a comparison in any case.
+        let verb4 = match verb {
+            [a, b, c, d] => u32::from_le_bytes([*a, *b, *c, *d]) & 0xdfdf_dfdf,
+            _ => 0,
+        };
+        let is = |w: &[u8; 4]| verb4 == u32::from_le_bytes(*w);
         c.i = verb_len;
         let cmd = if is(b"MAIL") {
             if !c.eat_ci(b" FROM:") {
@@ -249,7 +255,7 @@ impl<'a> Command<'a> {
         } else if is(b"EXPN") {
             c.expect(b' ', "' ' and a string")?;
             Self::Expn(text_arg(&mut c)?)
-        } else if is(b"STARTTLS") {
+        } else if word_is(verb, b"STARTTLS") {
             c.end()?;
             Self::StartTls
         } else if is(b"AUTH") {
