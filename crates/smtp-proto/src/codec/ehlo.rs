@@ -21,7 +21,7 @@ use mail_wire::Status;
 
 use super::reply::{parse_reply, Reply, ReplyLimits};
 use super::ParseError;
-use crate::types::{Keyword, ParamValue, ReplyCode, Text};
+use crate::types::{first_outside, Keyword, ParamValue, ReplyCode, Text};
 
 /// One line of an EHLO reply after the greeting. A parsed capability borrows the reply it was
 /// read from; [`Capability::into_owned`] makes it `'static`.
@@ -104,31 +104,6 @@ fn number(s: &[u8]) -> Option<u64> {
         }
         n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
     })
-}
-
-/// Where the first byte of `b` that is not printable ASCII or space is (a control, DEL or
-/// non-ASCII), eight bytes at a time: `None` if there is none.
-fn first_unprintable(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut words = b.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let del = w ^ (ONES * 0x7f);
-        // High bit set in each byte below 0x20, equal to 0x7f or from 0x80: exact for the
-        // lowest such byte (a borrow only marks bytes above a marked one).
-        let marks =
-            ((w.wrapping_sub(ONES * 0x20) & !w) | (del.wrapping_sub(ONES) & !del) | w) & HIGH;
-        if marks != 0 {
-            return Some(at + (marks.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    let tail = words.remainder();
-    tail.iter()
-        .position(|&c| !(b' '..=b'~').contains(&c))
-        .map(|k| at + k)
 }
 
 /// A SASL mechanism name from an AUTH line; the common ones without allocating.
@@ -452,7 +427,7 @@ impl<'a> EhloReply<'a> {
             let start = pos + 4;
             // The line: printable ASCII and spaces up to CR LF.
             let rest = bytes.get(start..)?;
-            let len = first_unprintable(rest)?;
+            let len = first_outside(rest, b' ', b"")?;
             let line_bytes = rest.get(..len)?;
             let i = start + len;
             if bytes.get(i..i + 2) != Some(b"\r\n") || i + 2 - pos > limits.max_line {
@@ -556,31 +531,5 @@ impl<'a> EhloReply<'a> {
                 .map(|(_, n)| *n),
             _ => None,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::first_unprintable;
-
-    /// The word-at-a-time scan finds what a byte-by-byte reading finds, for every byte value at
-    /// every position of a line and behind another unprintable byte.
-    #[test]
-    fn first_unprintable_agrees_with_bytes() {
-        let slow = |b: &[u8]| b.iter().position(|&c| !(b' '..=b'~').contains(&c));
-        for len in 0..20 {
-            for at in 0..len {
-                for c in 0..=255u8 {
-                    let mut line = vec![b'A'; len];
-                    line[at] = c;
-                    assert_eq!(first_unprintable(&line), slow(&line), "{line:?}");
-                    for later in at + 1..len {
-                        let mut two = line.clone();
-                        two[later] = 0x7f;
-                        assert_eq!(first_unprintable(&two), slow(&two), "{two:?}");
-                    }
-                }
-            }
-        }
     }
 }
