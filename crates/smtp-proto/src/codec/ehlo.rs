@@ -156,12 +156,32 @@ fn upper_key(word: &[u8]) -> Option<u128> {
     if word.len() > 16 {
         return None;
     }
-    // Copied and upper-cased in one loop (no library call for a few bytes).
-    let mut bytes = [0u8; 16];
-    for (b, &c) in bytes.iter_mut().zip(word) {
-        *b = c.to_ascii_uppercase();
+    // Built in a register: bytes stored one by one and read back as a number would stall the
+    // load until the stores are done (no store-to-load forwarding from narrow to wide).
+    let mut key = 0u128;
+    for (i, &c) in word.iter().enumerate() {
+        key |= u128::from(c.to_ascii_uppercase()) << (8 * i);
     }
-    Some(u128::from_le_bytes(bytes))
+    Some(key)
+}
+
+/// [`upper_key`] of the first `len` bytes of `first` (16 bytes), read as one number and
+/// upper-cased in it (no byte-by-byte loop, no stores read back); `None` if `len` is over 16.
+fn first_key(first: &[u8], len: usize) -> Option<u128> {
+    const ONES: u128 = u128::MAX / 255;
+    const HIGH: u128 = ONES * 0x80;
+    let bytes: [u8; 16] = first.try_into().ok()?;
+    let x = match len {
+        16 => u128::from_le_bytes(bytes),
+        0..=15 => u128::from_le_bytes(bytes) & ((1u128 << (8 * len)) - 1),
+        _ => return None,
+    };
+    // Per byte, with the high bit forced on so that no subtraction borrows from the next:
+    // at least 'a', above 'z'; a byte that had its high bit is no letter.
+    let from_a = (x | HIGH).wrapping_sub(ONES * u128::from(b'a'));
+    let past_z = (x | HIGH).wrapping_sub(ONES * u128::from(b'z' + 1));
+    let lower = from_a & !past_z & !x & HIGH;
+    Some(x - (lower >> 2))
 }
 
 const PIPELINING: u128 = key(b"PIPELINING");
@@ -198,16 +218,22 @@ impl<'a> Capability<'a> {
 
     /// [`Capability::parse`] of a line known to hold no control character.
     fn parse_str(s: &'a str) -> Self {
-        Self::parse_split(s, memchr::memchr(b' ', s.as_bytes()))
+        Self::parse_split(s, memchr::memchr(b' ', s.as_bytes()), s.as_bytes())
     }
 
-    /// [`Capability::parse_str`] of a line whose first space (if any) is at `space`.
-    fn parse_split(s: &'a str, space: Option<usize>) -> Self {
+    /// [`Capability::parse_str`] of a line whose first space (if any) is at `space`; `ahead`
+    /// holds the line's bytes and maybe more after them (16 or more spare reading the keyword
+    /// byte by byte).
+    fn parse_split(s: &'a str, space: Option<usize>, ahead: &[u8]) -> Self {
         let (kw, rest) = match space.and_then(|i| Some((s.get(..i)?, s.get(i + 1..)?))) {
             Some((kw, rest)) => (kw, Some(rest)),
             None => (s, None),
         };
-        Self::typed(kw.as_bytes(), rest).unwrap_or_else(|| Self::Other {
+        let key = match ahead.get(..16) {
+            Some(first) => first_key(first, kw.len()),
+            None => upper_key(kw.as_bytes()),
+        };
+        Self::typed(key, kw.as_bytes(), rest).unwrap_or_else(|| Self::Other {
             keyword: Text::known_ref(kw),
             params: rest.map(Text::known_ref),
         })
@@ -251,13 +277,14 @@ impl<'a> Capability<'a> {
 
     /// The typed capability of keyword `kw` with parameters `rest` (of a line known to hold no
     /// controls), or `None` for [`Capability::Other`].
-    fn typed(kw: &[u8], rest: Option<&'a str>) -> Option<Self> {
+    #[inline]
+    fn typed(key: Option<u128>, kw: &[u8], rest: Option<&'a str>) -> Option<Self> {
         // The one keyword longer than 16 bytes.
         if kw.len() == 19 {
             return (kw.eq_ignore_ascii_case(b"ENHANCEDSTATUSCODES") && rest.is_none())
                 .then_some(Self::EnhancedStatusCodes);
         }
-        let flag = match upper_key(kw)? {
+        let flag = match key? {
             PIPELINING => Self::Pipelining,
             CHUNKING => Self::Chunking,
             EIGHTBITMIME => Self::EightBitMime,
@@ -444,7 +471,7 @@ impl<'a> EhloReply<'a> {
                 }
                 Some(_) => {
                     let space = line_bytes.iter().position(|&c| c == b' ');
-                    capabilities.push(Capability::parse_split(line, space));
+                    capabilities.push(Capability::parse_split(line, space, rest));
                 }
             }
             pos = i + 2;
@@ -531,5 +558,29 @@ impl<'a> EhloReply<'a> {
                 .map(|(_, n)| *n),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{first_key, upper_key};
+
+    /// The key read as one number from a 16-byte window equals the key built byte by byte, for
+    /// every byte value at every position of a keyword of every length, with other bytes
+    /// after it in the window.
+    #[test]
+    fn first_key_agrees_with_upper_key() {
+        let base = b"aZ-9mT@[`{zA~0Qq";
+        for len in 0..=16 {
+            for at in 0..16 {
+                for c in 0..=255u8 {
+                    let mut window = *base;
+                    window[at] = c;
+                    let word = &window[..len];
+                    assert_eq!(first_key(&window, len), upper_key(word), "{window:?} {len}");
+                }
+            }
+        }
+        assert_eq!(first_key(base, 17), None);
     }
 }
