@@ -352,6 +352,7 @@ impl<'a> Mailbox<'a> {
     }
 
     /// For the parser, which has checked the local part already (no controls, not empty).
+    #[inline]
     pub(crate) fn from_checked(
         local: Cow<'a, str>,
         domain: Domain<'a>,
