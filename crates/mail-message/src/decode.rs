@@ -66,6 +66,15 @@ fn base64_lines_simd(input: &[u8], out: &mut Vec<u8>) -> bool {
     // so the tolerant path still sees it.
     let mut guess = usize::MAX;
     let ok = loop {
+        // After a line of 76 or 72 characters, the lines that follow are most likely the same:
+        // take the run of them in a loop that checks only the line ends.
+        rest = match guess {
+            77 => regular_lines::<76, 2>(rest, &mut chunk),
+            76 => regular_lines::<76, 1>(rest, &mut chunk),
+            73 => regular_lines::<72, 2>(rest, &mut chunk),
+            72 => regular_lines::<72, 1>(rest, &mut chunk),
+            _ => rest,
+        };
         let (line, last) = if rest.get(guess) == Some(&b'\n') {
             (&rest[..guess], false)
         } else {
@@ -113,6 +122,31 @@ fn base64_lines_simd(input: &[u8], out: &mut Vec<u8>) -> bool {
         out.truncate(base);
     }
     ok
+}
+
+/// Copies lines of exactly `W` characters, each followed by CRLF (`EOL` 2) or LF (`EOL` 1),
+/// from the front of `rest` onto `chunk` until another line comes or the chunk is full, and
+/// returns what follows them. The lines are taken as the general per-line step would take them;
+/// the last line (no line break after it) is always left to that step.
+#[inline(always)]
+fn regular_lines<'a, const W: usize, const EOL: usize>(
+    mut rest: &'a [u8],
+    chunk: &mut Vec<u8>,
+) -> &'a [u8] {
+    while chunk.len() < BASE64_CHUNK {
+        let Some((data, after)) = rest.split_first_chunk::<W>() else {
+            break;
+        };
+        let Some((eol, after)) = after.split_first_chunk::<EOL>() else {
+            break;
+        };
+        if eol.last() != Some(&b'\n') || (EOL == 2 && eol.first() != Some(&b'\r')) {
+            break;
+        }
+        chunk.extend_from_slice(data);
+        rest = after;
+    }
+    rest
 }
 
 fn base64_decode_scalar(input: &[u8], out: &mut Vec<u8>) -> bool {
@@ -390,6 +424,46 @@ mod tests {
             assert_eq!(all, want, "{round}");
         }
         assert!(simd > 40 && refused > 20, "{simd} {refused}");
+    }
+
+    #[test]
+    fn base64_regular_line_runs_and_the_lines_that_break_them() {
+        let line = |n: usize, k: usize| -> Vec<u8> {
+            (0..n)
+                .map(|i| {
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                        [(i * 7 + k) % 64]
+                })
+                .collect()
+        };
+        let mut input = Vec::new();
+        // A run of 76-character CRLF lines (longer than one chunk), a short line that ends the
+        // run, a run of 72-character LF lines, a 76-character line followed by CR CR LF (the
+        // fast loop stops, the general step takes it), and a last line without a break.
+        for k in 0..150 {
+            input.extend_from_slice(&line(76, k));
+            input.extend_from_slice(b"\r\n");
+        }
+        input.extend_from_slice(&line(60, 1));
+        input.extend_from_slice(b"\r\n");
+        for k in 0..150 {
+            input.extend_from_slice(&line(72, k));
+            input.push(b'\n');
+        }
+        let mut want = Vec::new();
+        assert!(base64_decode_scalar(&input, &mut want));
+        let mut got = Vec::new();
+        assert!(base64_lines_simd(&input, &mut got));
+        assert_eq!(got, want);
+
+        input.extend_from_slice(&line(76, 3));
+        input.extend_from_slice(b"\r\r\n");
+        input.extend_from_slice(&line(40, 2));
+        let mut want = Vec::new();
+        assert!(base64_decode_scalar(&input, &mut want));
+        let mut got = Vec::new();
+        assert!(base64_decode_into(&input, &mut got));
+        assert_eq!(got, want);
     }
 
     #[test]
