@@ -29,7 +29,9 @@ fuzz_target!(|data: &[u8]| {
             msg.to(),
             msg.date(),
             msg.message_id(),
-            msg.leaves(),
         );
+        // The leaf parts are the leaves' parts, in the same order.
+        let parts: Vec<_> = msg.leaves().into_iter().map(|(_, p)| p).collect();
+        assert_eq!(msg.leaf_parts(), parts);
     }
 });

@@ -85,6 +85,8 @@ fn nested_tree_with_ranges_and_sections() {
             ("3.2".into(), "application/octet-stream".into()),
         ]
     );
+    let parts: Vec<&Part<'_>> = msg.leaves().into_iter().map(|(_, p)| p).collect();
+    assert_eq!(msg.leaf_parts(), parts);
     let (_, bin) = &msg.leaves()[4];
     assert_eq!(&*bin.decoded_body(), &[0, 1, 2]);
     let Body::Message(nested) = top.parts[2].body() else {
@@ -107,6 +109,8 @@ fn non_multipart_body_is_section_1() {
     let msg = Message::parse(m);
     let s: Vec<String> = msg.leaves().into_iter().map(|(s, _)| s).collect();
     assert_eq!(s, ["1", "2.1"]);
+    let parts: Vec<&Part<'_>> = msg.leaves().into_iter().map(|(_, p)| p).collect();
+    assert_eq!(msg.leaf_parts(), parts);
     roundtrip(&msg);
 }
 
