@@ -2,62 +2,16 @@
 //! ephemeral port, certificates, and required programs (a missing one fails the test).
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
-/// A folder under the system temp dir, removed on drop.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new(tag: &str) -> Self {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let path = std::env::temp_dir().join(format!(
-            "smtp-{tag}-{}-{}-{nanos}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-
-    pub fn join(&self, p: &str) -> PathBuf {
-        self.0.join(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Fails the test loudly if `program` cannot be run.
-pub fn require(program: &str) {
-    let ok = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {program}"))
-        .stdout(Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    assert!(
-        ok,
-        "required program `{program}` is missing: run .ci/setup (it installs the test software)"
-    );
-}
+#[path = "../common/mod.rs"]
+mod common;
+#[allow(unused_imports)] // each test binary uses its own subset
+pub use common::{require, ServerProcess, TempDir};
 
 /// A Python 3 that can `import module` (the Debian one carries python3-aiosmtpd even when
 /// another python3 comes first on PATH). Fails the test if there is none.
@@ -104,7 +58,7 @@ pub fn certificate(dir: &TempDir) -> (PathBuf, PathBuf) {
 
 /// A running mail-server with its own Maildir root and users `ann:pw` and `bob:pw2`.
 pub struct MailServer {
-    child: Child,
+    server: ServerProcess,
     pub addr: SocketAddr,
     pub dir: TempDir,
     pub cert: PathBuf,
@@ -123,37 +77,25 @@ impl MailServer {
         let dir = TempDir::new("server");
         std::fs::write(dir.join("users"), "ann:pw\nbob:pw2\n").unwrap();
         let (cert, key) = certificate(&dir);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mail-server"))
-            .arg("--smtp")
-            .arg(SocketAddr::new(ip, 0).to_string())
-            .arg("--maildir")
-            .arg(dir.join("md"))
-            .arg("--users")
-            .arg(dir.join("users"))
-            .args(["--domain", DOMAIN])
-            .arg("--tls-cert")
-            .arg(&cert)
-            .arg("--tls-key")
-            .arg(&key)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("mail-server runs");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(addr) = line.strip_prefix("mail-server: smtp listening on ") {
-                    let _ = tx.send(addr.parse::<SocketAddr>().unwrap());
-                }
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("mail-server announces its port");
+        let server = ServerProcess::spawn(
+            Command::new(env!("CARGO_BIN_EXE_mail-server"))
+                .arg("--smtp")
+                .arg(SocketAddr::new(ip, 0).to_string())
+                .arg("--maildir")
+                .arg(dir.join("md"))
+                .arg("--users")
+                .arg(dir.join("users"))
+                .args(["--domain", DOMAIN])
+                .arg("--tls-cert")
+                .arg(&cert)
+                .arg("--tls-key")
+                .arg(&key)
+                .stderr(Stdio::null()),
+            &["smtp"],
+        );
+        let addr = server.addr("smtp");
         Self {
-            child,
+            server,
             addr,
             dir,
             cert,
@@ -191,13 +133,6 @@ impl MailServer {
             std::fs::read_dir(u.unwrap().path().join("tmp"))
                 .map_or(true, |mut d| d.next().is_none())
         })
-    }
-}
-
-impl Drop for MailServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
