@@ -553,7 +553,7 @@ fn content_type_field(ct: &ContentType, extra: &[(&str, &str)], out: &mut Vec<u8
     let mut params: Vec<(&str, &str)> = ct
         .params
         .iter()
-        .map(|(n, v)| (n.as_ref(), v.as_str()))
+        .map(|(n, v)| (n.as_ref(), v.as_ref()))
         .collect();
     params.extend_from_slice(extra);
     if !params.is_empty() {
@@ -942,7 +942,7 @@ fn write_node(node: &Node, out: &mut Vec<u8>, counter: &mut usize) {
             let ct = ContentType {
                 media_type: "multipart".into(),
                 subtype: (*subtype).into(),
-                params: vec![("boundary".into(), boundary.clone())],
+                params: vec![("boundary".into(), boundary.clone().into())],
             };
             content_type_field(&ct, &[], out);
             out.extend_from_slice(b"\r\n");

@@ -14,7 +14,7 @@ pub struct ContentType {
     pub subtype: Cow<'static, str>,
     /// Parameters in order: names lower case, values decoded (RFC 2231, and RFC 2047 in quoted
     /// values as many writers use it for file names).
-    pub params: Vec<(Cow<'static, str>, String)>,
+    pub params: Vec<(Cow<'static, str>, Cow<'static, str>)>,
 }
 
 impl ContentType {
@@ -102,11 +102,11 @@ fn intern(name: &[u8]) -> Cow<'static, str> {
     Cow::Owned(String::from_utf8_lossy(name).to_ascii_lowercase())
 }
 
-fn param<'p>(params: &'p [(Cow<'static, str>, String)], name: &str) -> Option<&'p str> {
+fn param<'p>(params: &'p [(Cow<'static, str>, Cow<'static, str>)], name: &str) -> Option<&'p str> {
     params
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+        .map(|(_, v)| v.as_ref())
 }
 
 /// A parsed `Content-Disposition` (RFC 2183).
@@ -115,7 +115,7 @@ pub struct ContentDisposition {
     /// `inline`, `attachment` or another token, lower case.
     pub kind: Cow<'static, str>,
     /// Parameters as in [`ContentType::params`].
-    pub params: Vec<(Cow<'static, str>, String)>,
+    pub params: Vec<(Cow<'static, str>, Cow<'static, str>)>,
 }
 
 impl ContentDisposition {
@@ -206,7 +206,7 @@ fn content_type_plain(input: &[u8]) -> Option<ContentType> {
     }
     let subtype = intern(&input[i..i + t]);
     i += t;
-    let mut params: Vec<(Cow<'static, str>, String)> = Vec::new();
+    let mut params: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::new();
     loop {
         i = skip_ws(input, i);
         match input.get(i) {
@@ -261,7 +261,7 @@ fn content_type_plain(input: &[u8]) -> Option<ContentType> {
 
 /// The parameters of a field whose value before the first `;` is invalid (`application;
 /// name=x.gz`): readers still find the file name there.
-pub(crate) fn salvage_params(input: &[u8]) -> Vec<(Cow<'static, str>, String)> {
+pub(crate) fn salvage_params(input: &[u8]) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
     let mut lx = Lexer::new(input, Specials::Mime);
     parse_params(&mut lx)
 }
@@ -292,12 +292,12 @@ struct RawParam<'a> {
     quoted: bool,
 }
 
-fn parse_params(lx: &mut Lexer<'_>) -> Vec<(Cow<'static, str>, String)> {
+fn parse_params(lx: &mut Lexer<'_>) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
     // The common case, no RFC 2231 parameter and no name twice: each value goes straight to
     // the output. At the first parameter that needs joining, the parameters are read again
     // from the start by the general path.
     let start = lx.clone();
-    let mut out: Vec<(Cow<'static, str>, String)> = Vec::new();
+    let mut out: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::new();
     while let Some(p) = next_param(lx) {
         if p.extended || p.section.is_some() || out.iter().any(|(n, _)| *n == p.name) {
             let mut lx = start;
@@ -381,16 +381,40 @@ fn percent_decode(v: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-fn plain_value(name: &str, v: &[u8]) -> String {
+fn plain_value(name: &str, v: &[u8]) -> Cow<'static, str> {
     if name != "boundary" && crate::rfc2047::has_encoded_word_start(v) {
-        crate::rfc2047::decode_text(v).0.into_owned()
+        Cow::Owned(crate::rfc2047::decode_text(v).0.into_owned())
+    } else if let Some(common) = common_value(v) {
+        Cow::Borrowed(common)
     } else {
-        crate::charset::lossy_string(v)
+        Cow::Owned(crate::charset::lossy_string(v))
     }
 }
 
-fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(Cow<'static, str>, String)> {
-    let mut out: Vec<(Cow<'static, str>, String)> = Vec::new();
+/// The parameter values that most parts carry (charsets, `format=flowed`), as written: not
+/// allocated. Values keep their case, so each spelling is its own entry.
+fn common_value(v: &[u8]) -> Option<&'static str> {
+    Some(match v {
+        b"utf-8" => "utf-8",
+        b"UTF-8" => "UTF-8",
+        b"us-ascii" => "us-ascii",
+        b"US-ASCII" => "US-ASCII",
+        b"iso-8859-1" => "iso-8859-1",
+        b"ISO-8859-1" => "ISO-8859-1",
+        b"iso-8859-15" => "iso-8859-15",
+        b"ISO-8859-15" => "ISO-8859-15",
+        b"windows-1252" => "windows-1252",
+        b"Windows-1252" => "Windows-1252",
+        b"flowed" => "flowed",
+        b"fixed" => "fixed",
+        b"yes" => "yes",
+        b"no" => "no",
+        _ => return None,
+    })
+}
+
+fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
+    let mut out: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::new();
     let mut done: Vec<&str> = Vec::new();
     for p in &raw {
         if done.contains(&p.name.as_ref()) {
@@ -433,10 +457,10 @@ fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(Cow<'static, str>, String)> {
                     bytes.extend_from_slice(v);
                 }
             }
-            match charset.as_deref() {
+            Cow::Owned(match charset.as_deref() {
                 Some(cs) if !cs.is_empty() => crate::charset::decode(cs, &bytes).text.into_owned(),
                 _ => crate::charset::lossy_string_owned(bytes),
-            }
+            })
         };
         out.push((p.name.clone(), value));
     }
@@ -721,10 +745,44 @@ mod tests {
     }
 
     #[test]
+    fn common_values_are_borrowed_and_read_as_others() {
+        // The one-pass path, the lexer's path (a comment sends it there) and Content-Disposition.
+        for input in [
+            &b"text/plain; charset=UTF-8; format=flowed; name=x"[..],
+            b"text/plain (c); charset=UTF-8; format=flowed; name=x",
+        ] {
+            let ct = parse_content_type(input).unwrap();
+            let borrowed: Vec<bool> = ct
+                .params
+                .iter()
+                .map(|(_, v)| matches!(v, Cow::Borrowed(_)))
+                .collect();
+            assert_eq!(borrowed, [true, true, false], "{input:?}");
+            assert_eq!(ct.param("charset"), Some("UTF-8"));
+            assert_eq!(ct.param("format"), Some("flowed"));
+            assert_eq!(ct.param("name"), Some("x"));
+        }
+        // A spelling not in the list, a quoted common value, an RFC 2231 value.
+        let ct =
+            parse_content_type(b"text/plain; charset=Utf-8; format=\"fixed\"; a*=''yes").unwrap();
+        let values: Vec<(&str, bool)> = ct
+            .params
+            .iter()
+            .map(|(_, v)| (v.as_ref(), matches!(v, Cow::Borrowed(_))))
+            .collect();
+        assert_eq!(values, [("Utf-8", false), ("fixed", true), ("yes", false)]);
+        let cd = parse_content_disposition(b"inline; x=yes").unwrap();
+        assert!(matches!(cd.params[0].1, Cow::Borrowed("yes")));
+    }
+
+    #[test]
     fn simple_and_rfc2231_parameters_keep_their_order() {
         let ct = parse_content_type(b"text/plain; charset=utf-8; format=flowed; x-a=1").unwrap();
         assert_eq!(ct.params.len(), 3);
-        assert_eq!(ct.params[1], (Cow::Borrowed("format"), "flowed".to_owned()));
+        assert_eq!(
+            ct.params[1],
+            (Cow::Borrowed("format"), Cow::Borrowed("flowed"))
+        );
         let ct = parse_content_type(b"text/plain; a=1; b*0=x; b*1=y; c=\xe9").unwrap();
         let names: Vec<&str> = ct.params.iter().map(|(n, _)| n.as_ref()).collect();
         assert_eq!(names, ["a", "b", "c"]);
