@@ -226,11 +226,23 @@ pub fn parse_encoded_word(input: &[u8]) -> Option<EncodedWord<'_>> {
     let rest = input.strip_prefix(b"=?")?;
     // The charset runs to the first byte that is not a token byte, which must be the `?`
     // (within 80 bytes); `?` is no token byte, so this finds it and checks the charset at once.
-    let q1 = rest.iter().take(80).position(|&c| !TOKEN[usize::from(c)])?;
+    let head = rest.get(..80).unwrap_or(rest);
+    let q1 = head.iter().position(|&c| !TOKEN[usize::from(c)])?;
     if q1 == 0 || rest[q1] != b'?' {
         return None;
     }
-    let cs_full = std::str::from_utf8(&rest[..q1]).ok()?;
+    // Token bytes are ASCII: the common charsets are matched whole, the rest checked as UTF-8
+    // (which cannot fail, but a call costs more than the match).
+    let cs_bytes = &rest[..q1];
+    let cs_full = match cs_bytes {
+        b"utf-8" => "utf-8",
+        b"UTF-8" => "UTF-8",
+        b"iso-8859-1" => "iso-8859-1",
+        b"ISO-8859-1" => "ISO-8859-1",
+        b"us-ascii" => "us-ascii",
+        b"US-ASCII" => "US-ASCII",
+        _ => std::str::from_utf8(cs_bytes).ok()?,
+    };
     let (charset, language) = match cs_full.bytes().position(|c| c == b'*') {
         Some(p) => (&cs_full[..p], Some(&cs_full[p + 1..])),
         None => (cs_full, None),
@@ -245,15 +257,18 @@ pub fn parse_encoded_word(input: &[u8]) -> Option<EncodedWord<'_>> {
         _ => return None,
     };
     let rest = rest.get(1..)?.strip_prefix(b"?")?;
-    // The text ends at the first `?`, and may hold no white space before it: one pass finds
-    // whichever comes first.
-    let j = rest
-        .iter()
-        .position(|&c| matches!(c, b'?' | b' ' | b'\t' | b'\r' | b'\n'))?;
-    if rest[j] != b'?' || rest.get(j + 1) != Some(&b'=') {
+    // The text ends at the first `?` and may hold no white space: the `?` found by `memchr`,
+    // then the text checked in a pass without early exit, which the compiler vectorizes (the
+    // search stops at the next word's `?` at the latest, so no byte is scanned twice over).
+    let j = memchr::memchr(b'?', rest)?;
+    let text = &rest[..j];
+    if rest.get(j + 1) != Some(&b'=')
+        || text.iter().fold(false, |ws, &c| {
+            ws | matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+        })
+    {
         return None;
     }
-    let text = &rest[..j];
     let len = 2 + q1 + 1 + 2 + j + 2;
     Some(EncodedWord {
         charset,
@@ -295,6 +310,37 @@ mod tests {
         let long = |n: usize| format!("=?{}?q?x?=", "a".repeat(n));
         assert!(parse_encoded_word(long(79).as_bytes()).is_some());
         assert!(parse_encoded_word(long(80).as_bytes()).is_none());
+        // The charsets taken whole by the match and those checked as UTF-8 read the same.
+        for cs in [
+            "utf-8",
+            "UTF-8",
+            "Utf-8",
+            "iso-8859-1",
+            "ISO-8859-1",
+            "latin1",
+            "US-ASCII",
+        ] {
+            let word = format!("=?{cs}?B?w6k=?= x");
+            let ew = parse_encoded_word(word.as_bytes()).unwrap();
+            assert_eq!(
+                (ew.charset, ew.language, ew.text, ew.len),
+                (cs, None, &b"w6k="[..], word.len() - 2)
+            );
+        }
+        // The text ends at the first `?`, which `=` must follow; white space anywhere in it
+        // (found after the `?` was) makes it no encoded-word.
+        for bad in [
+            &b"=?utf-8?q?abc"[..],
+            b"=?utf-8?q?abc?",
+            b"=?utf-8?q?abc?x=",
+            b"=?utf-8?q?a\tbc?=",
+            b"=?utf-8?q?abcdefghijklmnopqrstuvwxyz0123456789\r\n?=",
+            b"=?utf-8?q?abc ?= =?utf-8?q?d?=",
+        ] {
+            assert!(parse_encoded_word(bad).is_none(), "{bad:?}");
+        }
+        let ew = parse_encoded_word(b"=?utf-8?q?a=3F?= b?=").unwrap();
+        assert_eq!((ew.text, ew.len), (&b"a=3F"[..], 16));
     }
 
     #[test]
