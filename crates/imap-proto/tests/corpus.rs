@@ -1,36 +1,12 @@
 //! Every server transcript of the MailKit corpus (tests/data/imap-responses, MIT, see
 //! tests/data/LICENSE.MailKit) parses, unit by unit, to the end of the file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use imap_proto::{parse_response, Encode, FetchItem, ParseError, ParseOptions, Status};
 
-/// LF to CRLF, inside literals too (the corpus' literal sizes assume it).
-fn normalise(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len() + raw.len() / 20);
-    let mut prev = 0u8;
-    for &b in raw {
-        if b == b'\n' && prev != b'\r' {
-            out.push(b'\r');
-        }
-        out.push(b);
-        prev = b;
-    }
-    out
-}
-
-fn files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/imap-responses");
-    let mut out = Vec::new();
-    for dir in ["common", "gmail", "dovecot"] {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
-            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        v.sort();
-        out.extend(v);
-    }
-    out
-}
+mod common;
+use common::{corpus_files as files, normalise};
 
 /// Parses every unit; returns the number of units or the first error.
 fn parse_all(bytes: &[u8], opts: &ParseOptions) -> Result<usize, (usize, ParseError)> {

@@ -2,23 +2,10 @@
 //! from a buffer that is then dropped, is equal to its borrowed parse and serialises to the
 //! same bytes.
 
-use std::path::Path;
-
 use imap_proto::{parse_command, parse_response, Command, Encode, ParseOptions, Response, Status};
 
-/// LF to CRLF, inside literals too (the corpus' literal sizes assume it).
-fn normalise(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len() + raw.len() / 20);
-    let mut prev = 0u8;
-    for &b in raw {
-        if b == b'\n' && prev != b'\r' {
-            out.push(b'\r');
-        }
-        out.push(b);
-        prev = b;
-    }
-    out
-}
+mod common;
+use common::{corpus_files, normalise};
 
 /// Parses a copy of `unit`, drops the copy and returns the owned value with the serialisation
 /// of the borrowed one.
@@ -52,33 +39,26 @@ fn owned_command(unit: &[u8], opts: &ParseOptions) -> (Command<'static>, Vec<u8>
 
 #[test]
 fn corpus_responses_into_owned() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/imap-responses");
     let opts = ParseOptions::lenient();
     let mut units = 0;
-    for dir in ["common", "gmail", "dovecot"] {
-        let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
-            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        paths.sort();
-        for p in paths {
-            // Gmail's short literal (tests/corpus.rs: a clear error in every mode).
-            if p.ends_with("gmail/headers.1+unsolicited-info.txt") {
-                continue;
-            }
-            let bytes = normalise(&std::fs::read(&p).unwrap_or_default());
-            let mut off = 0;
-            while let Some(rest) = bytes.get(off..).filter(|r| !r.is_empty()) {
-                let Ok(Status::Complete(_, n)) = parse_response(rest, &opts) else {
-                    panic!("{} at {off}", p.display());
-                };
-                let unit = rest.get(..n).unwrap_or_default();
-                let (owned, expected) = owned_response(unit, &opts);
-                assert_eq!(owned.encode().bytes(), expected, "{}", p.display());
-                // Converting an owned value again changes nothing.
-                assert_eq!(owned.clone().into_owned(), owned);
-                off += n;
-                units += 1;
-            }
+    for p in corpus_files() {
+        // Gmail's short literal (tests/corpus.rs: a clear error in every mode).
+        if p.ends_with("gmail/headers.1+unsolicited-info.txt") {
+            continue;
+        }
+        let bytes = normalise(&std::fs::read(&p).unwrap_or_default());
+        let mut off = 0;
+        while let Some(rest) = bytes.get(off..).filter(|r| !r.is_empty()) {
+            let Ok(Status::Complete(_, n)) = parse_response(rest, &opts) else {
+                panic!("{} at {off}", p.display());
+            };
+            let unit = rest.get(..n).unwrap_or_default();
+            let (owned, expected) = owned_response(unit, &opts);
+            assert_eq!(owned.encode().bytes(), expected, "{}", p.display());
+            // Converting an owned value again changes nothing.
+            assert_eq!(owned.clone().into_owned(), owned);
+            off += n;
+            units += 1;
         }
     }
     assert!(units > 1000, "{units}");
