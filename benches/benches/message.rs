@@ -24,7 +24,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use mail_benches::message::{
-    fixtures, header_bytes, ours_full, ours_headers_decoded, ours_headers_lazy,
+    each, fixtures, header_bytes, ours_full, ours_headers_decoded, ours_headers_lazy,
 };
 use mail_message::builder::{Attachment, EmailAddress, HeaderText, MessageBuilder};
 
@@ -87,29 +87,17 @@ fn full(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::from_parameter("mail-message"),
             &msgs,
-            |b, msgs| b.iter(|| msgs.iter().map(|m| ours_full(black_box(m))).sum::<usize>()),
+            |b, msgs| b.iter(|| each(msgs, ours_full)),
         );
         group.bench_with_input(
             BenchmarkId::from_parameter("mail-parser"),
             &msgs,
-            |b, msgs| {
-                b.iter(|| {
-                    msgs.iter()
-                        .map(|m| mail_parser_full(black_box(m)))
-                        .sum::<usize>()
-                })
-            },
+            |b, msgs| b.iter(|| each(msgs, mail_parser_full)),
         );
         group.bench_with_input(
             BenchmarkId::from_parameter("mailparse"),
             &msgs,
-            |b, msgs| {
-                b.iter(|| {
-                    msgs.iter()
-                        .map(|m| mailparse_full(black_box(m)))
-                        .sum::<usize>()
-                })
-            },
+            |b, msgs| b.iter(|| each(msgs, mailparse_full)),
         );
         group.finish();
     }
@@ -123,37 +111,23 @@ fn headers(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::new("mail-message", "lazy"),
             &msgs,
-            |b, msgs| {
-                b.iter(|| {
-                    msgs.iter()
-                        .map(|m| ours_headers_lazy(black_box(m)))
-                        .sum::<usize>()
-                })
-            },
+            |b, msgs| b.iter(|| each(msgs, ours_headers_lazy)),
         );
         group.bench_with_input(
             BenchmarkId::new("mail-message", "decoded"),
             &msgs,
-            |b, msgs| {
-                b.iter(|| {
-                    msgs.iter()
-                        .map(|m| ours_headers_decoded(black_box(m)))
-                        .sum::<usize>()
-                })
-            },
+            |b, msgs| b.iter(|| each(msgs, ours_headers_decoded)),
         );
         group.bench_with_input(
             BenchmarkId::from_parameter("mail-parser"),
             &msgs,
             |b, msgs| {
                 b.iter(|| {
-                    msgs.iter()
-                        .map(|m| {
-                            mail_parser::MessageParser::default()
-                                .parse_headers(black_box(m))
-                                .map_or(0, |msg| msg.headers().len())
-                        })
-                        .sum::<usize>()
+                    each(msgs, |m| {
+                        mail_parser::MessageParser::default()
+                            .parse_headers(m)
+                            .map_or(0, |msg| msg.headers().len())
+                    })
                 })
             },
         );
@@ -162,13 +136,11 @@ fn headers(c: &mut Criterion) {
             &msgs,
             |b, msgs| {
                 b.iter(|| {
-                    msgs.iter()
-                        .map(|m| {
-                            mailparse::parse_headers(black_box(m)).map_or(0, |(hs, _)| {
-                                hs.iter().map(|h| h.get_value().len()).sum::<usize>()
-                            })
+                    each(msgs, |m| {
+                        mailparse::parse_headers(m).map_or(0, |(hs, _)| {
+                            hs.iter().map(|h| h.get_value().len()).sum::<usize>()
                         })
-                        .sum::<usize>()
+                    })
                 })
             },
         );

@@ -116,6 +116,12 @@ pub fn fixtures() -> Vec<(&'static str, Vec<Vec<u8>>)> {
     ]
 }
 
+/// Runs `parse` over every message (each through `black_box`) and sums what it returns, so
+/// that no side's work can be optimised away: the body of every measured iteration.
+pub fn each(msgs: &[Vec<u8>], parse: impl Fn(&[u8]) -> usize) -> usize {
+    msgs.iter().map(|m| parse(std::hint::black_box(m))).sum()
+}
+
 /// The bytes of the top-level header of each message (the throughput of the header groups).
 pub fn header_bytes(msgs: &[Vec<u8>]) -> u64 {
     msgs.iter()

@@ -17,10 +17,10 @@
 // `criterion_group!` makes an undocumented public function.
 #![allow(missing_docs)]
 
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use mail_benches_mail_parser_1::{
     mail_parser_full,
-    message::{fixtures, header_bytes, ours_full, ours_headers_decoded, ours_headers_lazy},
+    message::{each, fixtures, header_bytes, ours_full, ours_headers_decoded, ours_headers_lazy},
 };
 use mail_parser::MessageParser;
 
@@ -35,14 +35,10 @@ fn full(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::from_parameter("mail-message"),
             &msgs,
-            |b, msgs| b.iter(|| msgs.iter().map(|m| ours_full(black_box(m))).sum::<usize>()),
+            |b, msgs| b.iter(|| each(msgs, ours_full)),
         );
         group.bench_with_input(BenchmarkId::from_parameter(PEER), &msgs, |b, msgs| {
-            b.iter(|| {
-                msgs.iter()
-                    .map(|m| mail_parser_full(&parser, black_box(m)))
-                    .sum::<usize>()
-            })
+            b.iter(|| each(msgs, |m| mail_parser_full(&parser, m)))
         });
         group.finish();
     }
@@ -57,34 +53,18 @@ fn headers(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::new("mail-message", "lazy"),
             &msgs,
-            |b, msgs| {
-                b.iter(|| {
-                    msgs.iter()
-                        .map(|m| ours_headers_lazy(black_box(m)))
-                        .sum::<usize>()
-                })
-            },
+            |b, msgs| b.iter(|| each(msgs, ours_headers_lazy)),
         );
         group.bench_with_input(
             BenchmarkId::new("mail-message", "decoded"),
             &msgs,
-            |b, msgs| {
-                b.iter(|| {
-                    msgs.iter()
-                        .map(|m| ours_headers_decoded(black_box(m)))
-                        .sum::<usize>()
-                })
-            },
+            |b, msgs| b.iter(|| each(msgs, ours_headers_decoded)),
         );
         group.bench_with_input(BenchmarkId::from_parameter(PEER), &msgs, |b, msgs| {
             b.iter(|| {
-                msgs.iter()
-                    .map(|m| {
-                        parser
-                            .parse_headers(black_box(m))
-                            .map_or(0, |msg| msg.headers().len())
-                    })
-                    .sum::<usize>()
+                each(msgs, |m| {
+                    parser.parse_headers(m).map_or(0, |msg| msg.headers().len())
+                })
             })
         });
         group.finish();
