@@ -28,13 +28,7 @@ fn dot_decode(c: &mut Criterion) {
 
         group.bench_with_input(BenchmarkId::new("copy", name), &wire, |b, wire| {
             let mut out = Vec::with_capacity(wire.len());
-            b.iter(|| {
-                out.clear();
-                for chunk in wire.chunks(READ) {
-                    out.extend_from_slice(chunk);
-                }
-                black_box(out.len())
-            })
+            b.iter(|| black_box(mail_benches::copy_in_reads(wire, READ, &mut out)))
         });
 
         group.bench_with_input(BenchmarkId::new("mail-wire", name), &wire, |b, wire| {
