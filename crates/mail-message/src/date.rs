@@ -1,6 +1,7 @@
 //! Dates (RFC 5322 3.3 and the obsolete forms of 4.3), without a date library.
 
 use crate::lexer::is_wsp;
+use mail_wire::civil::days_from_civil;
 
 /// A calendar date and time with the zone offset it was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,17 +51,6 @@ fn days_in_month(y: u16, m: u8) -> u8 {
         _ if is_leap(i64::from(y)) => 29,
         _ => 28,
     }
-}
-
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 impl DateTime {

@@ -178,14 +178,7 @@ pub(crate) fn rfc3339_seconds(s: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    // Days from 1970-01-01 to the date (the proleptic Gregorian "days from civil").
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = mail_wire::civil::days_from_civil(year, month, day);
     Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset * 60)
 }
 
