@@ -22,8 +22,8 @@ use mail_wire::Status;
 
 use super::{find_line, ParseError, ParseErrorKind};
 use crate::types::{
-    is_atext, simple_domain_len, validate_domain, AuthMechanism, Domain, ForwardPath, InvalidValue,
-    Keyword, Mailbox, ParamValue, ReversePath, Text, XText,
+    first_outside, is_atext, ldh_run, simple_domain_len, validate_domain, AuthMechanism, Domain,
+    ForwardPath, InvalidValue, Keyword, Mailbox, ParamValue, ReversePath, Text, XText, ATEXT,
 };
 
 /// The longest command line [`parse_command`] accepts, counting CRLF: RFC 5321 4.5.3.1.4 sets
@@ -372,6 +372,10 @@ enum Path<'a> {
 /// `"<" [ A-d-l ":" ] Mailbox ">"`, `<>`, or (for RCPT) `<Postmaster>`.
 fn parse_path<'a>(c: &mut Cursor<'a>, rcpt: bool) -> Result<Path<'a>, ParseError> {
     c.expect(b'<', "'<'")?;
+    if let Some((m, end)) = c.s.and_then(|text| plain_mailbox(c.b, text, c.i)) {
+        c.i = end;
+        return Ok(Path::Mailbox(m));
+    }
     if c.eat(b'>') {
         return Ok(Path::Null);
     }
@@ -400,6 +404,38 @@ fn parse_path<'a>(c: &mut Cursor<'a>, rcpt: bool) -> Result<Path<'a>, ParseError
     let m = parse_mailbox(c)?;
     c.expect(b'>', "'>'")?;
     Ok(Path::Mailbox(m))
+}
+
+/// The mailbox of nearly every path, read in one pass over `line` from `at` (just after `<`;
+/// `text` is the same line as a string): a dot-string local part, `@`, a plain domain name
+/// ([`simple_domain_len`]) and `>`, with where the path ends. `None` for anything else (a
+/// quoted local part, an address literal, a source route, `<>`, `<Postmaster>`, an error),
+/// which [`parse_path`] then reads in full.
+fn plain_mailbox<'a>(line: &'a [u8], text: &'a str, at: usize) -> Option<(Mailbox<'a>, usize)> {
+    let mut i = at;
+    loop {
+        let atom = i;
+        i = run_of(line, i, &ATEXT);
+        if i == atom {
+            return None;
+        }
+        if line.get(i) != Some(&b'.') {
+            break;
+        }
+        i += 1;
+    }
+    if line.get(i) != Some(&b'@') {
+        return None;
+    }
+    let local = text.get(at..i)?;
+    let d = i + 1;
+    let end = d + simple_domain_len(line.get(d..)?)?;
+    if line.get(end) != Some(&b'>') {
+        return None;
+    }
+    let domain = Domain::checked_ref(text.get(d..end)?);
+    let m = Mailbox::from_checked(Cow::Borrowed(local), domain).ok()?;
+    Some((m, end + 1))
 }
 
 /// Parses `Local-part "@" ( Domain / address-literal )` at the cursor; the domain ends at `>`,
@@ -699,6 +735,147 @@ fn parse_by(v: &[u8]) -> Option<DeliverBy> {
 }
 
 fn parse_rcpt_params<'a>(c: &mut Cursor<'a>) -> Result<RcptParams<'a>, ParseError> {
+    if let Some(p) = c.s.and_then(|text| rcpt_params_fast(c.b, text, c.i)) {
+        c.i = c.b.len();
+        return Ok(p);
+    }
+    parse_rcpt_params_general(c)
+}
+
+/// Where the run of bytes of `class` that starts at `i` ends.
+#[inline]
+fn run_of(b: &[u8], mut i: usize, class: &[bool; 256]) -> usize {
+    while let Some(&c) = b.get(i) {
+        if !class[usize::from(c)] {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// A short word (at most eight bytes) to find at a place in a line in any case, compared as
+/// one number: letters with bit 5 set on both sides, every other byte exactly.
+struct Word {
+    /// The word, lower case.
+    text: &'static [u8],
+    /// The word as a little-endian number, lower case.
+    value: u64,
+    /// Bit 5 of each letter of the word.
+    fold: u64,
+    /// The bytes of the word.
+    mask: u64,
+}
+
+impl Word {
+    const fn new(text: &'static [u8]) -> Self {
+        let (mut value, mut fold, mut mask) = (0u64, 0u64, 0u64);
+        let mut k = 0;
+        while k < text.len() && k < 8 {
+            let c = text[k];
+            value |= (c.to_ascii_lowercase() as u64) << (8 * k);
+            if c.is_ascii_alphabetic() {
+                fold |= 0x20 << (8 * k);
+            }
+            mask |= 0xff << (8 * k);
+            k += 1;
+        }
+        Self {
+            text,
+            value,
+            fold,
+            mask,
+        }
+    }
+
+    /// Whether `line` holds the word (in any case) at `at`.
+    #[inline]
+    fn at(&self, line: &[u8], at: usize) -> bool {
+        match line.get(at..at.wrapping_add(8)) {
+            Some(&[a, b, c, d, e, f, g, h]) => {
+                let w = u64::from_le_bytes([a, b, c, d, e, f, g, h]);
+                (w | self.fold) & self.mask == self.value
+            }
+            _ => line
+                .get(at..)
+                .and_then(|rest| rest.get(..self.text.len()))
+                .is_some_and(|w| w.eq_ignore_ascii_case(self.text)),
+        }
+    }
+}
+
+const NOTIFY_EQ: Word = Word::new(b"notify=");
+const ORCPT_EQ: Word = Word::new(b"orcpt=");
+const SUCCESS: Word = Word::new(b"success");
+const FAILURE: Word = Word::new(b"failure");
+const DELAY: Word = Word::new(b"delay");
+
+/// The RCPT parameters nearly every client sends, read in one pass over `line` from `i`
+/// (`text` is the same line as a string): `NOTIFY=` with SUCCESS, FAILURE and DELAY, and
+/// `ORCPT=` with nothing encoded, each checked as it is found. `None` for anything else
+/// (another parameter, NEVER, an encoded or invalid value, a repeat): the general reading
+/// ([`parse_rcpt_params_general`]) then takes the line from `i` and gives its exact errors.
+fn rcpt_params_fast<'a>(line: &'a [u8], text: &'a str, mut i: usize) -> Option<RcptParams<'a>> {
+    let mut p = RcptParams::default();
+    while i < line.len() {
+        if line.get(i) != Some(&b' ') {
+            return None;
+        }
+        i += 1;
+        if NOTIFY_EQ.at(line, i) && p.notify.is_none() {
+            i += 7;
+            let mut n = Notify::default();
+            loop {
+                let slot = if SUCCESS.at(line, i) {
+                    i += 7;
+                    &mut n.success
+                } else if FAILURE.at(line, i) {
+                    i += 7;
+                    &mut n.failure
+                } else if DELAY.at(line, i) {
+                    i += 5;
+                    &mut n.delay
+                } else {
+                    return None;
+                };
+                if *slot {
+                    return None;
+                }
+                *slot = true;
+                if line.get(i) != Some(&b',') {
+                    break;
+                }
+                i += 1;
+            }
+            p.notify = Some(n);
+        } else if ORCPT_EQ.at(line, i) && p.orcpt.is_none() {
+            i += 6;
+            let t = i;
+            if !line.get(t).is_some_and(u8::is_ascii_alphanumeric) {
+                return None;
+            }
+            i = ldh_run(line, t + 1);
+            if line.get(i) != Some(&b';') {
+                return None;
+            }
+            let addr_type = Keyword::checked_ref(text.get(t..i)?);
+            let x = i + 1;
+            let rest = line.get(x..)?;
+            i = x + first_outside(rest, b'!', b"+=").unwrap_or(rest.len());
+            if i == x {
+                return None;
+            }
+            let address = XText::plain_ref(text.get(x..i)?);
+            p.orcpt = Some(Orcpt { addr_type, address });
+        } else {
+            return None;
+        }
+    }
+    Some(p)
+}
+
+/// Every RCPT parameter, with an exact error for each fault.
+fn parse_rcpt_params_general<'a>(c: &mut Cursor<'a>) -> Result<RcptParams<'a>, ParseError> {
     let mut p = RcptParams::default();
     let line = Line {
         bytes: c.b,
@@ -853,4 +1030,137 @@ fn write_rcpt_params(p: &RcptParams<'_>, out: &mut Vec<u8>) {
         }
     }
     write_other(&p.other, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every sequence of up to `max` of `tokens`, joined.
+    fn sequences(tokens: &[&str], max: u32) -> Vec<String> {
+        let mut out = Vec::new();
+        for len in 0..=max {
+            for mut k in 0..tokens.len().pow(len) {
+                let mut s = String::new();
+                for _ in 0..len {
+                    s.push_str(tokens[k % tokens.len()]);
+                    k /= tokens.len();
+                }
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    /// What the general reading makes of RCPT parameters.
+    fn general_rcpt(line: &[u8]) -> Result<RcptParams<'_>, ParseError> {
+        let mut c = Cursor::new(line);
+        parse_rcpt_params_general(&mut c)
+    }
+
+    /// The one-pass RCPT parameters agree with the general reading wherever they give an
+    /// answer, over every sequence of up to four pieces of parameters (keywords and words in
+    /// several cases, separators, encoded and non-ASCII values, repeats).
+    #[test]
+    fn rcpt_params_fast_agrees_with_general() {
+        let tokens = [
+            " NOTIFY=", " notify=", " ORCPT=", " OrCpt=", "SUCCESS", "failure", "Delay", "NEVER",
+            ",", ";", "rfc822", "a+2Bb", "x@y", " ", "=", "-", "\u{e9}", " RRVS=", " X-Y",
+        ];
+        let mut fast = 0;
+        for s in sequences(&tokens, 4) {
+            let line = s.as_bytes();
+            if let Some(p) = rcpt_params_fast(line, &s, 0) {
+                fast += 1;
+                assert_eq!(Ok(p), general_rcpt(line), "{s:?}");
+            }
+        }
+        assert!(fast > 100, "{fast}");
+    }
+
+    #[test]
+    fn rcpt_params_fast_path_and_fallback() {
+        // Taken in one pass.
+        let line = " NOTIFY=success,DELAY ORCPT=rfc822;ann@example.org";
+        let p = rcpt_params_fast(line.as_bytes(), line, 0).unwrap();
+        assert_eq!(p, general_rcpt(line.as_bytes()).unwrap());
+        assert_eq!(p.orcpt.unwrap().address.as_str(), "ann@example.org");
+        // Left to the general reading, which gives the value or the exact error.
+        for (line, ok) in [
+            (" NOTIFY=NEVER", true),
+            (" ORCPT=rfc822;ann+2Bx@example.org", true),
+            (" RRVS=2030-01-01T00:00:00Z;R", true),
+            (" X-FOO=bar", true),
+            (" NOTIFY=SUCCESS NOTIFY=FAILURE", false),
+            (" NOTIFY=SUCCESS,SUCCESS", false),
+            (" ORCPT=rfc822;", false),
+            (" ORCPT=-x;a", false),
+        ] {
+            assert!(
+                rcpt_params_fast(line.as_bytes(), line, 0).is_none(),
+                "{line:?}"
+            );
+            let cmd = format!("RCPT TO:<a@b.c>{line}");
+            let parsed = Command::parse_line(cmd.as_bytes());
+            assert_eq!(parsed.is_ok(), ok, "{line:?}: {parsed:?}");
+            if let Ok(Command::Rcpt { params, .. }) = parsed {
+                assert_eq!(params, general_rcpt(line.as_bytes()).unwrap());
+            }
+        }
+    }
+
+    /// The one-pass mailbox of a path agrees with the general reading wherever it gives an
+    /// answer, over every sequence of up to five pieces of addresses.
+    #[test]
+    fn plain_mailbox_agrees_with_general() {
+        let tokens = [
+            "a", "B9", ".", "@", "-", "ex", ">", "\"", "[1]", " ", "\u{e9}", "_", "+", ":",
+        ];
+        let mut fast = 0;
+        for s in sequences(&tokens, 5) {
+            let line = s.as_bytes();
+            if let Some((m, end)) = plain_mailbox(line, &s, 0) {
+                fast += 1;
+                let mut c = Cursor::new(line);
+                let general = parse_mailbox(&mut c).unwrap();
+                c.expect(b'>', "'>'").unwrap();
+                assert_eq!((m, end), (general, c.i), "{s:?}");
+            }
+        }
+        assert!(fast > 100, "{fast}");
+    }
+
+    #[test]
+    fn plain_mailbox_path_and_fallback() {
+        let line = "RCPT TO:<ann.b@mail.example.org> NOTIFY=DELAY";
+        assert!(plain_mailbox(line.as_bytes(), line, 9).is_some());
+        let Ok(Command::Rcpt { to, .. }) = Command::parse_line(line.as_bytes()) else {
+            panic!()
+        };
+        assert_eq!(to.to_string(), "<ann.b@mail.example.org>");
+        for (line, want) in [
+            (
+                "RCPT TO:<\"a b\"@example.org>",
+                Some("<\"a b\"@example.org>"),
+            ),
+            ("RCPT TO:<ann@[192.0.2.1]>", Some("<ann@[192.0.2.1]>")),
+            (
+                "RCPT TO:<@relay.example:ann@example.org>",
+                Some("<ann@example.org>"),
+            ),
+            ("RCPT TO:<postmaster>", Some("<Postmaster>")),
+            ("RCPT TO:<ann@example->", None),
+            ("RCPT TO:<ann..b@example.org>", None),
+        ] {
+            assert!(
+                plain_mailbox(line.as_bytes(), line, 9).is_none(),
+                "{line:?}"
+            );
+            let got = match Command::parse_line(line.as_bytes()) {
+                Ok(Command::Rcpt { to, .. }) => Some(to.to_string()),
+                _ => None,
+            };
+            assert_eq!(got.as_deref(), want, "{line:?}");
+        }
+    }
 }

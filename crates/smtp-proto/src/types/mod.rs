@@ -65,7 +65,7 @@ pub(crate) fn is_atext(c: u8) -> bool {
 }
 
 /// [`is_atext`] as a table: one load per byte instead of a search of the specials.
-static ATEXT: [bool; 256] = {
+pub(crate) static ATEXT: [bool; 256] = {
     let specials = b"!#$%&'*+-/=?^_`{|}~";
     let mut t = [false; 256];
     let mut c = 0;
@@ -216,45 +216,46 @@ pub(crate) fn validate_domain_str(s: &str) -> Result<(), InvalidValue> {
 /// ending with `-`, at most 255 octets) ending at `>`, a space or the end of `b`, found and
 /// checked in one pass; `None` for anything else, which the general check then reads.
 pub(crate) fn simple_domain_len(b: &[u8]) -> Option<usize> {
-    // The class of the byte before: a dot at the start, so that a label cannot start empty.
-    let mut prev = DOT;
-    for (i, &c) in b.iter().enumerate() {
-        let class = DOMAIN_CLASS[usize::from(c)];
-        match class {
-            ALNUM => {}
-            HYPHEN if prev != DOT => {}
-            DOT if prev == ALNUM => {}
-            END => return (prev == ALNUM && i <= 255).then_some(i),
-            _ => return None,
+    let mut i = 0;
+    loop {
+        // A label: a letter or digit, then letters, digits and `-`, not ending with `-`.
+        if !b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+            return None;
         }
-        prev = class;
+        i = ldh_run(b, i + 1);
+        if b.get(i - 1) == Some(&b'-') {
+            return None;
+        }
+        if b.get(i) != Some(&b'.') {
+            break;
+        }
+        i += 1;
     }
-    (prev == ALNUM && b.len() <= 255).then_some(b.len())
+    match b.get(i) {
+        None | Some(b'>' | b' ') if i <= 255 => Some(i),
+        _ => None,
+    }
 }
 
-/// Byte classes of [`simple_domain_len`].
-const OTHER: u8 = 0;
-const ALNUM: u8 = 1;
-const HYPHEN: u8 = 2;
-const DOT: u8 = 3;
-const END: u8 = 4;
+/// Where the run of letters, digits and `-` that starts at `i` ends.
+#[inline]
+pub(crate) fn ldh_run(b: &[u8], mut i: usize) -> usize {
+    while let Some(&c) = b.get(i) {
+        if !LDH[usize::from(c)] {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
 
-static DOMAIN_CLASS: [u8; 256] = {
-    let mut t = [OTHER; 256];
+/// Letters, digits and `-` (the bytes of a domain label and of an `esmtp-keyword`).
+static LDH: [bool; 256] = {
+    let mut t = [false; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        t[c] = if b.is_ascii_alphanumeric() {
-            ALNUM
-        } else if b == b'-' {
-            HYPHEN
-        } else if b == b'.' {
-            DOT
-        } else if b == b'>' || b == b' ' {
-            END
-        } else {
-            OTHER
-        };
+        t[c] = b.is_ascii_alphanumeric() || b == b'-';
         c += 1;
     }
     t
@@ -564,6 +565,13 @@ impl<'a> XText<'a> {
         Self::decode_in(wire, None)
     }
 
+    /// For the parser: xtext with nothing encoded (`!` to `~` but `+` and `=`, not empty),
+    /// which is its own decoded value.
+    pub(crate) fn plain_ref(s: &'a str) -> Self {
+        debug_assert!(!s.is_empty() && first_outside(s.as_bytes(), b'!', b"+=").is_none());
+        Self(Cow::Borrowed(s))
+    }
+
     /// The same value, owning its text.
     pub fn into_owned(self) -> XText<'static> {
         XText(Cow::Owned(self.0.into_owned()))
@@ -678,6 +686,12 @@ impl<'a> Keyword<'a> {
     pub fn borrowed(s: &'a str) -> Result<Self, InvalidValue> {
         Keyword::check(s)?;
         Ok(Self(Cow::Borrowed(s)))
+    }
+
+    /// For the parser, which has checked the keyword already.
+    pub(crate) fn checked_ref(s: &'a str) -> Self {
+        debug_assert!(Keyword::check(s).is_ok(), "{s:?}");
+        Self(Cow::Borrowed(s))
     }
 
     /// The same keyword, owning its text.
