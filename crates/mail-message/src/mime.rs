@@ -694,9 +694,9 @@ fn decode_charset<'a>(bytes: Cow<'a, [u8]>, charset: Option<&str>) -> Cow<'a, st
     // is read as windows-1252.
     const FALLBACK: &str = "windows-1252";
     match (bytes, charset) {
-        (Cow::Borrowed(b), None) => match std::str::from_utf8(b) {
-            Ok(s) => Cow::Borrowed(s),
-            Err(_) => crate::charset::decode(FALLBACK, b).text,
+        (Cow::Borrowed(b), None) => match crate::charset::utf8(b) {
+            Some(s) => Cow::Borrowed(s),
+            None => crate::charset::decode(FALLBACK, b).text,
         },
         (Cow::Owned(v), None) => Cow::Owned(
             String::from_utf8(v)
