@@ -21,7 +21,7 @@ use mail_wire::Status;
 
 use super::reply::{parse_reply, Reply, ReplyLimits};
 use super::ParseError;
-use crate::types::{first_outside, Keyword, ParamValue, ReplyCode, Text};
+use crate::types::{first_outside, InvalidValue, Keyword, ParamValue, ReplyCode, Text};
 
 /// One line of an EHLO reply after the greeting. A parsed capability borrows the reply it was
 /// read from; [`Capability::into_owned`] makes it `'static`.
@@ -70,12 +70,54 @@ pub enum Capability<'a> {
     /// `HELP`.
     Help,
     /// Anything else, kept as sent.
-    Other {
-        /// The first word of the line.
-        keyword: Text<'a>,
-        /// The rest of the line after one space, if any.
-        params: Option<Text<'a>>,
-    },
+    Other(OtherCapability<'a>),
+}
+
+/// A capability this crate does not type (or a known keyword with parameters it cannot read),
+/// kept as sent: the keyword, then after one space its parameters. It holds the line as one
+/// string, so a [`Capability`] stays small (a reply's capabilities are one compact vector).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherCapability<'a> {
+    /// The line after the code; the keyword ends at the first space.
+    line: Text<'a>,
+}
+
+impl OtherCapability<'static> {
+    /// A capability from its keyword (no space) and parameters, to announce.
+    pub fn new(keyword: &str, params: Option<&str>) -> Result<Self, InvalidValue> {
+        if let Some(i) = keyword.bytes().position(|c| c == b' ') {
+            return Err(InvalidValue::new("capability keyword", "space", i));
+        }
+        let line = match params {
+            Some(p) => Text::new(&format!("{keyword} {p}"))?,
+            None => Text::new(keyword)?,
+        };
+        Ok(Self { line })
+    }
+}
+
+impl<'a> OtherCapability<'a> {
+    /// The first word of the line.
+    pub fn keyword(&self) -> &str {
+        split_at_byte(self.line.as_str(), b' ').0
+    }
+
+    /// The rest of the line after the first space, if there is a space.
+    pub fn params(&self) -> Option<&str> {
+        split_at_byte(self.line.as_str(), b' ').1
+    }
+
+    /// The whole line as sent (after the code).
+    pub fn as_str(&self) -> &str {
+        self.line.as_str()
+    }
+
+    /// The same capability, owning its text.
+    pub fn into_owned(self) -> OtherCapability<'static> {
+        OtherCapability {
+            line: self.line.into_owned(),
+        }
+    }
 }
 
 /// The keyword and its fixed spelling for the parameterless capabilities.
@@ -106,23 +148,23 @@ fn number(s: &[u8]) -> Option<u64> {
     })
 }
 
-/// A SASL mechanism name from an AUTH line; the common ones without allocating.
-fn mechanism(name: &[u8]) -> Option<Mechanism> {
-    if let Some(key) = upper_key(name) {
-        let known = match key {
-            PLAIN => Some(Mechanism::Plain),
-            LOGIN => Some(Mechanism::Login),
-            XOAUTH2 => Some(Mechanism::XOAuth2),
-            OAUTHBEARER => Some(Mechanism::OAuthBearer),
-            CRAM_MD5 => Some(Mechanism::CramMd5),
-            SCRAM_SHA_1 => Some(Mechanism::ScramSha1),
-            SCRAM_SHA_256 => Some(Mechanism::ScramSha256),
-            EXTERNAL => Some(Mechanism::External),
-            _ => None,
-        };
-        if known.is_some() {
-            return known;
-        }
+/// A SASL mechanism name from an AUTH line; the common ones without allocating. `ahead`
+/// starts with the name and may go on past it (see [`folded`]).
+fn mechanism(name: &[u8], ahead: &[u8]) -> Option<Mechanism> {
+    let w = folded(ahead, name);
+    let known = match name.len() {
+        5 if PLAIN.is(w) => Some(Mechanism::Plain),
+        5 if LOGIN.is(w) => Some(Mechanism::Login),
+        7 if XOAUTH2.is(w) => Some(Mechanism::XOAuth2),
+        8 if CRAM_MD5.is(w) => Some(Mechanism::CramMd5),
+        8 if EXTERNAL.is(w) => Some(Mechanism::External),
+        11 if OAUTHBEARER.is(w) => Some(Mechanism::OAuthBearer),
+        11 if SCRAM_SHA_1.is(w) => Some(Mechanism::ScramSha1),
+        13 if SCRAM_SHA_256.is(w) => Some(Mechanism::ScramSha256),
+        _ => None,
+    };
+    if known.is_some() {
+        return known;
     }
     let m = Mechanism::from_bytes(name).ok()?;
     crate::types::AuthMechanism::new(m.clone()).ok()?;
@@ -138,77 +180,103 @@ fn split_at_byte(s: &str, sep: u8) -> (&str, Option<&str>) {
     }
 }
 
-/// A word of up to 16 bytes as one number (little-endian, zero-padded): words compare as
-/// numbers, in one instruction or two, and a `match` on them is a search over integers.
-const fn key(word: &[u8]) -> u128 {
-    let mut bytes = [0u8; 16];
-    let mut i = 0;
-    while i < word.len() && i < 16 {
-        bytes[i] = word[i];
-        i += 1;
-    }
-    u128::from_le_bytes(bytes)
+/// A keyword of up to 16 letters, digits and `-`, as the two 8-byte halves of its bytes with
+/// bit 5 set (lower case for letters; digits and `-` have it already), and masks of its length.
+/// A word of the wire is compared as two numbers: setting bit 5 of its bytes folds upper to
+/// lower case, and of bytes without controls only the letters of either case fold onto a
+/// letter, only digits onto digits and only `-` onto `-`; so the comparison is exact.
+#[derive(Clone, Copy)]
+struct Word {
+    lo: u64,
+    hi: u64,
+    mask_lo: u64,
+    mask_hi: u64,
 }
 
-/// [`key`] of a word upper-cased (words of the wire are printable, so never hold the zero
-/// padding); `None` if longer than 16 bytes.
-fn upper_key(word: &[u8]) -> Option<u128> {
-    if word.len() > 16 {
-        return None;
+impl Word {
+    const fn new(word: &[u8]) -> Self {
+        assert!(!word.is_empty() && word.len() <= 16);
+        let mut bytes = [0u8; 16];
+        let mut mask = [0u8; 16];
+        let mut i = 0;
+        while i < word.len() {
+            let c = word[i];
+            assert!(c.is_ascii_alphanumeric() || c == b'-');
+            bytes[i] = c | 0x20;
+            mask[i] = 0xff;
+            i += 1;
+        }
+        let (lo, hi) = Self::halves(bytes);
+        let (mask_lo, mask_hi) = Self::halves(mask);
+        Self {
+            lo,
+            hi,
+            mask_lo,
+            mask_hi,
+        }
     }
-    // Built in a register: bytes stored one by one and read back as a number would stall the
-    // load until the stores are done (no store-to-load forwarding from narrow to wide).
-    let mut key = 0u128;
-    for (i, &c) in word.iter().enumerate() {
-        key |= u128::from(c.to_ascii_uppercase()) << (8 * i);
+
+    const fn halves(b: [u8; 16]) -> (u64, u64) {
+        let [a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7] = b;
+        (
+            u64::from_le_bytes([a0, a1, a2, a3, a4, a5, a6, a7]),
+            u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]),
+        )
     }
-    Some(key)
+
+    /// Whether the [`folded`] window `w` starts with this word (the caller has checked that
+    /// the word of the window has this word's length).
+    #[inline(always)]
+    fn is(self, (lo, hi): (u64, u64)) -> bool {
+        (lo & self.mask_lo) == self.lo && (hi & self.mask_hi) == self.hi
+    }
 }
 
-/// [`upper_key`] of the first `len` bytes of `first` (16 bytes), read as one number and
-/// upper-cased in it (no byte-by-byte loop, no stores read back); `None` if `len` is over 16.
-fn first_key(first: &[u8], len: usize) -> Option<u128> {
-    const ONES: u128 = u128::MAX / 255;
-    const HIGH: u128 = ONES * 0x80;
-    let bytes: [u8; 16] = first.try_into().ok()?;
-    let x = match len {
-        16 => u128::from_le_bytes(bytes),
-        0..=15 => u128::from_le_bytes(bytes) & ((1u128 << (8 * len)) - 1),
-        _ => return None,
-    };
-    // Per byte, with the high bit forced on so that no subtraction borrows from the next:
-    // at least 'a', above 'z'; a byte that had its high bit is no letter.
-    let from_a = (x | HIGH).wrapping_sub(ONES * u128::from(b'a'));
-    let past_z = (x | HIGH).wrapping_sub(ONES * u128::from(b'z' + 1));
-    let lower = from_a & !past_z & !x & HIGH;
-    Some(x - (lower >> 2))
+/// The first 16 bytes of `ahead` (which starts with `word`) with bit 5 of every byte set, as
+/// two numbers; `word` zero-padded if `ahead` is shorter (a word over 16 bytes matches no
+/// [`Word`]).
+#[inline(always)]
+fn folded(ahead: &[u8], word: &[u8]) -> (u64, u64) {
+    const FOLD: u64 = u64::from_le_bytes([0x20; 8]);
+    let half = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default()) | FOLD;
+    match (ahead.get(..8), ahead.get(8..16)) {
+        (Some(lo), Some(hi)) => (half(lo), half(hi)),
+        _ => {
+            let mut w = [0u8; 16];
+            if let Some(dst) = w.get_mut(..word.len()) {
+                dst.copy_from_slice(word);
+            }
+            let (lo, hi) = w.split_at(8);
+            (half(lo), half(hi))
+        }
+    }
 }
 
-const PIPELINING: u128 = key(b"PIPELINING");
-const CHUNKING: u128 = key(b"CHUNKING");
-const EIGHTBITMIME: u128 = key(b"8BITMIME");
-const BINARYMIME: u128 = key(b"BINARYMIME");
-const SMTPUTF8: u128 = key(b"SMTPUTF8");
-const DSN: u128 = key(b"DSN");
-const STARTTLS: u128 = key(b"STARTTLS");
-const REQUIRETLS: u128 = key(b"REQUIRETLS");
-const RRVS: u128 = key(b"RRVS");
-const VRFY: u128 = key(b"VRFY");
-const HELP: u128 = key(b"HELP");
-const SIZE: u128 = key(b"SIZE");
-const AUTH: u128 = key(b"AUTH");
-const LIMITS: u128 = key(b"LIMITS");
-const MT_PRIORITY: u128 = key(b"MT-PRIORITY");
-const FUTURERELEASE: u128 = key(b"FUTURERELEASE");
-const DELIVERBY: u128 = key(b"DELIVERBY");
-const PLAIN: u128 = key(b"PLAIN");
-const LOGIN: u128 = key(b"LOGIN");
-const XOAUTH2: u128 = key(b"XOAUTH2");
-const OAUTHBEARER: u128 = key(b"OAUTHBEARER");
-const CRAM_MD5: u128 = key(b"CRAM-MD5");
-const SCRAM_SHA_1: u128 = key(b"SCRAM-SHA-1");
-const SCRAM_SHA_256: u128 = key(b"SCRAM-SHA-256");
-const EXTERNAL: u128 = key(b"EXTERNAL");
+const PIPELINING: Word = Word::new(b"PIPELINING");
+const CHUNKING: Word = Word::new(b"CHUNKING");
+const EIGHTBITMIME: Word = Word::new(b"8BITMIME");
+const BINARYMIME: Word = Word::new(b"BINARYMIME");
+const SMTPUTF8: Word = Word::new(b"SMTPUTF8");
+const DSN: Word = Word::new(b"DSN");
+const STARTTLS: Word = Word::new(b"STARTTLS");
+const REQUIRETLS: Word = Word::new(b"REQUIRETLS");
+const RRVS: Word = Word::new(b"RRVS");
+const VRFY: Word = Word::new(b"VRFY");
+const HELP: Word = Word::new(b"HELP");
+const SIZE: Word = Word::new(b"SIZE");
+const AUTH: Word = Word::new(b"AUTH");
+const LIMITS: Word = Word::new(b"LIMITS");
+const MT_PRIORITY: Word = Word::new(b"MT-PRIORITY");
+const FUTURERELEASE: Word = Word::new(b"FUTURERELEASE");
+const DELIVERBY: Word = Word::new(b"DELIVERBY");
+const PLAIN: Word = Word::new(b"PLAIN");
+const LOGIN: Word = Word::new(b"LOGIN");
+const XOAUTH2: Word = Word::new(b"XOAUTH2");
+const OAUTHBEARER: Word = Word::new(b"OAUTHBEARER");
+const CRAM_MD5: Word = Word::new(b"CRAM-MD5");
+const SCRAM_SHA_1: Word = Word::new(b"SCRAM-SHA-1");
+const SCRAM_SHA_256: Word = Word::new(b"SCRAM-SHA-256");
+const EXTERNAL: Word = Word::new(b"EXTERNAL");
 
 impl<'a> Capability<'a> {
     /// Reads one EHLO line (after the code); the capability borrows `line`.
@@ -218,25 +286,24 @@ impl<'a> Capability<'a> {
 
     /// [`Capability::parse`] of a line known to hold no control character.
     fn parse_str(s: &'a str) -> Self {
-        Self::parse_split(s, memchr::memchr(b' ', s.as_bytes()), s.as_bytes())
+        let kw_len = memchr::memchr(b' ', s.as_bytes()).unwrap_or(s.len());
+        Self::parse_line(s, kw_len, s.as_bytes())
     }
 
-    /// [`Capability::parse_str`] of a line whose first space (if any) is at `space`; `ahead`
-    /// holds the line's bytes and maybe more after them (16 or more spare reading the keyword
-    /// byte by byte).
-    fn parse_split(s: &'a str, space: Option<usize>, ahead: &[u8]) -> Self {
-        let (kw, rest) = match space.and_then(|i| Some((s.get(..i)?, s.get(i + 1..)?))) {
-            Some((kw, rest)) => (kw, Some(rest)),
-            None => (s, None),
-        };
-        let key = match ahead.get(..16) {
-            Some(first) => first_key(first, kw.len()),
-            None => upper_key(kw.as_bytes()),
-        };
-        Self::typed(key, kw.as_bytes(), rest).unwrap_or_else(|| Self::Other {
-            keyword: Text::known_ref(kw),
-            params: rest.map(Text::known_ref),
-        })
+    /// The capability of `line` (text without controls) whose keyword is its first `kw_len`
+    /// bytes (up to the first space or the end); `ahead` starts with the line and may hold
+    /// more bytes after it.
+    #[inline]
+    fn parse_line(line: &'a str, kw_len: usize, ahead: &[u8]) -> Self {
+        let kw = line.as_bytes().get(..kw_len).unwrap_or_default();
+        let params = line.get(kw_len + 1..);
+        let after = ahead.get(kw_len + 1..).unwrap_or_default();
+        match Self::typed(kw, ahead, params, after) {
+            Some(c) => c,
+            None => Self::Other(OtherCapability {
+                line: Text::known_ref(line),
+            }),
+        }
     }
 
     /// The same capability, owning its text.
@@ -268,82 +335,72 @@ impl<'a> Capability<'a> {
             Self::Rrvs => Capability::Rrvs,
             Self::Vrfy => Capability::Vrfy,
             Self::Help => Capability::Help,
-            Self::Other { keyword, params } => Capability::Other {
-                keyword: keyword.into_owned(),
-                params: params.map(Text::into_owned),
-            },
+            Self::Other(o) => Capability::Other(o.into_owned()),
         }
     }
 
-    /// The typed capability of keyword `kw` with parameters `rest` (of a line known to hold no
-    /// controls), or `None` for [`Capability::Other`].
+    /// The typed capability of keyword `kw` (at the start of `ahead`) with parameters `rest`
+    /// (of a line known to hold no controls), or `None` for [`Capability::Other`]. `after`
+    /// starts with `rest` and may go on past the line.
     #[inline]
-    fn typed(key: Option<u128>, kw: &[u8], rest: Option<&'a str>) -> Option<Self> {
-        // The one keyword longer than 16 bytes.
-        if kw.len() == 19 {
-            return (kw.eq_ignore_ascii_case(b"ENHANCEDSTATUSCODES") && rest.is_none())
-                .then_some(Self::EnhancedStatusCodes);
-        }
-        let flag = match key? {
-            PIPELINING => Self::Pipelining,
-            CHUNKING => Self::Chunking,
-            EIGHTBITMIME => Self::EightBitMime,
-            BINARYMIME => Self::BinaryMime,
-            SMTPUTF8 => Self::SmtpUtf8,
-            DSN => Self::Dsn,
-            STARTTLS => Self::StartTls,
-            REQUIRETLS => Self::RequireTls,
-            RRVS => Self::Rrvs,
-            VRFY => Self::Vrfy,
-            HELP => Self::Help,
-            SIZE => {
+    fn typed(kw: &[u8], ahead: &[u8], rest: Option<&'a str>, after: &[u8]) -> Option<Self> {
+        let w = folded(ahead, kw);
+        let flag = match kw.len() {
+            3 if DSN.is(w) => Self::Dsn,
+            4 if SIZE.is(w) => {
                 return match rest {
                     None => Some(Self::Size(None)),
                     Some(r) => number(r.as_bytes()).map(|n| Self::Size(Some(n))),
                 }
             }
-            AUTH => {
+            4 if AUTH.is(w) => {
                 // Most servers offer a handful of mechanisms.
                 let mut mechs = Vec::with_capacity(6);
+                let mut at = 0;
                 for name in rest?.as_bytes().split(|&b| b == b' ') {
-                    mechs.push(mechanism(name)?);
+                    mechs.push(mechanism(name, after.get(at..).unwrap_or_default())?);
+                    at += name.len() + 1;
                 }
                 return Some(Self::Auth(mechs));
             }
-            LIMITS => {
+            4 if RRVS.is(w) => Self::Rrvs,
+            4 if VRFY.is(w) => Self::Vrfy,
+            4 if HELP.is(w) => Self::Help,
+            6 if LIMITS.is(w) => {
                 let mut v = Vec::with_capacity(3);
-                let mut rest = rest?;
-                loop {
-                    let (pair, more) = split_at_byte(rest, b' ');
+                for pair in rest?.split(' ') {
                     let (name, n) = split_at_byte(pair, b'=');
                     v.push((Keyword::borrowed(name).ok()?, number(n?.as_bytes())?));
-                    match more {
-                        Some(more) => rest = more,
-                        None => break,
-                    }
                 }
                 return Some(Self::Limits(v));
             }
-            MT_PRIORITY => {
-                return match rest {
-                    None => Some(Self::MtPriority(None)),
-                    Some(r) => Keyword::borrowed(r).ok().map(|k| Self::MtPriority(Some(k))),
-                }
-            }
-            FUTURERELEASE => {
-                let (interval, date) = split_at_byte(rest?, b' ');
-                let date = date?;
-                return Some(Self::FutureRelease {
-                    max_interval: number(interval.as_bytes())?,
-                    max_datetime: ParamValue::borrowed(date).ok()?,
-                });
-            }
-            DELIVERBY => {
+            8 if CHUNKING.is(w) => Self::Chunking,
+            8 if EIGHTBITMIME.is(w) => Self::EightBitMime,
+            8 if SMTPUTF8.is(w) => Self::SmtpUtf8,
+            8 if STARTTLS.is(w) => Self::StartTls,
+            9 if DELIVERBY.is(w) => {
                 return match rest {
                     None => Some(Self::DeliverBy(None)),
                     Some(r) => number(r.as_bytes()).map(|n| Self::DeliverBy(Some(n))),
                 }
             }
+            10 if PIPELINING.is(w) => Self::Pipelining,
+            10 if BINARYMIME.is(w) => Self::BinaryMime,
+            10 if REQUIRETLS.is(w) => Self::RequireTls,
+            11 if MT_PRIORITY.is(w) => {
+                return match rest {
+                    None => Some(Self::MtPriority(None)),
+                    Some(r) => Keyword::borrowed(r).ok().map(|k| Self::MtPriority(Some(k))),
+                }
+            }
+            13 if FUTURERELEASE.is(w) => {
+                let (interval, date) = split_at_byte(rest?, b' ');
+                return Some(Self::FutureRelease {
+                    max_interval: number(interval.as_bytes())?,
+                    max_datetime: ParamValue::borrowed(date?).ok()?,
+                });
+            }
+            19 if kw.eq_ignore_ascii_case(b"ENHANCEDSTATUSCODES") => Self::EnhancedStatusCodes,
             _ => return None,
         };
         rest.is_none().then_some(flag)
@@ -375,10 +432,7 @@ impl<'a> Capability<'a> {
             } => format!("FUTURERELEASE {max_interval} {}", max_datetime.as_str()),
             Self::DeliverBy(None) => "DELIVERBY".into(),
             Self::DeliverBy(Some(n)) => format!("DELIVERBY {n}"),
-            Self::Other { keyword, params } => match params {
-                Some(p) => format!("{keyword} {p}"),
-                None => keyword.to_string(),
-            },
+            Self::Other(o) => o.as_str().to_owned(),
             _ => String::new(),
         }
     }
@@ -426,6 +480,8 @@ impl<'a> EhloReply<'a> {
     /// [`EhloReply::parse`] of the common shape: complete, every line `250-` or `250 ` and
     /// printable ASCII, no enhanced code, within the default [`ReplyLimits`]. `None` otherwise.
     fn parse_plain(buf: &'a [u8]) -> Option<(Self, usize)> {
+        const MORE: u32 = u32::from_le_bytes(*b"250-");
+        const LAST: u32 = u32::from_le_bytes(*b"250 ");
         let limits = ReplyLimits::default();
         // The bytes as a string, checked as UTF-8 once (not line by line): the longest valid
         // prefix of as much as a reply within the limits can take. The lines are then checked
@@ -437,44 +493,43 @@ impl<'a> EhloReply<'a> {
             Ok(t) => t,
             Err(e) => std::str::from_utf8(most.get(..e.valid_up_to())?).ok()?,
         };
-        let bytes = text.as_bytes();
+        let buf = text.as_bytes();
         let mut pos = 0;
         let mut greeting = None;
-        // Large providers announce 15 to 25 capabilities.
+        // Large providers announce 15 to 25 capabilities; 32 of them are 1 KiB, which the
+        // allocator serves from its per-thread cache.
         let mut capabilities = Vec::with_capacity(32);
         loop {
-            if bytes.get(pos..pos + 3) != Some(b"250") {
-                return None;
-            }
-            let last = match bytes.get(pos + 3)? {
-                b' ' => true,
-                b'-' => false,
+            let head: [u8; 4] = buf.get(pos..pos + 4)?.try_into().ok()?;
+            let last = match u32::from_le_bytes(head) {
+                MORE => false,
+                LAST => true,
                 _ => return None,
             };
             let start = pos + 4;
-            // The line: printable ASCII and spaces up to CR LF.
-            let rest = bytes.get(start..)?;
-            let len = first_outside(rest, b' ', b"")?;
-            let line_bytes = rest.get(..len)?;
-            let i = start + len;
-            if bytes.get(i..i + 2) != Some(b"\r\n") || i + 2 - pos > limits.max_line {
+            let ahead = buf.get(start..)?;
+            // The keyword up to a space (or the end), then printable ASCII and spaces up to
+            // CR LF: each byte looked at once, eight at a time.
+            let kw_len = first_outside(ahead, b'!', b"")?;
+            let len = match ahead.get(kw_len) {
+                Some(b' ') => kw_len + 1 + first_outside(ahead.get(kw_len + 1..)?, b' ', b"")?,
+                _ => kw_len,
+            };
+            if ahead.get(len..len + 2) != Some(b"\r\n") || len + 6 > limits.max_line {
                 return None;
             }
-            let line = text.get(start..i)?;
+            let line = text.get(start..start + len)?;
             match greeting {
                 None => {
                     // A digit may start an enhanced code, which the general parser strips.
-                    if line_bytes.first().is_some_and(u8::is_ascii_digit) {
+                    if line.as_bytes().first().is_some_and(u8::is_ascii_digit) {
                         return None;
                     }
                     greeting = Some(Text::known_ref(line));
                 }
-                Some(_) => {
-                    let space = line_bytes.iter().position(|&c| c == b' ');
-                    capabilities.push(Capability::parse_split(line, space, rest));
-                }
+                Some(_) => capabilities.push(Capability::parse_line(line, kw_len, ahead)),
             }
-            pos = i + 2;
+            pos = start + len + 2;
             if last {
                 let greeting = greeting?;
                 return Some((
@@ -563,24 +618,97 @@ impl<'a> EhloReply<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{first_key, upper_key};
+    use mail_wire::sasl::Mechanism;
 
-    /// The key read as one number from a 16-byte window equals the key built byte by byte, for
-    /// every byte value at every position of a keyword of every length, with other bytes
-    /// after it in the window.
-    #[test]
-    fn first_key_agrees_with_upper_key() {
-        let base = b"aZ-9mT@[`{zA~0Qq";
-        for len in 0..=16 {
-            for at in 0..16 {
-                for c in 0..=255u8 {
-                    let mut window = *base;
-                    window[at] = c;
-                    let word = &window[..len];
-                    assert_eq!(first_key(&window, len), upper_key(word), "{window:?} {len}");
+    use super::{mechanism, Capability, OtherCapability, FLAGS};
+    use crate::types::Text;
+
+    /// Every keyword this crate types, and words a byte away from them.
+    fn variants(words: &[&str]) -> Vec<String> {
+        let mut out = Vec::new();
+        for w in words {
+            out.push(w.to_string());
+            out.push(w.to_ascii_lowercase());
+            out.push(format!("{w}X"));
+            out.push(w[1..].to_string());
+            out.push(w[..w.len() - 1].to_string());
+            out.push(format!("{}\u{17f}", &w[..w.len() - 1]));
+            for at in 0..w.len() {
+                // Every byte a line of text can hold in a keyword (no space, no controls but
+                // tab), one at a time.
+                for c in std::iter::once(b'\t').chain(0x21..=0x7e) {
+                    let mut b = w.as_bytes().to_vec();
+                    b[at] = c;
+                    out.push(String::from_utf8(b).unwrap());
                 }
             }
         }
-        assert_eq!(first_key(base, 17), None);
+        out
+    }
+
+    /// What a keyword without parameters reads as, by plain case-insensitive comparison.
+    fn slow(kw: &str) -> Capability<'_> {
+        let optional = [
+            ("SIZE", Capability::Size(None)),
+            ("DELIVERBY", Capability::DeliverBy(None)),
+            ("MT-PRIORITY", Capability::MtPriority(None)),
+        ];
+        FLAGS
+            .iter()
+            .chain(optional.iter())
+            .find(|(name, _)| kw.eq_ignore_ascii_case(name))
+            .map_or(
+                Capability::Other(OtherCapability {
+                    line: Text::known_ref(kw),
+                }),
+                |(_, c)| c.clone(),
+            )
+    }
+
+    /// A keyword compared as two folded numbers reads as plain case-insensitive comparison
+    /// reads it, in a window of 16 bytes and more (the fast path) and alone (the padded copy).
+    #[test]
+    fn keyword_words_agree_with_eq_ignore_ascii_case() {
+        let mut words: Vec<&str> = FLAGS.iter().map(|(name, _)| *name).collect();
+        words.extend([
+            "SIZE",
+            "AUTH",
+            "LIMITS",
+            "MT-PRIORITY",
+            "FUTURERELEASE",
+            "DELIVERBY",
+        ]);
+        for kw in variants(&words) {
+            let long = format!("{kw}\r\n250-PIPELINING\r\n");
+            for ahead in [kw.as_bytes(), long.as_bytes()] {
+                let c = Capability::parse_line(&kw, kw.len(), ahead);
+                assert_eq!(c, slow(&kw), "{kw:?} {}", ahead.len());
+            }
+        }
+    }
+
+    /// A SASL mechanism name compared as two folded numbers reads as [`Mechanism::from_bytes`]
+    /// reads it, in a window of 16 bytes and more and alone.
+    #[test]
+    fn mechanism_words_agree_with_from_bytes() {
+        let words = [
+            "PLAIN",
+            "LOGIN",
+            "XOAUTH2",
+            "OAUTHBEARER",
+            "CRAM-MD5",
+            "SCRAM-SHA-1",
+            "SCRAM-SHA-256",
+            "EXTERNAL",
+        ];
+        for name in variants(&words) {
+            let slow = Mechanism::from_bytes(name.as_bytes())
+                .ok()
+                .filter(|m| crate::types::AuthMechanism::new(m.clone()).is_ok());
+            let long = format!("{name} PLAIN LOGIN XOAUTH2\r\n");
+            for ahead in [name.as_bytes(), long.as_bytes()] {
+                assert_eq!(mechanism(name.as_bytes(), ahead), slow, "{name:?}");
+            }
+        }
     }
 }

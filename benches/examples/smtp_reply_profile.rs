@@ -1,0 +1,80 @@
+//! One SMTP reply bench case run a fixed number of times, for `valgrind --tool=callgrind`
+//! (instruction counts hold still on a loaded machine where wall-clock time does not):
+//!
+//! `smtp_reply_profile <ehlo|ehlo-owned|replies> <ours|peer> [iterations]`, for example
+//!
+//! ```text
+//! cargo build --profile bench -p mail-benches --example smtp_reply_profile
+//! valgrind --tool=callgrind --toggle-collect='*smtp_reply_profile::run*' \
+//!     target/release/examples/smtp_reply_profile ehlo ours 100
+//! ```
+//!
+//! Divide the instructions by the iterations for one parse (of the 20-line EHLO reply, or of
+//! the six single-line replies back to back).
+
+// Wrong arguments end the run with a message: this is a tool, not a library.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::hint::black_box;
+
+use mail_benches::smtp_reply::{EHLO, REPLIES};
+use mail_wire::Status;
+use smtp_proto::codec::ehlo::EhloReply;
+use smtp_proto::codec::reply::parse_reply;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (case, who) = (&args[1], &args[2]);
+    let iterations: usize = args.get(3).map_or(100, |n| n.parse().expect("iterations"));
+    println!("{}", run(case, who, iterations));
+}
+
+/// The measured part (callgrind: `--toggle-collect='*smtp_reply_profile::run*'`).
+#[inline(never)]
+fn run(case: &str, who: &str, iterations: usize) -> usize {
+    let mut n = 0;
+    for _ in 0..iterations {
+        n += match (case, who) {
+            ("ehlo", "ours") => match EhloReply::parse(black_box(EHLO)) {
+                Ok(Status::Complete(ehlo, _)) => black_box(ehlo.capabilities.len()),
+                _ => panic!("EHLO did not parse"),
+            },
+            ("ehlo-owned", "ours") => match EhloReply::parse(black_box(EHLO)) {
+                Ok(Status::Complete(ehlo, _)) => black_box(ehlo.into_owned().capabilities.len()),
+                _ => panic!("EHLO did not parse"),
+            },
+            ("ehlo" | "ehlo-owned", "peer") => {
+                let ehlo = peer_smtp_proto::EhloResponse::parse(&mut black_box(EHLO).iter());
+                black_box(ehlo.map(|e| e.capabilities).ok()).map_or(0, |c| c as usize)
+            }
+            ("replies", "ours") => {
+                let mut rest = black_box(REPLIES);
+                let mut k = 0;
+                while let Ok(Status::Complete(r, used)) = parse_reply(rest) {
+                    black_box(&r);
+                    rest = &rest[used..];
+                    k += 1;
+                }
+                k
+            }
+            ("replies", "peer") => {
+                let mut iter = black_box(REPLIES).iter();
+                let mut k = 0;
+                while iter.len() > 0 {
+                    let mut receiver =
+                        peer_smtp_proto::response::parser::ResponseReceiver::default();
+                    match receiver.parse(&mut iter) {
+                        Ok(r) => {
+                            black_box(&r);
+                            k += 1;
+                        }
+                        Err(e) => panic!("{e:?}"),
+                    }
+                }
+                k
+            }
+            _ => panic!("unknown case {case} {who}"),
+        };
+    }
+    n
+}

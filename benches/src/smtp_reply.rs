@@ -1,0 +1,27 @@
+//! SMTP reply fixtures of the `smtp` bench, shared with `examples/smtp_reply_profile.rs`.
+
+/// A 20-line EHLO reply of a large provider.
+pub const EHLO: &[u8] =
+    b"250-mx.example.com Hello client.example.org [192.0.2.1], pleased to meet you\r\n\
+250-SIZE 52428800\r\n\
+250-8BITMIME\r\n\
+250-BINARYMIME\r\n\
+250-CHUNKING\r\n\
+250-PIPELINING\r\n\
+250-DSN\r\n\
+250-ENHANCEDSTATUSCODES\r\n\
+250-SMTPUTF8\r\n\
+250-STARTTLS\r\n\
+250-REQUIRETLS\r\n\
+250-AUTH PLAIN LOGIN XOAUTH2 OAUTHBEARER SCRAM-SHA-256\r\n\
+250-DELIVERBY 240\r\n\
+250-MT-PRIORITY MIXER\r\n\
+250-FUTURERELEASE 604800 2030-01-01T00:00:00Z\r\n\
+250-LIMITS RCPTMAX=100 MAILMAX=50\r\n\
+250-VRFY\r\n\
+250-HELP\r\n\
+250-X-EXPS LOGIN PLAIN\r\n\
+250 RRVS\r\n";
+
+/// Single-line replies of a transaction, back to back.
+pub const REPLIES: &[u8] = b"250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n354 Start mail input; end with <CRLF>.<CRLF>\r\n250 2.0.0 OK: queued as 1Yat1n00V1sBWGw3SYaubg\r\n550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown\r\n221 2.0.0 Bye\r\n";
