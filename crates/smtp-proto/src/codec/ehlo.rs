@@ -137,15 +137,26 @@ const FLAGS: &[(&str, Capability<'static>)] = &[
 ];
 
 fn number(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 {
-        return None;
-    }
-    s.iter().try_fold(0u64, |n, &d| {
-        if !d.is_ascii_digit() {
-            return None;
+    match s.len() {
+        // Up to 19 digits cannot overflow: no check per digit, one for all.
+        1..=19 => {
+            let mut n = 0u64;
+            let mut digits = true;
+            for &d in s {
+                let v = d.wrapping_sub(b'0');
+                digits &= v < 10;
+                n = n.wrapping_mul(10).wrapping_add(u64::from(v));
+            }
+            digits.then_some(n)
         }
-        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-    })
+        20 => s.iter().try_fold(0u64, |n, &d| {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+        }),
+        _ => None,
+    }
 }
 
 /// A SASL mechanism name from an AUTH line; the common ones without allocating. `ahead`
@@ -252,6 +263,31 @@ fn folded(ahead: &[u8], word: &[u8]) -> (u64, u64) {
     }
 }
 
+/// The length of the word at the start of `ahead` (up to the first byte below `!`: a space,
+/// a tab, the CR of the line end, or the end of `word`, which `ahead` starts with): found in its
+/// first 16 bytes eight at a time, else byte by byte in `word`.
+#[inline]
+fn word_len(ahead: &[u8], word: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // The high bit of each byte below `!` (exact for the lowest such byte).
+    let below = |b: &[u8]| {
+        let x = u64::from_le_bytes(b.try_into().unwrap_or_default());
+        x.wrapping_sub(ONES * 0x21) & !x & HIGH
+    };
+    if let (Some(lo), Some(hi)) = (ahead.get(..8), ahead.get(8..16)) {
+        let lo = below(lo);
+        if lo != 0 {
+            return ((lo.trailing_zeros() / 8) as usize).min(word.len());
+        }
+        let hi = below(hi);
+        if hi != 0 {
+            return (8 + (hi.trailing_zeros() / 8) as usize).min(word.len());
+        }
+    }
+    word.iter().position(|&c| c < b'!').unwrap_or(word.len())
+}
+
 const PIPELINING: Word = Word::new(b"PIPELINING");
 const CHUNKING: Word = Word::new(b"CHUNKING");
 const EIGHTBITMIME: Word = Word::new(b"8BITMIME");
@@ -296,14 +332,24 @@ impl<'a> Capability<'a> {
     #[inline]
     fn parse_line(line: &'a str, kw_len: usize, ahead: &[u8]) -> Self {
         let kw = line.as_bytes().get(..kw_len).unwrap_or_default();
-        let params = line.get(kw_len + 1..);
-        let after = ahead.get(kw_len + 1..).unwrap_or_default();
-        match Self::typed(kw, ahead, params, after) {
+        let w = folded(ahead, kw);
+        let typed = match line.get(kw_len + 1..) {
+            None => Self::flag(kw, w),
+            Some(params) => {
+                Self::with_params(kw, w, params, ahead.get(kw_len + 1..).unwrap_or_default())
+            }
+        };
+        match typed {
             Some(c) => c,
-            None => Self::Other(OtherCapability {
-                line: Text::known_ref(line),
-            }),
+            None => Self::other(line),
         }
+    }
+
+    /// [`Capability::Other`] of a line of text.
+    fn other(line: &'a str) -> Self {
+        Self::Other(OtherCapability {
+            line: Text::known_ref(line),
+        })
     }
 
     /// The same capability, owning its text.
@@ -339,71 +385,94 @@ impl<'a> Capability<'a> {
         }
     }
 
-    /// The typed capability of keyword `kw` (at the start of `ahead`) with parameters `rest`
-    /// (of a line known to hold no controls), or `None` for [`Capability::Other`]. `after`
-    /// starts with `rest` and may go on past the line.
-    #[inline]
-    fn typed(kw: &[u8], ahead: &[u8], rest: Option<&'a str>, after: &[u8]) -> Option<Self> {
-        let w = folded(ahead, kw);
-        let flag = match kw.len() {
+    /// The typed capability of a line that is only the keyword `kw`, whose [`folded`] window
+    /// is `w`, or `None` for [`Capability::Other`].
+    #[inline(always)]
+    fn flag(kw: &[u8], w: (u64, u64)) -> Option<Self> {
+        Some(match kw.len() {
             3 if DSN.is(w) => Self::Dsn,
-            4 if SIZE.is(w) => {
-                return match rest {
-                    None => Some(Self::Size(None)),
-                    Some(r) => number(r.as_bytes()).map(|n| Self::Size(Some(n))),
-                }
-            }
-            4 if AUTH.is(w) => {
-                // Most servers offer a handful of mechanisms.
-                let mut mechs = Vec::with_capacity(6);
-                let mut at = 0;
-                for name in rest?.as_bytes().split(|&b| b == b' ') {
-                    mechs.push(mechanism(name, after.get(at..).unwrap_or_default())?);
-                    at += name.len() + 1;
-                }
-                return Some(Self::Auth(mechs));
-            }
+            4 if SIZE.is(w) => Self::Size(None),
             4 if RRVS.is(w) => Self::Rrvs,
             4 if VRFY.is(w) => Self::Vrfy,
             4 if HELP.is(w) => Self::Help,
-            6 if LIMITS.is(w) => {
-                let mut v = Vec::with_capacity(3);
-                for pair in rest?.split(' ') {
-                    let (name, n) = split_at_byte(pair, b'=');
-                    v.push((Keyword::borrowed(name).ok()?, number(n?.as_bytes())?));
-                }
-                return Some(Self::Limits(v));
-            }
             8 if CHUNKING.is(w) => Self::Chunking,
             8 if EIGHTBITMIME.is(w) => Self::EightBitMime,
             8 if SMTPUTF8.is(w) => Self::SmtpUtf8,
             8 if STARTTLS.is(w) => Self::StartTls,
-            9 if DELIVERBY.is(w) => {
-                return match rest {
-                    None => Some(Self::DeliverBy(None)),
-                    Some(r) => number(r.as_bytes()).map(|n| Self::DeliverBy(Some(n))),
-                }
-            }
+            9 if DELIVERBY.is(w) => Self::DeliverBy(None),
             10 if PIPELINING.is(w) => Self::Pipelining,
             10 if BINARYMIME.is(w) => Self::BinaryMime,
             10 if REQUIRETLS.is(w) => Self::RequireTls,
-            11 if MT_PRIORITY.is(w) => {
-                return match rest {
-                    None => Some(Self::MtPriority(None)),
-                    Some(r) => Keyword::borrowed(r).ok().map(|k| Self::MtPriority(Some(k))),
-                }
-            }
-            13 if FUTURERELEASE.is(w) => {
-                let (interval, date) = split_at_byte(rest?, b' ');
-                return Some(Self::FutureRelease {
-                    max_interval: number(interval.as_bytes())?,
-                    max_datetime: ParamValue::borrowed(date?).ok()?,
-                });
-            }
+            11 if MT_PRIORITY.is(w) => Self::MtPriority(None),
             19 if kw.eq_ignore_ascii_case(b"ENHANCEDSTATUSCODES") => Self::EnhancedStatusCodes,
             _ => return None,
-        };
-        rest.is_none().then_some(flag)
+        })
+    }
+
+    /// The typed capability of keyword `kw` (whose [`folded`] window is `w`) with parameters
+    /// `rest` (of a line known to hold no controls), or `None` for [`Capability::Other`].
+    /// `after` starts with `rest` and may go on past the line.
+    #[inline(never)]
+    fn with_params(kw: &[u8], w: (u64, u64), rest: &'a str, after: &[u8]) -> Option<Self> {
+        match kw.len() {
+            4 if SIZE.is(w) => number(rest.as_bytes()).map(|n| Self::Size(Some(n))),
+            4 if AUTH.is(w) => Self::auth(rest, after),
+            6 if LIMITS.is(w) => Self::limits(rest),
+            9 if DELIVERBY.is(w) => number(rest.as_bytes()).map(|n| Self::DeliverBy(Some(n))),
+            11 if MT_PRIORITY.is(w) => Keyword::borrowed(rest)
+                .ok()
+                .map(|k| Self::MtPriority(Some(k))),
+            13 if FUTURERELEASE.is(w) => Self::future_release(rest),
+            _ => None,
+        }
+    }
+
+    /// `AUTH` with its mechanisms `names`; `after` starts with them and may go on past the
+    /// line.
+    #[inline]
+    fn auth(names: &str, after: &[u8]) -> Option<Self> {
+        // Most servers offer a handful of mechanisms.
+        let mut mechs = Vec::with_capacity(6);
+        let names = names.as_bytes();
+        let mut at = 0;
+        loop {
+            let ahead = after.get(at..).unwrap_or_default();
+            let len = word_len(ahead, names.get(at..)?);
+            mechs.push(mechanism(names.get(at..at + len)?, ahead)?);
+            at += len;
+            match names.get(at) {
+                None => break,
+                Some(b' ') => at += 1,
+                Some(_) => return None,
+            }
+        }
+        Some(Self::Auth(mechs))
+    }
+
+    /// `LIMITS` with its `name=value` pairs.
+    #[inline]
+    fn limits(mut rest: &'a str) -> Option<Self> {
+        let mut v = Vec::with_capacity(3);
+        loop {
+            let (pair, more) = split_at_byte(rest, b' ');
+            let (name, n) = split_at_byte(pair, b'=');
+            v.push((Keyword::borrowed(name).ok()?, number(n?.as_bytes())?));
+            match more {
+                Some(more) => rest = more,
+                None => break,
+            }
+        }
+        Some(Self::Limits(v))
+    }
+
+    /// `FUTURERELEASE` with its longest interval and latest date.
+    #[inline]
+    fn future_release(rest: &'a str) -> Option<Self> {
+        let (interval, date) = split_at_byte(rest, b' ');
+        Some(Self::FutureRelease {
+            max_interval: number(interval.as_bytes())?,
+            max_datetime: ParamValue::borrowed(date?).ok()?,
+        })
     }
 
     /// The line as it goes on the wire (after the code).
@@ -527,6 +596,13 @@ impl<'a> EhloReply<'a> {
                     }
                     greeting = Some(Text::known_ref(line));
                 }
+                // A keyword alone (most lines) is read here; one with parameters apart.
+                Some(_) if len == kw_len => capabilities.push(
+                    match Capability::flag(line.as_bytes(), folded(ahead, line.as_bytes())) {
+                        Some(c) => c,
+                        None => Capability::other(line),
+                    },
+                ),
                 Some(_) => capabilities.push(Capability::parse_line(line, kw_len, ahead)),
             }
             pos = start + len + 2;
@@ -620,7 +696,7 @@ impl<'a> EhloReply<'a> {
 mod tests {
     use mail_wire::sasl::Mechanism;
 
-    use super::{mechanism, Capability, OtherCapability, FLAGS};
+    use super::{mechanism, word_len, Capability, OtherCapability, FLAGS};
     use crate::types::Text;
 
     /// Every keyword this crate types, and words a byte away from them.
@@ -708,6 +784,25 @@ mod tests {
             let long = format!("{name} PLAIN LOGIN XOAUTH2\r\n");
             for ahead in [name.as_bytes(), long.as_bytes()] {
                 assert_eq!(mechanism(name.as_bytes(), ahead), slow, "{name:?}");
+            }
+        }
+    }
+
+    /// The word length found eight bytes at a time is the one found byte by byte, for every
+    /// byte value at every position, with the line going on after the word or not.
+    #[test]
+    fn word_len_agrees_with_bytes() {
+        for len in 0..20 {
+            for at in 0..len {
+                for c in 0..=255u8 {
+                    let mut word = vec![b'A'; len];
+                    word[at] = c;
+                    let slow = word.iter().position(|&c| c < b'!').unwrap_or(len);
+                    let mut line = word.clone();
+                    line.extend_from_slice(b"\r\n250-PIPELINING\r\n");
+                    assert_eq!(word_len(&line, &word), slow, "{word:?}");
+                    assert_eq!(word_len(&word, &word), slow, "{word:?}");
+                }
             }
         }
     }
