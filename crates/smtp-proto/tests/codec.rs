@@ -646,6 +646,48 @@ proptest! {
         }
     }
 
+    /// The one-pass EHLO parser types what the general one types, on lines made of the
+    /// keywords it knows (and near misses) in any case, alone or with parameters that fit,
+    /// do not fit, or overflow.
+    #[test]
+    fn ehlo_parse_agrees_on_keywords(
+        lines in proptest::collection::vec(
+            (
+                proptest::sample::select(vec![
+                    "SIZE", "AUTH", "PIPELINING", "CHUNKING", "8BITMIME", "BINARYMIME",
+                    "SMTPUTF8", "DSN", "ENHANCEDSTATUSCODES", "STARTTLS", "REQUIRETLS",
+                    "LIMITS", "MT-PRIORITY", "FUTURERELEASE", "DELIVERBY", "RRVS", "VRFY",
+                    "HELP", "X-EXPS", "AUTH=LOGIN", "SIZ", "DSNX", "PIPELINING-X",
+                    "ENHANCEDSTATUSCODEZ", "SCRAM-SHA-256", "",
+                ]),
+                any::<u32>(),
+                proptest::sample::select(vec![
+                    "", " ", " 100", " 0", " 18446744073709551615", " 18446744073709551616",
+                    " 99999999999999999999", " 1x", " PLAIN LOGIN", " plain xoauth2 CRAM-MD5",
+                    " SCRAM-SHA-256 DIGEST-MD5 EXTERNAL OAUTHBEARER SCRAM-SHA-1",
+                    " PLAIN  LOGIN", " PLAIN ", " BAD_MECH!", " RCPTMAX=5 MAILMAX=2",
+                    " RCPTMAX=", " =5", " MIXER", " MIX=ER", " 604800 2030-01-01T00:00:00Z",
+                    " 604800", " 604800 a=b", " x y",
+                ]),
+            ),
+            1..10,
+        ),
+    ) {
+        let mut wire = b"250-mx.example.org hello\r\n".to_vec();
+        for (i, (kw, case, params)) in lines.iter().enumerate() {
+            let kw: String = kw
+                .chars()
+                .enumerate()
+                .map(|(k, c)| if case >> (k % 32) & 1 == 1 { c.to_ascii_lowercase() } else { c })
+                .collect();
+            let sep = if i + 1 == lines.len() { ' ' } else { '-' };
+            wire.extend_from_slice(format!("250{sep}{kw}{params}\r\n").as_bytes());
+        }
+        let (r, n) = parse_reply(&wire).unwrap().complete().unwrap();
+        let want = EhloReply::from_reply(&r).into_owned();
+        prop_assert_eq!(EhloReply::parse(&wire), Ok(Status::Complete(want, n)), "{}", String::from_utf8_lossy(&wire));
+    }
+
     #[test]
     fn no_panic_on_any_line(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
         let _ = parse_command(&bytes);
