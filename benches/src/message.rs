@@ -153,7 +153,7 @@ pub fn ours_full(m: &[u8]) -> usize {
 /// The top-level header split into fields, values left as they are.
 pub fn ours_headers_lazy(m: &[u8]) -> usize {
     match header::parse_header_block(m, &Limits::default()) {
-        mail_message::Status::Complete(block, _) => block.header.len(),
+        mail_message::Status::Complete(block, _) => block.fields.len(),
         mail_message::Status::Incomplete => 0,
     }
 }
@@ -168,7 +168,7 @@ pub fn ours_headers_decoded(m: &[u8]) -> usize {
         return 0;
     };
     let mut n = 0;
-    for f in block.header.iter() {
+    for f in block.header().iter() {
         let name = f.name();
         let is = |s: &str| name.eq_ignore_ascii_case(s);
         n += if is("from") || is("to") || is("cc") || is("bcc") || is("reply-to") || is("sender") {

@@ -172,21 +172,21 @@ pub(crate) fn unfold(value: &[u8]) -> Cow<'_, [u8]> {
 /// The fields a message header is given room for before it grows (real ones have 10 to 40).
 pub(crate) const MESSAGE_HEADER_FIELDS: usize = 32;
 
-/// The fields of one header block, in order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Header<'a> {
-    fields: Vec<HeaderField<'a>>,
+/// The fields of one header block, in order: a copyable view into the fields of a
+/// [`Message`](crate::Message) or a [`HeaderBlock`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Header<'h, 'a> {
+    fields: &'h [HeaderField<'a>],
 }
 
-impl<'a> Header<'a> {
-    pub(crate) fn with_capacity(n: usize) -> Self {
-        Self {
-            fields: Vec::with_capacity(n),
-        }
+impl<'h, 'a> Header<'h, 'a> {
+    /// A view of `fields`.
+    pub fn new(fields: &'h [HeaderField<'a>]) -> Self {
+        Self { fields }
     }
 
     /// The first field named `name` (ASCII case-insensitive).
-    pub fn get(&self, name: &str) -> Option<&HeaderField<'a>> {
+    pub fn get(&self, name: &str) -> Option<&'h HeaderField<'a>> {
         self.fields.iter().find(|f| f.is(name))
     }
 
@@ -196,17 +196,20 @@ impl<'a> Header<'a> {
     }
 
     /// Every field named `name`, in order.
-    pub fn get_all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s HeaderField<'a>> + 's {
+    pub fn get_all<'n>(
+        &self,
+        name: &'n str,
+    ) -> impl Iterator<Item = &'h HeaderField<'a>> + use<'h, 'a, 'n> {
         self.fields.iter().filter(move |f| f.is(name))
     }
 
     /// All fields in order.
-    pub fn fields(&self) -> &[HeaderField<'a>] {
-        &self.fields
+    pub fn fields(&self) -> &'h [HeaderField<'a>] {
+        self.fields
     }
 
     /// All fields in order.
-    pub fn iter(&self) -> std::slice::Iter<'_, HeaderField<'a>> {
+    pub fn iter(&self) -> std::slice::Iter<'h, HeaderField<'a>> {
         self.fields.iter()
     }
 
@@ -221,9 +224,17 @@ impl<'a> Header<'a> {
     }
 }
 
-impl<'s, 'a> IntoIterator for &'s Header<'a> {
-    type Item = &'s HeaderField<'a>;
-    type IntoIter = std::slice::Iter<'s, HeaderField<'a>>;
+impl<'h, 'a> IntoIterator for Header<'h, 'a> {
+    type Item = &'h HeaderField<'a>;
+    type IntoIter = std::slice::Iter<'h, HeaderField<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.fields.iter()
+    }
+}
+
+impl<'h, 'a> IntoIterator for &Header<'h, 'a> {
+    type Item = &'h HeaderField<'a>;
+    type IntoIter = std::slice::Iter<'h, HeaderField<'a>>;
     fn into_iter(self) -> Self::IntoIter {
         self.fields.iter()
     }
@@ -246,9 +257,11 @@ pub(crate) fn scan_block<'a>(
     end: usize,
     at_eof: bool,
     limits: &Limits,
-    header: &mut Header<'a>,
+    fields: &mut Vec<HeaderField<'a>>,
     defects: &mut Vec<Defect>,
 ) -> Option<BlockEnd> {
+    // The limit counts this block's fields only: `fields` may hold other blocks' before them.
+    let first_field = fields.len();
     let mut pos = start;
     let mut too_long_flagged = false;
     let mut too_many_flagged = false;
@@ -379,8 +392,8 @@ pub(crate) fn scan_block<'a>(
         if let Some(v) = raw_value.strip_suffix(b"\r") {
             raw_value = v;
         }
-        if header.fields.len() < limits.max_headers {
-            header.fields.push(HeaderField {
+        if fields.len() - first_field < limits.max_headers {
+            fields.push(HeaderField {
                 name,
                 raw_value,
                 raw: &region[pos..field_end],
@@ -406,12 +419,19 @@ fn trim_end_wsp(s: &[u8]) -> &[u8] {
 /// A header block parsed on its own (for example the header of an SMTP `DATA` in progress).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderBlock<'a> {
-    /// The fields.
-    pub header: Header<'a>,
+    /// The fields in order (see [`header`](Self::header) for lookups).
+    pub fields: Vec<HeaderField<'a>>,
     /// What was wrong, with offsets into the input.
     pub defects: Vec<Defect>,
     /// Where the body starts: after the empty line that ends the header.
     pub body_start: usize,
+}
+
+impl<'a> HeaderBlock<'a> {
+    /// The fields, with lookup by name.
+    pub fn header(&self) -> Header<'_, 'a> {
+        Header::new(&self.fields)
+    }
 }
 
 /// Parses a header block that is still arriving: [`Status::Incomplete`](crate::Status) until the
@@ -424,13 +444,13 @@ pub struct HeaderBlock<'a> {
 /// assert!(parse_header_block(b"Subject: hi\r\n", &Limits::default()).is_incomplete());
 /// let Status::Complete(block, used) = parse_header_block(b"Subject: hi\r\n\r\nbody", &Limits::default())
 /// else { panic!() };
-/// assert_eq!(block.header.text("subject").as_deref(), Some("hi"));
+/// assert_eq!(block.header().text("subject").as_deref(), Some("hi"));
 /// assert_eq!(used, 15);
 /// ```
 pub fn parse_header_block<'a>(input: &'a [u8], limits: &Limits) -> crate::Status<HeaderBlock<'a>> {
     // A message header has tens of fields: room for them up front instead of growing by
     // doubling (each step a reallocation and a copy).
-    let mut header = Header::with_capacity(MESSAGE_HEADER_FIELDS);
+    let mut fields = Vec::with_capacity(MESSAGE_HEADER_FIELDS);
     let mut defects = Vec::new();
     match scan_block(
         input,
@@ -438,12 +458,12 @@ pub fn parse_header_block<'a>(input: &'a [u8], limits: &Limits) -> crate::Status
         input.len(),
         false,
         limits,
-        &mut header,
+        &mut fields,
         &mut defects,
     ) {
         Some(end) => crate::Status::Complete(
             HeaderBlock {
-                header,
+                fields,
                 defects,
                 body_start: end.body_start,
             },
@@ -457,8 +477,27 @@ pub fn parse_header_block<'a>(input: &'a [u8], limits: &Limits) -> crate::Status
 mod tests {
     use super::*;
 
-    fn parse(input: &[u8]) -> (Header<'_>, BlockEnd, Vec<Defect>) {
-        let mut h = Header::default();
+    /// The fields of one scanned block, looked up through [`Header`].
+    struct Fields<'a>(Vec<HeaderField<'a>>);
+
+    impl<'a> std::ops::Deref for Fields<'a> {
+        type Target = [HeaderField<'a>];
+        fn deref(&self) -> &Self::Target {
+            &self.0
+        }
+    }
+
+    impl<'a> Fields<'a> {
+        fn get(&self, name: &str) -> Option<&HeaderField<'a>> {
+            Header::new(&self.0).get(name)
+        }
+        fn fields(&self) -> &[HeaderField<'a>] {
+            &self.0
+        }
+    }
+
+    fn parse(input: &[u8]) -> (Fields<'_>, BlockEnd, Vec<Defect>) {
+        let mut h = Vec::new();
         let mut d = Vec::new();
         let end = scan_block(
             input,
@@ -470,7 +509,7 @@ mod tests {
             &mut d,
         )
         .expect("complete at eof");
-        (h, end, d)
+        (Fields(h), end, d)
     }
 
     #[test]
@@ -565,7 +604,7 @@ mod tests {
             (b"A: 1\r\n 3456789012\r\n\r\n", true),
             (b"A: 4567890\n\n", false),
         ] {
-            let mut h = Header::default();
+            let mut h = Vec::new();
             let mut d = Vec::new();
             scan_block(input, 0, input.len(), true, &l, &mut h, &mut d).unwrap();
             assert_eq!(
@@ -584,7 +623,7 @@ mod tests {
             ..Limits::default()
         };
         let input = b"A: 1\nB: 2\nC: 3\nD: a long long line\n\n";
-        let mut h = Header::default();
+        let mut h = Vec::new();
         let mut d = Vec::new();
         scan_block(input, 0, input.len(), true, &l, &mut h, &mut d).unwrap();
         assert_eq!(h.len(), 2);

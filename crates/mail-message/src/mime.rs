@@ -1,4 +1,9 @@
 //! The MIME tree: each part with the byte ranges of its header and body in the input.
+//!
+//! The tree is stored flat: a [`Message`] owns one vector of parts, one of header fields and
+//! one of child lists for the whole message, and a [`Part`] is a small copyable view into
+//! them. A message of 200 parts is parsed with a handful of allocations instead of several per
+//! part.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -6,7 +11,7 @@ use std::ops::Range;
 use crate::address::{parse_address_list, AddressList};
 use crate::date::{parse_date, DateTime};
 use crate::defect::{Defect, DefectKind};
-use crate::header::{scan_block, BlockEnd, Header};
+use crate::header::{scan_block, BlockEnd, Header, HeaderField};
 use crate::params::{
     parse_content_disposition, parse_content_type, parse_message_ids, ContentDisposition,
     ContentType, TransferEncoding,
@@ -18,42 +23,124 @@ use crate::Limits;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message<'a> {
     input: &'a [u8],
-    root: Part<'a>,
+    /// Every part, each stored after its children (the root is last).
+    nodes: Vec<Node>,
+    /// The header fields of every part; each part holds a range of them.
+    fields: Vec<HeaderField<'a>>,
+    /// The children of every multipart, as indices into `nodes`; each multipart holds a range.
+    children: Vec<usize>,
+    root: usize,
 }
 
-/// One MIME entity: a header and a body, which is a leaf, a multipart or a nested message.
+/// One part as stored in the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Part<'a> {
-    input: &'a [u8],
-    header: Header<'a>,
+struct Node {
+    fields: Range<usize>,
     header_range: Range<usize>,
     body_range: Range<usize>,
     content_type: ContentType,
     transfer_encoding: TransferEncoding,
-    body: Body<'a>,
+    kind: Kind,
     defects: Vec<Defect>,
 }
 
-/// What a part's body is.
+/// A node's body shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body<'a> {
+enum Kind {
+    Leaf,
+    Multipart {
+        preamble: Range<usize>,
+        epilogue: Range<usize>,
+        /// Into `Message::children`.
+        children: Range<usize>,
+    },
+    Message(usize),
+}
+
+/// One MIME entity of a [`Message`]: a header and a body, which is a leaf, a multipart or a
+/// nested message. A cheap copyable view (two references); what it returns borrows the message
+/// (`'m`) or the input (`'a`).
+#[derive(Clone, Copy)]
+pub struct Part<'m, 'a> {
+    msg: &'m Message<'a>,
+    node: &'m Node,
+}
+
+impl std::fmt::Debug for Part<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Part")
+            .field("header", &self.header())
+            .field("header_range", &self.node.header_range)
+            .field("body_range", &self.node.body_range)
+            .field("content_type", &self.node.content_type)
+            .field("transfer_encoding", &self.node.transfer_encoding)
+            .field("body", &self.body())
+            .field("defects", &self.node.defects)
+            .finish()
+    }
+}
+
+/// Two views are equal when they are the same part of the same message.
+impl PartialEq for Part<'_, '_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.msg, other.msg) && std::ptr::eq(self.node, other.node)
+    }
+}
+
+impl Eq for Part<'_, '_> {}
+
+/// What a part's body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body<'m, 'a> {
     /// Content (decode it with [`Part::decoded_body`] or [`Part::text`]).
     Leaf,
     /// A `multipart/*` body.
-    Multipart(Multipart<'a>),
+    Multipart(Multipart<'m, 'a>),
     /// A `message/rfc822` (or `message/global`) body: the whole nested message as a part.
-    Message(Box<Part<'a>>),
+    Message(Part<'m, 'a>),
 }
 
 /// The body of a multipart.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Multipart<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Multipart<'m, 'a> {
+    msg: &'m Message<'a>,
+    preamble: &'m Range<usize>,
+    epilogue: &'m Range<usize>,
+    children: &'m [usize],
+}
+
+impl<'m, 'a> Multipart<'m, 'a> {
     /// The bytes before the first boundary line (the line break before it excluded).
-    pub preamble: Range<usize>,
-    /// The parts in order.
-    pub parts: Vec<Part<'a>>,
+    pub fn preamble(&self) -> Range<usize> {
+        self.preamble.clone()
+    }
+
     /// The bytes after the closing boundary line; empty when that line is missing.
-    pub epilogue: Range<usize>,
+    pub fn epilogue(&self) -> Range<usize> {
+        self.epilogue.clone()
+    }
+
+    /// The parts in order.
+    pub fn parts(&self) -> impl ExactSizeIterator<Item = Part<'m, 'a>> + 'm {
+        let msg = self.msg;
+        self.children.iter().map(move |&i| msg.part(i))
+    }
+
+    /// The `i`th part (from 0).
+    pub fn part(&self, i: usize) -> Option<Part<'m, 'a>> {
+        self.children.get(i).map(|&n| self.msg.part(n))
+    }
+
+    /// Number of parts.
+    pub fn len(&self) -> usize {
+        self.children.len()
+    }
+
+    /// Whether there are no parts (never after a parse: a multipart without one is read as a
+    /// leaf).
+    pub fn is_empty(&self) -> bool {
+        self.children.is_empty()
+    }
 }
 
 impl<'a> Message<'a> {
@@ -65,9 +152,30 @@ impl<'a> Message<'a> {
 
     /// Parses a whole message with the given limits.
     pub fn parse_with(input: &'a [u8], limits: &Limits) -> Self {
-        let mut ctx = Ctx { limits, parts: 0 };
-        let root = parse_part(input, 0, input.len(), DefaultType::TextPlain, 0, &mut ctx);
-        Self { input, root }
+        let mut b = TreeBuilder {
+            input,
+            limits,
+            parts: 0,
+            nodes: Vec::new(),
+            fields: Vec::with_capacity(crate::header::MESSAGE_HEADER_FIELDS),
+            children: Vec::new(),
+            child_stack: Vec::new(),
+            delimiters: Vec::new(),
+        };
+        let root = b.parse_part(0, input.len(), DefaultType::TextPlain, 0);
+        Self {
+            input,
+            nodes: b.nodes,
+            fields: b.fields,
+            children: b.children,
+            root,
+        }
+    }
+
+    fn part(&self, i: usize) -> Part<'_, 'a> {
+        // Every index stored in the tree was returned by a push onto `nodes`.
+        let node = self.nodes.get(i).unwrap_or(&self.nodes[self.root]);
+        Part { msg: self, node }
     }
 
     /// The input this message was parsed from.
@@ -76,24 +184,23 @@ impl<'a> Message<'a> {
     }
 
     /// The top-level part (the message header and body).
-    pub fn root(&self) -> &Part<'a> {
-        &self.root
+    pub fn root(&self) -> Part<'_, 'a> {
+        self.part(self.root)
     }
 
     /// The message header.
-    pub fn header(&self) -> &Header<'a> {
-        &self.root.header
+    pub fn header(&self) -> Header<'_, 'a> {
+        self.root().header()
     }
 
     /// The decoded Subject.
     pub fn subject(&self) -> Option<Cow<'a, str>> {
-        self.root.header.text("subject")
+        self.header().text("subject")
     }
 
     /// The addresses of the first field named `name` (From, To, Cc, Bcc, Reply-To, Sender...).
     pub fn addresses(&self, name: &str) -> Option<AddressList> {
-        self.root
-            .header
+        self.header()
             .get(name)
             .map(|f| parse_address_list(&f.unfolded()))
     }
@@ -115,13 +222,13 @@ impl<'a> Message<'a> {
 
     /// The Date, if present and readable.
     pub fn date(&self) -> Option<DateTime> {
-        let f = self.root.header.get("date")?;
+        let f = self.header().get("date")?;
         parse_date(&f.unfolded()).map(|d| d.date)
     }
 
     /// The Message-ID without its angle brackets.
     pub fn message_id(&self) -> Option<String> {
-        let f = self.root.header.get("message-id")?;
+        let f = self.header().get("message-id")?;
         parse_message_ids(&f.unfolded()).0.into_iter().next()
     }
 
@@ -136,8 +243,7 @@ impl<'a> Message<'a> {
     }
 
     fn ids(&self, name: &str) -> Vec<String> {
-        self.root
-            .header
+        self.header()
             .get(name)
             .map(|f| parse_message_ids(&f.unfolded()).0)
             .unwrap_or_default()
@@ -147,19 +253,19 @@ impl<'a> Message<'a> {
     /// of a non-multipart message is `1`, the parts of a multipart are `1`, `2`..., and the
     /// body of a `message/rfc822` part `P` is numbered as if it were a message of its own
     /// under `P`.
-    pub fn leaves(&self) -> Vec<(String, &Part<'a>)> {
+    pub fn leaves(&self) -> Vec<(String, Part<'_, 'a>)> {
         let mut out = Vec::new();
-        collect_leaves(&self.root, &mut String::new(), &mut out);
+        collect_leaves(self.root(), &mut String::new(), &mut out);
         out
     }
 
     /// The leaf parts depth first, in the order of [`leaves`](Self::leaves) but without their
     /// section numbers: for callers that read every body and need no IMAP section, at one
     /// allocation for the list instead of one more per leaf.
-    pub fn leaf_parts(&self) -> Vec<&Part<'a>> {
+    pub fn leaf_parts(&self) -> Vec<Part<'_, 'a>> {
         let mut out = Vec::new();
-        self.root.visit(&mut |p| {
-            if matches!(p.body, Body::Leaf) {
+        self.root().visit(&mut |p| {
+            if matches!(p.node.kind, Kind::Leaf) {
                 out.push(p);
             }
         });
@@ -169,14 +275,15 @@ impl<'a> Message<'a> {
     /// Every defect of every part, in tree order.
     pub fn defects(&self) -> Vec<Defect> {
         let mut out = Vec::new();
-        self.root.visit(&mut |p| out.extend_from_slice(&p.defects));
+        self.root()
+            .visit(&mut |p| out.extend_from_slice(&p.node.defects));
         out
     }
 
     /// Writes the message back from its tree: for a message nobody changed, the input byte for
     /// byte.
     pub fn write_to(&self, out: &mut Vec<u8>) {
-        self.root.write_to(out);
+        self.root().write_to(out);
     }
 }
 
@@ -203,12 +310,12 @@ fn push_section(path: &mut String, n: usize) {
 /// The leaves below `part`, which is a message (or a nested message's body) at section `path`.
 /// `path` is one buffer for the whole walk: each level appends its number and cuts it off
 /// again, so only the leaves' own numbers are allocated.
-fn collect_leaves<'p, 'a>(
-    part: &'p Part<'a>,
+fn collect_leaves<'m, 'a>(
+    part: Part<'m, 'a>,
     path: &mut String,
-    out: &mut Vec<(String, &'p Part<'a>)>,
+    out: &mut Vec<(String, Part<'m, 'a>)>,
 ) {
-    match &part.body {
+    match part.body() {
         Body::Multipart(m) => collect_children(m, path, out),
         Body::Message(_) | Body::Leaf => {
             let len = path.len();
@@ -219,13 +326,13 @@ fn collect_leaves<'p, 'a>(
     }
 }
 
-fn collect_children<'p, 'a>(
-    m: &'p Multipart<'a>,
+fn collect_children<'m, 'a>(
+    m: Multipart<'m, 'a>,
     path: &mut String,
-    out: &mut Vec<(String, &'p Part<'a>)>,
+    out: &mut Vec<(String, Part<'m, 'a>)>,
 ) {
     let len = path.len();
-    for (i, c) in m.parts.iter().enumerate() {
+    for (i, c) in m.parts().enumerate() {
         push_section(path, i + 1);
         collect_child(c, path, out);
         path.truncate(len);
@@ -233,12 +340,12 @@ fn collect_children<'p, 'a>(
 }
 
 /// `part` sits at section `path` inside a multipart.
-fn collect_child<'p, 'a>(
-    part: &'p Part<'a>,
+fn collect_child<'m, 'a>(
+    part: Part<'m, 'a>,
     path: &mut String,
-    out: &mut Vec<(String, &'p Part<'a>)>,
+    out: &mut Vec<(String, Part<'m, 'a>)>,
 ) {
-    match &part.body {
+    match part.body() {
         Body::Multipart(m) => collect_children(m, path, out),
         Body::Message(nested) => collect_leaves(nested, path, out),
         Body::Leaf => out.push((path.clone(), part)),
@@ -252,123 +359,125 @@ enum DefaultType {
     MessageRfc822,
 }
 
-struct Ctx<'l> {
+/// The state of one parse: the limits, the part count, the message's vectors being filled,
+/// and two scratch stacks shared by every level (children found so far, boundary lines).
+struct TreeBuilder<'a, 'l> {
+    input: &'a [u8],
     limits: &'l Limits,
     parts: usize,
+    nodes: Vec<Node>,
+    fields: Vec<HeaderField<'a>>,
+    children: Vec<usize>,
+    /// The children of the multiparts being parsed, innermost last.
+    child_stack: Vec<usize>,
+    /// The boundary lines of the multiparts being parsed, innermost last.
+    delimiters: Vec<Delimiter>,
 }
 
-fn parse_part<'a>(
-    input: &'a [u8],
-    start: usize,
-    end: usize,
-    default_type: DefaultType,
-    depth: usize,
-    ctx: &mut Ctx<'_>,
-) -> Part<'a> {
-    ctx.parts += 1;
-    // A message header has tens of fields, a body part's MIME header a few.
-    let mut header = Header::with_capacity(if depth == 0 {
-        crate::header::MESSAGE_HEADER_FIELDS
-    } else {
-        4
-    });
-    let mut defects = Vec::new();
-    let block = scan_block(
-        input,
-        start,
-        end,
-        true,
-        ctx.limits,
-        &mut header,
-        &mut defects,
-    )
-    .unwrap_or(BlockEnd {
-        header_end: end,
-        body_start: end,
-    });
-    let content_type = match header.get("content-type") {
-        Some(f) => match parse_content_type(&f.unfolded()) {
-            Some(ct) => ct,
-            None => {
-                defects.push(Defect::new(DefectKind::InvalidContentType, f.offset()));
-                let mut ct = ContentType::text_plain();
-                ct.params = crate::params::salvage_params(&f.unfolded());
-                ct
-            }
-        },
-        None => match default_type {
-            DefaultType::TextPlain => ContentType::text_plain(),
-            DefaultType::MessageRfc822 => ContentType::message_rfc822(),
-        },
-    };
-    let transfer_encoding = match header.get("content-transfer-encoding") {
-        Some(f) => {
-            let te = TransferEncoding::parse(&f.unfolded());
-            if te == TransferEncoding::Unknown {
-                defects.push(Defect::new(DefectKind::UnknownTransferEncoding, f.offset()));
-            }
-            te
-        }
-        None => TransferEncoding::SevenBit,
-    };
-    let body_start = block.body_start;
-    let composite = content_type.media_type == "multipart"
-        || content_type.is("message", "rfc822")
-        || content_type.is("message", "global");
-    let body = if composite && depth >= ctx.limits.max_depth.min(Limits::DEPTH_CEILING) {
-        defects.push(Defect::new(DefectKind::TooDeep, start));
-        Body::Leaf
-    } else if content_type.media_type == "multipart" {
-        if !transfer_encoding.is_identity() {
-            defects.push(Defect::new(
-                DefectKind::InvalidMultipartTransferEncoding,
-                start,
-            ));
-        }
-        match content_type.param("boundary") {
-            Some(b) if !b.is_empty() => {
-                let b = b.as_bytes();
-                let digest = content_type.subtype == "digest";
-                parse_multipart(input, body_start, end, b, digest, depth, ctx, &mut defects)
-            }
-            _ => {
-                defects.push(Defect::new(DefectKind::MissingBoundary, start));
-                Body::Leaf
-            }
-        }
-    } else if composite && transfer_encoding.is_identity() {
-        Body::Message(Box::new(parse_part(
+impl TreeBuilder<'_, '_> {
+    /// Parses the part in `start..end` and its children; returns its index in `nodes`.
+    fn parse_part(
+        &mut self,
+        start: usize,
+        end: usize,
+        default_type: DefaultType,
+        depth: usize,
+    ) -> usize {
+        let input = self.input;
+        self.parts += 1;
+        let mut defects = Vec::new();
+        let first_field = self.fields.len();
+        let block = scan_block(
             input,
-            body_start,
+            start,
             end,
-            DefaultType::TextPlain,
-            depth + 1,
-            ctx,
-        )))
-    } else {
-        if composite {
-            defects.push(Defect::new(
-                DefectKind::InvalidMultipartTransferEncoding,
-                start,
-            ));
-        }
-        if let Some(at) = long_line(
-            input.get(body_start..end).unwrap_or_default(),
-            ctx.limits.max_line_length,
-        ) {
-            defects.push(Defect::new(DefectKind::LineTooLong, body_start + at));
-        }
-        Body::Leaf
-    };
-    Part {
-        input,
-        header,
-        header_range: start..body_start,
-        body_range: body_start..end,
-        content_type,
-        transfer_encoding,
-        body,
-        defects,
+            true,
+            self.limits,
+            &mut self.fields,
+            &mut defects,
+        )
+        .unwrap_or(BlockEnd {
+            header_end: end,
+            body_start: end,
+        });
+        let fields = first_field..self.fields.len();
+        let header = Header::new(self.fields.get(fields.clone()).unwrap_or_default());
+        let content_type = match header.get("content-type") {
+            Some(f) => match parse_content_type(&f.unfolded()) {
+                Some(ct) => ct,
+                None => {
+                    defects.push(Defect::new(DefectKind::InvalidContentType, f.offset()));
+                    let mut ct = ContentType::text_plain();
+                    ct.params = crate::params::salvage_params(&f.unfolded());
+                    ct
+                }
+            },
+            None => match default_type {
+                DefaultType::TextPlain => ContentType::text_plain(),
+                DefaultType::MessageRfc822 => ContentType::message_rfc822(),
+            },
+        };
+        let transfer_encoding = match header.get("content-transfer-encoding") {
+            Some(f) => {
+                let te = TransferEncoding::parse(&f.unfolded());
+                if te == TransferEncoding::Unknown {
+                    defects.push(Defect::new(DefectKind::UnknownTransferEncoding, f.offset()));
+                }
+                te
+            }
+            None => TransferEncoding::SevenBit,
+        };
+        let body_start = block.body_start;
+        let composite = content_type.media_type == "multipart"
+            || content_type.is("message", "rfc822")
+            || content_type.is("message", "global");
+        let kind = if composite && depth >= self.limits.max_depth.min(Limits::DEPTH_CEILING) {
+            defects.push(Defect::new(DefectKind::TooDeep, start));
+            Kind::Leaf
+        } else if content_type.media_type == "multipart" {
+            if !transfer_encoding.is_identity() {
+                defects.push(Defect::new(
+                    DefectKind::InvalidMultipartTransferEncoding,
+                    start,
+                ));
+            }
+            match content_type.param("boundary") {
+                Some(b) if !b.is_empty() => {
+                    let digest = content_type.subtype == "digest";
+                    self.parse_multipart(body_start, end, b.as_bytes(), digest, depth, &mut defects)
+                }
+                _ => {
+                    defects.push(Defect::new(DefectKind::MissingBoundary, start));
+                    Kind::Leaf
+                }
+            }
+        } else if composite && transfer_encoding.is_identity() {
+            Kind::Message(self.parse_part(body_start, end, DefaultType::TextPlain, depth + 1))
+        } else {
+            if composite {
+                defects.push(Defect::new(
+                    DefectKind::InvalidMultipartTransferEncoding,
+                    start,
+                ));
+            }
+            if let Some(at) = long_line(
+                input.get(body_start..end).unwrap_or_default(),
+                self.limits.max_line_length,
+            ) {
+                defects.push(Defect::new(DefectKind::LineTooLong, body_start + at));
+            }
+            Kind::Leaf
+        };
+        self.nodes.push(Node {
+            fields,
+            header_range: start..body_start,
+            body_range: body_start..end,
+            content_type,
+            transfer_encoding,
+            kind,
+            defects,
+        });
+        self.nodes.len() - 1
     }
 }
 
@@ -440,6 +549,7 @@ impl<'r> DashLines<'r> {
 
 /// Where a boundary line is: its first byte, the first byte after its line break, and whether
 /// it is the closing one.
+#[derive(Clone, Copy)]
 struct Delimiter {
     at: usize,
     next: usize,
@@ -459,113 +569,146 @@ fn before_break(input: &[u8], at: usize, floor: usize) -> usize {
     e
 }
 
-#[allow(clippy::too_many_arguments)]
-fn parse_multipart<'a>(
-    input: &'a [u8],
-    start: usize,
-    end: usize,
-    boundary: &[u8],
-    digest: bool,
-    depth: usize,
-    ctx: &mut Ctx<'_>,
-    defects: &mut Vec<Defect>,
-) -> Body<'a> {
-    let mut delim = Vec::with_capacity(boundary.len() + 2);
-    delim.extend_from_slice(b"--");
-    delim.extend_from_slice(boundary);
-    let region = input.get(..end).unwrap_or(input);
-    let mut delimiters: Vec<Delimiter> = Vec::new();
-    let mut lines = DashLines::new(region, start);
-    while let Some(at) = lines.next_dash_line() {
-        if !region.get(at..).is_some_and(|r| r.starts_with(&delim)) {
-            continue;
+impl TreeBuilder<'_, '_> {
+    fn parse_multipart(
+        &mut self,
+        start: usize,
+        end: usize,
+        boundary: &[u8],
+        digest: bool,
+        depth: usize,
+        defects: &mut Vec<Defect>,
+    ) -> Kind {
+        let input = self.input;
+        let mut delim = Vec::with_capacity(boundary.len() + 2);
+        delim.extend_from_slice(b"--");
+        delim.extend_from_slice(boundary);
+        let region = input.get(..end).unwrap_or(input);
+        // This level's boundary lines go on the shared stack above those of the levels around
+        // it, and are cut off again before returning.
+        let base = self.delimiters.len();
+        let mut lines = DashLines::new(region, start);
+        while let Some(at) = lines.next_dash_line() {
+            if !region.get(at..).is_some_and(|r| r.starts_with(&delim)) {
+                continue;
+            }
+            let mut k = at + delim.len();
+            let close = region.get(k..k + 2) == Some(b"--");
+            if close {
+                k += 2;
+            }
+            while matches!(region.get(k), Some(b' ' | b'\t')) {
+                k += 1;
+            }
+            let next = match region.get(k) {
+                None => end,
+                Some(b'\n') => k + 1,
+                Some(b'\r') if region.get(k + 1) == Some(&b'\n') => k + 2,
+                Some(b'\r') if region.get(k + 1).is_none() => end,
+                Some(_) => continue,
+            };
+            self.delimiters.push(Delimiter { at, next, close });
+            if close {
+                break;
+            }
         }
-        let mut k = at + delim.len();
-        let close = region.get(k..k + 2) == Some(b"--");
-        if close {
-            k += 2;
+        let kind = self.multipart_parts(base, start, end, digest, depth, defects);
+        self.delimiters.truncate(base);
+        kind
+    }
+
+    /// The parts between the boundary lines `delimiters[base..]`.
+    fn multipart_parts(
+        &mut self,
+        base: usize,
+        start: usize,
+        end: usize,
+        digest: bool,
+        depth: usize,
+        defects: &mut Vec<Defect>,
+    ) -> Kind {
+        let input = self.input;
+        // RFC 2046 5.1.1: at least one body part. A lone closing line is no multipart.
+        let Some(first) = self.delimiters.get(base).filter(|d| !d.close) else {
+            defects.push(Defect::new(DefectKind::NoBoundaryFound, start));
+            return Kind::Leaf;
+        };
+        let preamble = start..before_break(input, first.at, start);
+        let closed = self.delimiters.last().is_some_and(|d| d.close);
+        if !closed {
+            defects.push(Defect::new(DefectKind::MissingCloseBoundary, end));
         }
-        while matches!(region.get(k), Some(b' ' | b'\t')) {
+        let child_base = self.child_stack.len();
+        let mut epilogue = end..end;
+        let mut k = base;
+        while let Some(&d) = self.delimiters.get(k) {
+            if d.close {
+                epilogue = d.next..end;
+                break;
+            }
+            let part_end = match self.delimiters.get(k + 1) {
+                Some(n) => before_break(input, n.at, d.next),
+                None => end,
+            };
+            if self.parts >= self.limits.max_parts {
+                defects.push(Defect::new(DefectKind::TooManyParts, d.at));
+                epilogue = d.at..end;
+                break;
+            }
+            let default = if digest {
+                DefaultType::MessageRfc822
+            } else {
+                DefaultType::TextPlain
+            };
+            let child = self.parse_part(d.next, part_end, default, depth + 1);
+            self.child_stack.push(child);
             k += 1;
         }
-        let next = match region.get(k) {
-            None => end,
-            Some(b'\n') => k + 1,
-            Some(b'\r') if region.get(k + 1) == Some(&b'\n') => k + 2,
-            Some(b'\r') if region.get(k + 1).is_none() => end,
-            Some(_) => continue,
-        };
-        delimiters.push(Delimiter { at, next, close });
-        if close {
-            break;
+        let first_child = self.children.len();
+        self.children.extend(self.child_stack.drain(child_base..));
+        Kind::Multipart {
+            preamble,
+            epilogue,
+            children: first_child..self.children.len(),
         }
     }
-    // RFC 2046 5.1.1: at least one body part. A lone closing line is no multipart.
-    let Some(first) = delimiters.first().filter(|d| !d.close) else {
-        defects.push(Defect::new(DefectKind::NoBoundaryFound, start));
-        return Body::Leaf;
-    };
-    let preamble = start..before_break(input, first.at, start);
-    let closed = delimiters.last().is_some_and(|d| d.close);
-    if !closed {
-        defects.push(Defect::new(DefectKind::MissingCloseBoundary, end));
-    }
-    let mut parts = Vec::new();
-    let mut epilogue = end..end;
-    for (k, d) in delimiters.iter().enumerate() {
-        if d.close {
-            epilogue = d.next..end;
-            break;
-        }
-        let part_end = match delimiters.get(k + 1) {
-            Some(n) => before_break(input, n.at, d.next),
-            None => end,
-        };
-        if ctx.parts >= ctx.limits.max_parts {
-            defects.push(Defect::new(DefectKind::TooManyParts, d.at));
-            epilogue = d.at..end;
-            break;
-        }
-        let default = if digest {
-            DefaultType::MessageRfc822
-        } else {
-            DefaultType::TextPlain
-        };
-        parts.push(parse_part(input, d.next, part_end, default, depth + 1, ctx));
-    }
-    Body::Multipart(Multipart {
-        preamble,
-        parts,
-        epilogue,
-    })
 }
 
-impl<'a> Part<'a> {
+impl<'m, 'a> Part<'m, 'a> {
     /// The header fields.
-    pub fn header(&self) -> &Header<'a> {
-        &self.header
+    pub fn header(&self) -> Header<'m, 'a> {
+        Header::new(
+            self.msg
+                .fields
+                .get(self.node.fields.clone())
+                .unwrap_or_default(),
+        )
     }
 
     /// The header in the input, the empty line after it included (IMAP `HEADER` / `MIME`).
     pub fn header_range(&self) -> Range<usize> {
-        self.header_range.clone()
+        self.node.header_range.clone()
     }
 
     /// The body in the input (IMAP `TEXT`, or the part's content for a leaf).
     pub fn body_range(&self) -> Range<usize> {
-        self.body_range.clone()
+        self.node.body_range.clone()
     }
 
     /// The raw header bytes.
     pub fn raw_header(&self) -> &'a [u8] {
-        self.input
-            .get(self.header_range.clone())
+        self.msg
+            .input
+            .get(self.node.header_range.clone())
             .unwrap_or_default()
     }
 
     /// The raw (still transfer-encoded) body bytes.
     pub fn raw_body(&self) -> &'a [u8] {
-        self.input.get(self.body_range.clone()).unwrap_or_default()
+        self.msg
+            .input
+            .get(self.node.body_range.clone())
+            .unwrap_or_default()
     }
 
     /// Number of lines in the raw body (IMAP BODYSTRUCTURE `body-fld-lines`).
@@ -580,28 +723,41 @@ impl<'a> Part<'a> {
     }
 
     /// The Content-Type in force (the default when the field is missing or invalid).
-    pub fn content_type(&self) -> &ContentType {
-        &self.content_type
+    pub fn content_type(&self) -> &'m ContentType {
+        &self.node.content_type
     }
 
     /// The Content-Transfer-Encoding (7bit when missing).
     pub fn transfer_encoding(&self) -> TransferEncoding {
-        self.transfer_encoding
+        self.node.transfer_encoding
     }
 
     /// The body's shape.
-    pub fn body(&self) -> &Body<'a> {
-        &self.body
+    pub fn body(&self) -> Body<'m, 'a> {
+        match &self.node.kind {
+            Kind::Leaf => Body::Leaf,
+            Kind::Multipart {
+                preamble,
+                epilogue,
+                children,
+            } => Body::Multipart(Multipart {
+                msg: self.msg,
+                preamble,
+                epilogue,
+                children: self.msg.children.get(children.clone()).unwrap_or_default(),
+            }),
+            Kind::Message(i) => Body::Message(self.msg.part(*i)),
+        }
     }
 
     /// What was wrong with this part (not its children).
-    pub fn defects(&self) -> &[Defect] {
-        &self.defects
+    pub fn defects(&self) -> &'m [Defect] {
+        &self.node.defects
     }
 
     /// The Content-Disposition, if present and valid.
     pub fn disposition(&self) -> Option<ContentDisposition> {
-        let f = self.header.get("content-disposition")?;
+        let f = self.header().get("content-disposition")?;
         parse_content_disposition(&f.unfolded())
     }
 
@@ -612,12 +768,12 @@ impl<'a> Part<'a> {
                 return Some(f.to_owned());
             }
         }
-        self.content_type.param("name").map(str::to_owned)
+        self.node.content_type.param("name").map(str::to_owned)
     }
 
     /// The `charset` parameter, if any.
-    pub fn charset(&self) -> Option<&str> {
-        self.content_type.param("charset")
+    pub fn charset(&self) -> Option<&'m str> {
+        self.node.content_type.param("charset")
     }
 
     /// The body with its transfer encoding undone; borrowed when there is nothing to undo.
@@ -630,7 +786,7 @@ impl<'a> Part<'a> {
     pub fn decoded_body_checked(&self) -> (Cow<'a, [u8]>, Option<Defect>) {
         let raw = self.raw_body();
         let mut out = Vec::new();
-        let (ok, kind) = match self.transfer_encoding {
+        let (ok, kind) = match self.node.transfer_encoding {
             TransferEncoding::Base64 => (
                 crate::decode::base64_decode_into(raw, &mut out),
                 DefectKind::InvalidBase64,
@@ -645,7 +801,7 @@ impl<'a> Part<'a> {
             ),
             _ => return (Cow::Borrowed(raw), None),
         };
-        let defect = (!ok).then(|| Defect::new(kind, self.body_range.start));
+        let defect = (!ok).then(|| Defect::new(kind, self.node.body_range.start));
         (Cow::Owned(out), defect)
     }
 
@@ -653,17 +809,17 @@ impl<'a> Part<'a> {
     /// charset (a missing charset reads valid UTF-8 as UTF-8 and anything else as
     /// windows-1252). `None` for other types.
     pub fn text(&self) -> Option<Cow<'a, str>> {
-        if self.content_type.media_type != "text" {
+        if self.node.content_type.media_type != "text" {
             return None;
         }
         Some(decode_charset(self.decoded_body(), self.charset()))
     }
 
     /// Calls `f` on this part and every part below it, depth first.
-    pub fn visit<'s>(&'s self, f: &mut dyn FnMut(&'s Self)) {
-        f(self);
-        match &self.body {
-            Body::Multipart(m) => m.parts.iter().for_each(|p| p.visit(f)),
+    pub fn visit(&self, f: &mut dyn FnMut(Self)) {
+        f(*self);
+        match self.body() {
+            Body::Multipart(m) => m.parts().for_each(|p| p.visit(f)),
             Body::Message(m) => m.visit(f),
             Body::Leaf => {}
         }
@@ -671,21 +827,21 @@ impl<'a> Part<'a> {
 
     /// Writes the part back from its ranges and children.
     pub fn write_to(&self, out: &mut Vec<u8>) {
-        let full = self.header_range.start..self.body_range.end;
+        let input = self.msg.input;
+        let full = self.node.header_range.start..self.node.body_range.end;
         let mut pos = full.start;
-        let mut children: Vec<&Self> = Vec::new();
-        match &self.body {
-            Body::Multipart(m) => children.extend(m.parts.iter()),
-            Body::Message(m) => children.push(m),
+        let mut write_child = |c: Self, out: &mut Vec<u8>| {
+            let cs = c.node.header_range.start;
+            out.extend_from_slice(input.get(pos..cs).unwrap_or_default());
+            c.write_to(out);
+            pos = c.node.body_range.end;
+        };
+        match self.body() {
+            Body::Multipart(m) => m.parts().for_each(|c| write_child(c, out)),
+            Body::Message(m) => write_child(m, out),
             Body::Leaf => {}
         }
-        for c in children {
-            let cs = c.header_range.start;
-            out.extend_from_slice(self.input.get(pos..cs).unwrap_or_default());
-            c.write_to(out);
-            pos = c.body_range.end;
-        }
-        out.extend_from_slice(self.input.get(pos..full.end).unwrap_or_default());
+        out.extend_from_slice(input.get(pos..full.end).unwrap_or_default());
     }
 }
 

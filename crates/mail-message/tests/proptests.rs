@@ -168,7 +168,7 @@ proptest! {
         let limits = Limits::default().with_max_line_length(20).with_max_headers(5);
         if let mail_message::Status::Complete(block, used) = header::parse_header_block(&input, &limits) {
             prop_assert!(used <= input.len());
-            for f in block.header.iter() {
+            for f in block.header().iter() {
                 let _ = f.text();
                 let _ = f.unfolded();
             }
@@ -216,7 +216,7 @@ proptest! {
             mail_message::Status::Incomplete => prop_assert!(split < used),
             mail_message::Status::Complete(b, u) => {
                 prop_assert_eq!(u, used);
-                prop_assert_eq!(b.header, block.header.clone());
+                prop_assert_eq!(&b.fields, &block.fields);
             }
         }
     }

@@ -8,7 +8,7 @@ fn roundtrip(msg: &Message<'_>) {
     assert_eq!(out, msg.as_bytes(), "write_to must give back the input");
 }
 
-fn kinds(part: &Part<'_>) -> Vec<DefectKind> {
+fn kinds(part: Part<'_, '_>) -> Vec<DefectKind> {
     part.defects().iter().map(|d| d.kind).collect()
 }
 
@@ -57,19 +57,19 @@ fn nested_tree_with_ranges_and_sections() {
     let Body::Multipart(top) = msg.root().body() else {
         panic!("multipart expected")
     };
-    assert_eq!(&NESTED[top.preamble.clone()], b"This is the preamble.");
-    assert_eq!(&NESTED[top.epilogue.clone()], b"The epilogue.\r\n");
-    assert_eq!(top.parts.len(), 3);
-    let first = &top.parts[0];
+    assert_eq!(&NESTED[top.preamble()], b"This is the preamble.");
+    assert_eq!(&NESTED[top.epilogue()], b"The epilogue.\r\n");
+    assert_eq!(top.len(), 3);
+    let first = top.part(0).unwrap();
     assert_eq!(first.raw_header(), b"Content-Type: text/plain\r\n\r\n");
     assert_eq!(first.raw_body(), b"first");
     assert_eq!(first.body_lines(), 1);
-    let Body::Multipart(alt) = top.parts[1].body() else {
+    let Body::Multipart(alt) = top.part(1).unwrap().body() else {
         panic!()
     };
-    assert_eq!(&NESTED[alt.epilogue.clone()], b"inner epilogue");
-    assert_eq!(alt.parts[0].raw_body(), b"plain");
-    assert!(alt.parts[0].content_type().is("text", "plain"));
+    assert_eq!(&NESTED[alt.epilogue()], b"inner epilogue");
+    assert_eq!(alt.part(0).unwrap().raw_body(), b"plain");
+    assert!(alt.part(0).unwrap().content_type().is("text", "plain"));
     let leaves: Vec<(String, String)> = msg
         .leaves()
         .into_iter()
@@ -85,11 +85,11 @@ fn nested_tree_with_ranges_and_sections() {
             ("3.2".into(), "application/octet-stream".into()),
         ]
     );
-    let parts: Vec<&Part<'_>> = msg.leaves().into_iter().map(|(_, p)| p).collect();
+    let parts: Vec<Part<'_, '_>> = msg.leaves().into_iter().map(|(_, p)| p).collect();
     assert_eq!(msg.leaf_parts(), parts);
     let (_, bin) = &msg.leaves()[4];
     assert_eq!(&*bin.decoded_body(), &[0, 1, 2]);
-    let Body::Message(nested) = top.parts[2].body() else {
+    let Body::Message(nested) = top.part(2).unwrap().body() else {
         panic!()
     };
     assert_eq!(nested.header().text("subject").as_deref(), Some("nested"));
@@ -109,7 +109,7 @@ fn non_multipart_body_is_section_1() {
     let msg = Message::parse(m);
     let s: Vec<String> = msg.leaves().into_iter().map(|(s, _)| s).collect();
     assert_eq!(s, ["1", "2.1"]);
-    let parts: Vec<&Part<'_>> = msg.leaves().into_iter().map(|(_, p)| p).collect();
+    let parts: Vec<Part<'_, '_>> = msg.leaves().into_iter().map(|(_, p)| p).collect();
     assert_eq!(msg.leaf_parts(), parts);
     roundtrip(&msg);
 }
@@ -121,9 +121,12 @@ fn boundary_only_at_line_start_and_exact() {
     let Body::Multipart(mp) = msg.root().body() else {
         panic!()
     };
-    assert_eq!(mp.parts.len(), 2);
-    assert_eq!(mp.parts[0].raw_body(), b"not --b here\n--bb is not it");
-    assert_eq!(mp.parts[1].raw_body(), b"second");
+    assert_eq!(mp.len(), 2);
+    assert_eq!(
+        mp.part(0).unwrap().raw_body(),
+        b"not --b here\n--bb is not it"
+    );
+    assert_eq!(mp.part(1).unwrap().raw_body(), b"second");
     roundtrip(&msg);
 }
 
@@ -134,7 +137,7 @@ fn missing_close_boundary_and_no_boundary() {
     let Body::Multipart(mp) = msg.root().body() else {
         panic!()
     };
-    assert_eq!(mp.parts[0].raw_body(), b"only part\n");
+    assert_eq!(mp.part(0).unwrap().raw_body(), b"only part\n");
     assert_eq!(kinds(msg.root()), [DefectKind::MissingCloseBoundary]);
     roundtrip(&msg);
 
@@ -150,9 +153,12 @@ fn missing_close_boundary_and_no_boundary() {
     let Body::Multipart(mp) = msg.root().body() else {
         panic!()
     };
-    assert_eq!(mp.parts.len(), 2);
-    assert_eq!(kinds(&mp.parts[0]), [DefectKind::MissingCloseBoundary]);
-    assert_eq!(mp.parts[1].raw_body(), b"next");
+    assert_eq!(mp.len(), 2);
+    assert_eq!(
+        kinds(mp.part(0).unwrap()),
+        [DefectKind::MissingCloseBoundary]
+    );
+    assert_eq!(mp.part(1).unwrap().raw_body(), b"next");
     roundtrip(&msg);
 }
 
@@ -163,12 +169,12 @@ fn digest_defaults_to_message_rfc822() {
     let Body::Multipart(mp) = msg.root().body() else {
         panic!()
     };
-    assert!(mp.parts[0].content_type().is("message", "rfc822"));
-    let Body::Message(inner) = mp.parts[0].body() else {
+    assert!(mp.part(0).unwrap().content_type().is("message", "rfc822"));
+    let Body::Message(inner) = mp.part(0).unwrap().body() else {
         panic!()
     };
     assert_eq!(inner.header().text("subject").as_deref(), Some("one"));
-    assert!(mp.parts[1].content_type().is("text", "plain"));
+    assert!(mp.part(1).unwrap().content_type().is("text", "plain"));
     roundtrip(&msg);
 }
 
@@ -238,7 +244,7 @@ fn ten_thousand_nested_parts() {
         panic!()
     };
     // The root counts as one part of the 10,000.
-    assert_eq!(mp.parts.len(), n - 1);
+    assert_eq!(mp.len(), n - 1);
     assert!(kinds(msg.root()).contains(&DefectKind::TooManyParts));
     roundtrip(&msg);
 }

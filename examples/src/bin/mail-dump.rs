@@ -47,7 +47,7 @@ fn to_json(msg: &Message<'_>) -> Value {
     })
 }
 
-fn tree(part: &Part<'_>, depth: usize, out: &mut String) {
+fn tree(part: Part<'_, '_>, depth: usize, out: &mut String) {
     let indent = "  ".repeat(depth);
     let ct = part.content_type().essence();
     let r = part.body_range();
@@ -66,7 +66,7 @@ fn tree(part: &Part<'_>, depth: usize, out: &mut String) {
     }
     out.push('\n');
     match part.body() {
-        Body::Multipart(m) => m.parts.iter().for_each(|p| tree(p, depth + 1, out)),
+        Body::Multipart(m) => m.parts().for_each(|p| tree(p, depth + 1, out)),
         Body::Message(m) => tree(m, depth + 1, out),
         Body::Leaf => {}
     }
