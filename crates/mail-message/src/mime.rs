@@ -161,6 +161,8 @@ impl<'a> Message<'a> {
             children: Vec::new(),
             child_stack: Vec::new(),
             delimiters: Vec::new(),
+            dash_from: None,
+            dash_lines: Vec::new(),
         };
         let root = b.parse_part(0, input.len(), DefaultType::TextPlain, 0);
         Self {
@@ -372,6 +374,10 @@ struct TreeBuilder<'a, 'l> {
     child_stack: Vec<usize>,
     /// The boundary lines of the multiparts being parsed, innermost last.
     delimiters: Vec<Delimiter>,
+    /// Where the scan for `dash_lines` began: the body of the first multipart.
+    dash_from: Option<usize>,
+    /// The line starts from `dash_from` on whose first two bytes are `--`, in order.
+    dash_lines: Vec<usize>,
 }
 
 impl TreeBuilder<'_, '_> {
@@ -569,6 +575,30 @@ fn before_break(input: &[u8], at: usize, floor: usize) -> usize {
     e
 }
 
+/// The boundary line `delim` at `at` in `region` (a multipart ending at `end`), if there is
+/// one: the delimiter, optionally `--` for the closing one, optional white space, a line break.
+fn delimiter_at(region: &[u8], at: usize, delim: &[u8], end: usize) -> Option<Delimiter> {
+    if !region.get(at..).is_some_and(|r| r.starts_with(delim)) {
+        return None;
+    }
+    let mut k = at + delim.len();
+    let close = region.get(k..k + 2) == Some(b"--");
+    if close {
+        k += 2;
+    }
+    while matches!(region.get(k), Some(b' ' | b'\t')) {
+        k += 1;
+    }
+    let next = match region.get(k) {
+        None => end,
+        Some(b'\n') => k + 1,
+        Some(b'\r') if region.get(k + 1) == Some(&b'\n') => k + 2,
+        Some(b'\r') if region.get(k + 1).is_none() => end,
+        Some(_) => return None,
+    };
+    Some(Delimiter { at, next, close })
+}
+
 impl TreeBuilder<'_, '_> {
     fn parse_multipart(
         &mut self,
@@ -587,29 +617,47 @@ impl TreeBuilder<'_, '_> {
         // This level's boundary lines go on the shared stack above those of the levels around
         // it, and are cut off again before returning.
         let base = self.delimiters.len();
-        let mut lines = DashLines::new(region, start);
-        while let Some(at) = lines.next_dash_line() {
-            if !region.get(at..).is_some_and(|r| r.starts_with(&delim)) {
-                continue;
+        // The line starts with `--` come from one scan of the rest of the input, made for the
+        // first multipart: the levels inside it (and the multiparts after it) look up their
+        // own range instead of scanning their bytes again.
+        let dash_from = *self.dash_from.get_or_insert(start);
+        if dash_from == start && self.dash_lines.is_empty() {
+            let mut lines = DashLines::new(input, start);
+            while let Some(at) = lines.next_dash_line() {
+                if input.get(at + 1) == Some(&b'-') {
+                    self.dash_lines.push(at);
+                }
             }
-            let mut k = at + delim.len();
-            let close = region.get(k..k + 2) == Some(b"--");
-            if close {
-                k += 2;
+        }
+        if start < dash_from {
+            // Not reached (parts are parsed in input order): a scan of its own.
+            let mut lines = DashLines::new(region, start);
+            while let Some(at) = lines.next_dash_line() {
+                if let Some(d) = delimiter_at(region, at, &delim, end) {
+                    self.delimiters.push(d);
+                    if d.close {
+                        break;
+                    }
+                }
             }
-            while matches!(region.get(k), Some(b' ' | b'\t')) {
-                k += 1;
-            }
-            let next = match region.get(k) {
-                None => end,
-                Some(b'\n') => k + 1,
-                Some(b'\r') if region.get(k + 1) == Some(&b'\n') => k + 2,
-                Some(b'\r') if region.get(k + 1).is_none() => end,
-                Some(_) => continue,
-            };
-            self.delimiters.push(Delimiter { at, next, close });
-            if close {
-                break;
+        } else {
+            // `start` is a line start of this region even where it follows no line break (as
+            // after a byte order mark): the shared scan did not see it as one.
+            let own_start = (start != dash_from
+                && start.checked_sub(1).and_then(|p| input.get(p)) != Some(&b'\n'))
+            .then_some(start);
+            let first = self.dash_lines.partition_point(|&p| p < start);
+            let shared = self.dash_lines.get(first..).unwrap_or_default();
+            for at in own_start
+                .into_iter()
+                .chain(shared.iter().copied().take_while(|&p| p < end))
+            {
+                if let Some(d) = delimiter_at(region, at, &delim, end) {
+                    self.delimiters.push(d);
+                    if d.close {
+                        break;
+                    }
+                }
             }
         }
         let kind = self.multipart_parts(base, start, end, digest, depth, defects);
@@ -866,7 +914,8 @@ fn decode_charset<'a>(bytes: Cow<'a, [u8]>, charset: Option<&str>) -> Cow<'a, st
 #[cfg(test)]
 mod tests {
     use super::long_line;
-    use super::DashLines;
+    use super::{DashLines, Kind, TreeBuilder};
+    use crate::Limits;
 
     #[test]
     fn text_charsets_borrowed_owned_and_fallback() {
@@ -891,6 +940,65 @@ mod tests {
             }
             assert_eq!(decode_charset(Cow::Owned(bytes.to_vec()), charset), want);
         }
+    }
+
+    /// A builder over `input` whose shared scan of `--` lines began at `dash_from`.
+    fn builder<'a, 'l>(input: &'a [u8], limits: &'l Limits) -> TreeBuilder<'a, 'l> {
+        TreeBuilder {
+            input,
+            limits,
+            parts: 0,
+            nodes: Vec::new(),
+            fields: Vec::new(),
+            children: Vec::new(),
+            child_stack: Vec::new(),
+            delimiters: Vec::new(),
+            dash_from: None,
+            dash_lines: Vec::new(),
+        }
+    }
+
+    /// The boundary lines a multipart at `start` finds: through the shared scan made for it
+    /// (the usual path), through a shared scan made for an earlier multipart (a region that
+    /// starts after no line break sees its start still as a line start), and through a scan of
+    /// its own (a region before the shared scan's start) all agree.
+    #[test]
+    fn shared_dash_line_scan_and_its_fallbacks_find_the_same_parts() {
+        let limits = Limits::default();
+        let input: &[u8] = b"x--b\r\n--b\r\n\r\none\r\n--b \r\n\r\n-- two\r\n--bb\r\n--b--\r\ntail";
+        let summary = |b: &TreeBuilder<'_, '_>, kind: &Kind| match kind {
+            Kind::Multipart {
+                preamble,
+                epilogue,
+                children,
+            } => {
+                let bodies: Vec<_> = b.children[children.clone()]
+                    .iter()
+                    .map(|&i| b.nodes[i].body_range.clone())
+                    .collect();
+                (preamble.clone(), epilogue.clone(), bodies)
+            }
+            _ => panic!("not a multipart: {kind:?}"),
+        };
+        // From 1, a start that follows no line break: "--b" right there is a boundary line.
+        let mut fresh = builder(input, &limits);
+        let want = fresh.parse_multipart(1, input.len(), b"b", false, 0, &mut Vec::new());
+        let want = summary(&fresh, &want);
+        assert_eq!(want.2.len(), 3, "{want:?}");
+        assert_eq!(&input[want.1.clone()], b"tail");
+        // The shared scan began at 0: the start at 1 is no line start of it.
+        let mut shared = builder(input, &limits);
+        shared.parse_multipart(0, 0, b"none", false, 0, &mut Vec::new());
+        assert_eq!(shared.dash_from, Some(0));
+        let got = shared.parse_multipart(1, input.len(), b"b", false, 0, &mut Vec::new());
+        assert_eq!(summary(&shared, &got), want);
+        // The shared scan began after the start: a scan of its own.
+        let mut own = builder(input, &limits);
+        own.dash_from = Some(5);
+        own.dash_lines = vec![6];
+        let got = own.parse_multipart(1, input.len(), b"b", false, 0, &mut Vec::new());
+        assert_eq!(summary(&own, &got), want);
+        assert_eq!(own.dash_lines, [6], "the shared scan is not redone");
     }
 
     #[test]
