@@ -519,25 +519,42 @@ pub(crate) fn first_outside(b: &[u8], lo: u8, stops: &[u8]) -> Option<usize> {
     // The high bit of each byte equal to zero (exact for the lowest such byte: a borrow only
     // marks bytes above a marked one).
     let zero = |x: u64| x.wrapping_sub(ONES) & !x;
-    let mut words = b.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+    let marks = |w: u64| {
         // Below `lo`, from 0x80 (the high bit itself), or DEL.
         let mut marks = (w.wrapping_sub(ONES * u64::from(lo)) & !w) | w | zero(w ^ (ONES * 0x7f));
         for &s in stops {
             marks |= zero(w ^ (ONES * u64::from(s)));
         }
-        marks &= HIGH;
-        if marks != 0 {
-            return Some(at + (marks.trailing_zeros() / 8) as usize);
+        marks & HIGH
+    };
+    let mut words = b.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let m = marks(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        if m != 0 {
+            return Some(at + (m.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
     let tail = words.remainder();
-    tail.iter()
-        .position(|&c| c < lo || c > b'~' || stops.contains(&c))
-        .map(|k| at + k)
+    if tail.is_empty() {
+        return None;
+    }
+    // The tail as one more word: the last eight bytes when there are eight (those before the
+    // tail hold no mark), else the tail padded with `A`, which is never a mark.
+    debug_assert!(!stops.contains(&b'A'));
+    let (start, w) = match b.len().checked_sub(8).and_then(|s| Some((s, b.get(s..)?))) {
+        Some((s, last)) => (s, u64::from_le_bytes(last.try_into().unwrap_or_default())),
+        None => {
+            let mut padded = [b'A'; 8];
+            for (p, &c) in padded.iter_mut().zip(tail) {
+                *p = c;
+            }
+            (at, u64::from_le_bytes(padded))
+        }
+    };
+    let m = marks(w);
+    (m != 0).then(|| start + (m.trailing_zeros() / 8) as usize)
 }
 
 /// A value carried as RFC 3461 `xtext` (`ENVID`, `ORCPT`, `AUTH=`): kept decoded; on the wire
