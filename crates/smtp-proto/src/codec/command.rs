@@ -214,10 +214,19 @@ impl<'a> Command<'a> {
             if !c.eat_word(&TO) {
                 return Err(ParseError::expected("' TO:'", c.i));
             }
-            let to = match parse_path(&mut c, true)? {
-                Path::Null => return Err(ParseError::expected("a mailbox", c.i)),
-                Path::Mailbox(m) => ForwardPath::Mailbox(m),
-                Path::Postmaster => ForwardPath::Postmaster,
+            let plain = match (c.s, c.peek()) {
+                (Some(text), Some(b'<')) => plain_mailbox(c.b, text, c.i + 1),
+                _ => None,
+            };
+            let to = if let Some((m, end)) = plain {
+                c.i = end;
+                ForwardPath::Mailbox(m)
+            } else {
+                match parse_path(&mut c, true)? {
+                    Path::Null => return Err(ParseError::expected("a mailbox", c.i)),
+                    Path::Mailbox(m) => ForwardPath::Mailbox(m),
+                    Path::Postmaster => ForwardPath::Postmaster,
+                }
             };
             let params = parse_rcpt_params(&mut c)?;
             Self::Rcpt { to, params }
@@ -426,6 +435,7 @@ fn parse_path<'a>(c: &mut Cursor<'a>, rcpt: bool) -> Result<Path<'a>, ParseError
 /// ([`simple_domain_len`]) and `>`, with where the path ends. `None` for anything else (a
 /// quoted local part, an address literal, a source route, `<>`, `<Postmaster>`, an error),
 /// which [`parse_path`] then reads in full.
+#[inline(always)]
 fn plain_mailbox<'a>(line: &'a [u8], text: &'a str, at: usize) -> Option<(Mailbox<'a>, usize)> {
     let mut i = at;
     loop {
@@ -749,6 +759,7 @@ fn parse_by(v: &[u8]) -> Option<DeliverBy> {
     })
 }
 
+#[inline(always)]
 fn parse_rcpt_params<'a>(c: &mut Cursor<'a>) -> Result<RcptParams<'a>, ParseError> {
     if let Some(p) = c.s.and_then(|text| rcpt_params_fast(c.b, text, c.i)) {
         c.i = c.b.len();
@@ -832,6 +843,7 @@ const DELAY: Word = Word::new(b"delay");
 /// `ORCPT=` with nothing encoded, each checked as it is found. `None` for anything else
 /// (another parameter, NEVER, an encoded or invalid value, a repeat): the general reading
 /// ([`parse_rcpt_params_general`]) then takes the line from `i` and gives its exact errors.
+#[inline(always)]
 fn rcpt_params_fast<'a>(line: &'a [u8], text: &'a str, mut i: usize) -> Option<RcptParams<'a>> {
     let mut p = RcptParams::default();
     while i < line.len() {
@@ -892,6 +904,7 @@ fn rcpt_params_fast<'a>(line: &'a [u8], text: &'a str, mut i: usize) -> Option<R
 }
 
 /// Every RCPT parameter, with an exact error for each fault.
+#[inline(never)]
 fn parse_rcpt_params_general<'a>(c: &mut Cursor<'a>) -> Result<RcptParams<'a>, ParseError> {
     let mut p = RcptParams::default();
     let line = Line {

@@ -353,7 +353,7 @@ impl<'a> Mailbox<'a> {
     }
 
     /// For the parser, which has checked the local part already (no controls, not empty).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn from_checked(
         local: Cow<'a, str>,
         domain: Domain<'a>,
