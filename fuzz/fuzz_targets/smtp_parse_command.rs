@@ -13,7 +13,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(used <= data.len());
         let wire = cmd.to_bytes();
         assert_eq!(cmd.clone().into_owned(), cmd);
-        assert_eq!(parse_command(&wire), Ok(Status::Complete(cmd.clone(), wire.len())));
+        assert_eq!(
+            parse_command(&wire),
+            Ok(Status::Complete(cmd.clone(), wire.len()))
+        );
         general_reading_agrees(data, used, &cmd);
     }
 });
@@ -24,8 +27,14 @@ fuzz_target!(|data: &[u8]| {
 fn general_reading_agrees(data: &[u8], used: usize, cmd: &Command<'_>) {
     // Where the path starts: `RCPT TO:<` and `MAIL FROM:<` in any case.
     let lt = match cmd {
-        Command::Rcpt { to: ForwardPath::Mailbox(_), .. } => 8,
-        Command::Mail { from: ReversePath::Mailbox(_), .. } => 10,
+        Command::Rcpt {
+            to: ForwardPath::Mailbox(_),
+            ..
+        } => 8,
+        Command::Mail {
+            from: ReversePath::Mailbox(_),
+            ..
+        } => 10,
         _ => return,
     };
     if data.get(lt + 1) == Some(&b'@') || used > 3000 {
