@@ -1,8 +1,9 @@
 //! One bench case run a fixed number of times, for `valgrind --tool=callgrind` (instruction
 //! counts hold still on a loaded machine where wall-clock time does not):
 //!
-//! `profile <full|headers-lazy|headers-decoded|headers> <case> <ours|peer> [iterations]`
-//! (`headers` with `peer` is mail-parser's `parse_headers`), for example
+//! `profile <full|decode|headers-lazy|headers-decoded|headers> <case> <ours|peer> [iterations]`
+//! (`decode` is the base64 and quoted-printable bodies alone, as in the `message-decode` bench
+//! group; `headers` with `peer` is mail-parser's `parse_headers`), for example
 //!
 //! ```text
 //! cargo build --profile bench --ignore-rust-version --example profile
@@ -13,8 +14,9 @@
 use std::hint::black_box;
 
 use mail_benches_mail_parser_1::{
-    mail_parser_full,
+    encoded_bodies, mail_parser_decode, mail_parser_full,
     message::{fixtures, ours_full, ours_headers_decoded, ours_headers_lazy},
+    ours_decode,
 };
 use mail_parser::MessageParser;
 
@@ -27,6 +29,10 @@ fn main() {
         .find(|(name, _)| name == case)
         .expect("case")
         .1;
+    if group == "decode" {
+        println!("{}", run_decode(who, &encoded_bodies(&msgs), iterations));
+        return;
+    }
     println!("{}", run(group, who, &msgs, iterations));
 }
 
@@ -45,6 +51,23 @@ fn run(group: &str, who: &str, msgs: &[Vec<u8>], iterations: usize) -> usize {
                 ("headers-decoded", "ours") => ours_headers_decoded(m),
                 (_, _) => parser.parse_headers(m).map_or(0, |msg| msg.headers().len()),
             };
+        }
+    }
+    n
+}
+
+/// The measured part of `decode` (callgrind: `--toggle-collect='*profile::run_decode*'`).
+#[inline(never)]
+fn run_decode(who: &str, bodies: &[(bool, Vec<u8>)], iterations: usize) -> usize {
+    let decode = if who == "ours" {
+        ours_decode
+    } else {
+        mail_parser_decode
+    };
+    let mut n = 0;
+    for _ in 0..iterations {
+        for (base64, body) in bodies {
+            n += decode(*base64, black_box(body.as_slice()));
         }
     }
     n
