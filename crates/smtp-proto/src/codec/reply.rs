@@ -16,7 +16,7 @@
 use mail_wire::Status;
 
 use super::{find_line, ParseError, ParseErrorKind};
-use crate::types::{EnhancedCode, InvalidValue, ReplyCode};
+use crate::types::{first_outside, EnhancedCode, InvalidValue, ReplyCode};
 
 /// Limits of [`parse_reply_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,38 +125,38 @@ pub fn parse_reply(buf: &[u8]) -> Result<Status<Reply>, ParseError> {
     parse_reply_with(buf, ReplyLimits::default())
 }
 
-/// Splits `d.d.d` (+ space or end) off the front of a text.
+/// Splits `d.d.d` (+ space or end) off the front of a text: the class digit `class`, then
+/// two numbers of one to three digits.
 fn split_enhanced(text: &[u8], class: u8) -> Option<(EnhancedCode, usize)> {
-    let mut parts = [0u16; 3];
-    let mut i = 0;
-    for (k, part) in parts.iter_mut().enumerate() {
-        let start = i;
-        while let Some(d) = text.get(i).filter(|d| d.is_ascii_digit()) {
-            *part = part.checked_mul(10)?.checked_add(u16::from(d - b'0'))?;
-            i += 1;
-        }
-        let len = i - start;
-        let max = if k == 0 { 1 } else { 3 };
-        if len == 0 || len > max {
-            return None;
-        }
-        if k < 2 {
-            if text.get(i) != Some(&b'.') {
-                return None;
-            }
-            i += 1;
-        }
+    match text {
+        [c, b'.', ..] if *c == b'0' + class => {}
+        _ => return None,
     }
-    match text.get(i) {
-        None => {}
-        Some(b' ') => i += 1,
-        Some(_) => return None,
-    }
-    let [c, s, d] = parts;
-    if c != u16::from(class) {
+    let (subject, i) = enhanced_part(text, 2)?;
+    if text.get(i) != Some(&b'.') {
         return None;
     }
-    Some((EnhancedCode::new(class, s, d).ok()?, i))
+    let (detail, i) = enhanced_part(text, i + 1)?;
+    let end = match text.get(i) {
+        None => i,
+        Some(b' ') => i + 1,
+        Some(_) => return None,
+    };
+    Some((EnhancedCode::new(class, subject, detail).ok()?, end))
+}
+
+/// The number of one to three digits at `at` in `text`, and where it ends.
+fn enhanced_part(text: &[u8], at: usize) -> Option<(u16, usize)> {
+    let mut n = 0u16;
+    let mut i = at;
+    while let Some(d) = text.get(i).filter(|d| d.is_ascii_digit()) {
+        if i == at + 3 {
+            return None;
+        }
+        n = n * 10 + u16::from(d - b'0');
+        i += 1;
+    }
+    (i > at).then_some((n, i))
 }
 
 /// Parses the reply at the front of `buf`.
@@ -168,17 +168,32 @@ pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>
     let mut pos = 0;
     let mut code: Option<ReplyCode> = None;
     let mut enhanced: Option<EnhancedCode> = None;
-    // Most replies are much shorter than what is buffered; a multi-line one fits in 1 KiB.
-    let mut text = String::with_capacity(buf.len().min(1024));
+    // The text as bytes, made a string once at the end (one UTF-8 check per reply).
+    let mut text = Vec::new();
     let mut count = 0usize;
     loop {
         let rest = buf.get(pos..).unwrap_or_default();
-        let Some((len, total)) = find_line(rest, limits.max_line).map_err(|e| ParseError {
-            offset: e.offset + pos,
-            ..e
-        })?
-        else {
-            return Ok(Status::Incomplete);
+        // The common line, `ddd`, a separator, printable ASCII and CRLF within the limit, is
+        // found in one scan eight bytes at a time that also checks the text; any other line
+        // is found by `find_line` and its text checked below.
+        let plain = match rest.get(3) {
+            Some(b' ' | b'-') => {
+                let body = rest
+                    .get(4..limits.max_line.min(rest.len()))
+                    .unwrap_or_default();
+                first_outside(body, b' ', b"").filter(|&n| body.get(n..n + 2) == Some(b"\r\n"))
+            }
+            _ => None,
+        };
+        let (len, total) = match plain {
+            Some(n) => (n + 4, n + 6),
+            None => match find_line(rest, limits.max_line).map_err(|e| ParseError {
+                offset: e.offset + pos,
+                ..e
+            })? {
+                Some(found) => found,
+                None => return Ok(Status::Incomplete),
+            },
         };
         let line = rest.get(..len).unwrap_or_default();
         // A later line of a multi-line reply repeats the first line's code: compare the bytes.
@@ -226,28 +241,39 @@ pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>
                 None => raw,
             }
         };
-        let line_text =
+        if plain.is_none() {
             std::str::from_utf8(line_text).map_err(|_| ParseError::expected("UTF-8", pos + 4))?;
-        if crate::types::has_ctl(line_text.as_bytes()) {
-            let at = line_text
-                .bytes()
-                .position(|c| (c < 0x20 && c != b'\t') || c == 0x7f)
-                .unwrap_or(0);
-            return Err(ParseError::invalid(
-                InvalidValue::new("text", "control character", at),
-                pos + 4 + at,
-            ));
+            if crate::types::has_ctl(line_text) {
+                let at = line_text
+                    .iter()
+                    .position(|&c| (c < 0x20 && c != b'\t') || c == 0x7f)
+                    .unwrap_or(0);
+                return Err(ParseError::invalid(
+                    InvalidValue::new("text", "control character", at),
+                    pos + 4 + at,
+                ));
+            }
         }
-        if count > 0 {
-            text.push('\n');
+        if count == 0 {
+            // A one-line reply takes just its text; a multi-line one, most often shorter than
+            // what is buffered, fits in 1 KiB.
+            text = Vec::with_capacity(if last {
+                line_text.len()
+            } else {
+                buf.len().min(1024)
+            });
+        } else {
+            text.push(b'\n');
         }
-        text.push_str(line_text);
+        text.extend_from_slice(line_text);
         count += 1;
         pos += total;
         if last {
             let Some(code) = code else {
                 return Err(ParseError::expected("a code", pos));
             };
+            // Every line was checked to be UTF-8.
+            let text = String::from_utf8(text).map_err(|_| ParseError::expected("UTF-8", 0))?;
             return Ok(Status::Complete(
                 Reply {
                     code,
