@@ -9,8 +9,8 @@
 //! - a plain copy of the same bytes as the floor.
 //!
 //! Every side does the same work: it parses the bytes, checks them, and produces the public
-//! result type a user of that crate gets from its parser (ours: `Command<'_>` and
-//! `EhloReply<'_>`, which borrow the input; Stalwart's: `Request<String>` and
+//! result type a user of that crate gets from its parser (ours: `Command<'_>`, `Reply<'_>` and
+//! `EhloReply<'_>`, which borrow the input (a multi-line reply owns its joined lines); Stalwart's: `Request<String>` and
 //! `EhloResponse<String>`, which own theirs; lettre's: `Response` and `ServerInfo`). Nothing is
 //! skipped on either side. The `smtp-proto-owned` cases add `into_owned()` for a user who keeps
 //! the result past the input buffer, the same ownership Stalwart's results have.
@@ -169,14 +169,23 @@ fn replies(c: &mut Criterion) {
         .unwrap_or_else(|_| unreachable!())
         .split_inclusive("\r\n")
         .collect();
-    for (name, which) in [("smtp-proto", 0), ("peer-smtp-proto", 1), ("lettre", 2)] {
+    for (name, which) in [
+        ("smtp-proto", 0),
+        ("smtp-proto-owned", 3),
+        ("peer-smtp-proto", 1),
+        ("lettre", 2),
+    ] {
         group.bench_with_input(BenchmarkId::from_parameter(name), &which, |b, &which| {
             b.iter(|| {
                 let mut n = 0;
-                if which == 0 {
+                if which == 0 || which == 3 {
                     let mut rest = black_box(REPLIES);
                     while let Ok(Status::Complete(r, used)) = parse_reply(rest) {
-                        black_box(&r);
+                        if which == 3 {
+                            black_box(r.into_owned());
+                        } else {
+                            black_box(&r);
+                        }
                         rest = &rest[used..];
                         n += 1;
                     }

@@ -1,7 +1,7 @@
 //! One SMTP reply bench case run a fixed number of times, for `valgrind --tool=callgrind`
 //! (instruction counts hold still on a loaded machine where wall-clock time does not):
 //!
-//! `smtp_reply_profile <ehlo|ehlo-owned|replies> <ours|peer> [iterations]`, for example
+//! `smtp_reply_profile <ehlo|ehlo-owned|replies|replies-owned> <ours|peer> [iterations]`, for example
 //!
 //! ```text
 //! cargo build --profile bench -p mail-benches --example smtp_reply_profile
@@ -47,17 +47,21 @@ fn run(case: &str, who: &str, iterations: usize) -> usize {
                 let ehlo = peer_smtp_proto::EhloResponse::parse(&mut black_box(EHLO).iter());
                 black_box(ehlo.map(|e| e.capabilities).ok()).map_or(0, |c| c as usize)
             }
-            ("replies", "ours") => {
+            ("replies" | "replies-owned", "ours") => {
                 let mut rest = black_box(REPLIES);
                 let mut k = 0;
                 while let Ok(Status::Complete(r, used)) = parse_reply(rest) {
-                    black_box(&r);
+                    if case == "replies-owned" {
+                        black_box(r.into_owned());
+                    } else {
+                        black_box(&r);
+                    }
                     rest = &rest[used..];
                     k += 1;
                 }
                 k
             }
-            ("replies", "peer") => {
+            ("replies" | "replies-owned", "peer") => {
                 let mut iter = black_box(REPLIES).iter();
                 let mut k = 0;
                 while iter.len() > 0 {

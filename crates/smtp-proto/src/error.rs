@@ -42,7 +42,7 @@ pub enum RemoteError {
         /// The command it answered.
         command: &'static str,
         /// The reply.
-        reply: Reply,
+        reply: Reply<'static>,
     },
     /// The server sent bytes after its `220` to STARTTLS, before the TLS handshake: they
     /// could be an injection (CVE-2011-0411 style) and are refused.
@@ -62,7 +62,7 @@ pub enum RemoteError {
     BufferFull(usize),
     /// A reply from the server that is not positive ended the session.
     #[error("server refused: {0}")]
-    Refused(Reply),
+    Refused(Reply<'static>),
 }
 
 /// The caller asked for something the session cannot do now.

@@ -45,10 +45,10 @@ impl Decoder for ServerCodec {
     }
 }
 
-impl Encoder<Reply> for ServerCodec {
+impl Encoder<Reply<'static>> for ServerCodec {
     type Error = CodecError;
 
-    fn encode(&mut self, item: Reply, dst: &mut BytesMut) -> Result<(), CodecError> {
+    fn encode(&mut self, item: Reply<'static>, dst: &mut BytesMut) -> Result<(), CodecError> {
         dst.extend_from_slice(&item.to_bytes());
         Ok(())
     }
@@ -59,12 +59,13 @@ impl Encoder<Reply> for ServerCodec {
 pub struct ClientCodec;
 
 impl Decoder for ClientCodec {
-    type Item = Reply;
+    type Item = Reply<'static>;
     type Error = CodecError;
 
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Reply>, CodecError> {
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Reply<'static>>, CodecError> {
         match parse_reply(src)? {
             Status::Complete(reply, n) => {
+                let reply = reply.into_owned();
                 src.advance(n);
                 Ok(Some(reply))
             }

@@ -251,7 +251,7 @@ fn split_at_every_byte_replies() {
 
 #[test]
 fn reply_table() {
-    let parse = |s: &[u8]| parse_reply(s).unwrap().complete().unwrap().0;
+    let parse = |s: &[u8]| parse_reply(s).unwrap().complete().unwrap().0.into_owned();
     let r = parse(b"250\r\n");
     assert_eq!((r.code().get(), r.text()), (250, String::new()));
     let r = parse(b"550 5.1.1 <x@y>: Recipient address rejected\r\n");
@@ -296,11 +296,8 @@ fn mailkit_corpus_replies() {
         let wire = corpus(&name);
         let (reply, used) = parse_reply(&wire).unwrap().complete().unwrap();
         assert_eq!(used, wire.len(), "{name}");
-        let again = parse_reply(&reply.to_bytes())
-            .unwrap()
-            .complete()
-            .unwrap()
-            .0;
+        let bytes = reply.to_bytes();
+        let again = parse_reply(&bytes).unwrap().complete().unwrap().0;
         assert_eq!(again, reply, "{name}");
         n += 1;
     }
@@ -339,11 +336,8 @@ fn mailkit_corpus_replies() {
         .any(|c| matches!(c, Capability::Other(o) if o.keyword() == "X-EXPS" && o.params() == Some("LOGIN PLAIN"))));
     // Unknown capabilities are written back verbatim.
     assert_eq!(e.to_reply().to_bytes(), corpus("comcast-ehlo+x-exps.txt"));
-    let r = parse_reply(&corpus("comcast-data-done.txt"))
-        .unwrap()
-        .complete()
-        .unwrap()
-        .0;
+    let done = corpus("comcast-data-done.txt");
+    let r = parse_reply(&done).unwrap().complete().unwrap().0;
     assert_eq!(r.enhanced().map(|e| e.to_string()), Some("2.0.0".into()));
 }
 
@@ -505,7 +499,7 @@ fn command() -> impl Strategy<Value = Command<'static>> {
     ]
 }
 
-fn reply() -> impl Strategy<Value = Reply> {
+fn reply() -> impl Strategy<Value = Reply<'static>> {
     (
         2u16..=5,
         0u16..=5,

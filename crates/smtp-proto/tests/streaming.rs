@@ -262,7 +262,7 @@ fn multi_megabyte_message_streams_over_data_and_bdat() {
         // At most two pieces (BDAT holds one back) and their framing at once, stuffed dots
         // included: never the whole message.
         assert!(most <= 2 * 64 * 1024 + 4096, "chunking {chunking}: {most}");
-        let reply: &Reply = delivery.message.as_ref().unwrap();
+        let reply: &Reply<'_> = delivery.message.as_ref().unwrap();
         assert!(reply.is_positive());
     }
 }

@@ -203,12 +203,12 @@ impl Raw {
     }
 
     /// Sends `data` and waits for `replies` more replies.
-    pub fn send_replies(&mut self, data: &[u8], replies: usize) -> Vec<smtp_proto::Reply> {
+    pub fn send_replies(&mut self, data: &[u8], replies: usize) -> Vec<smtp_proto::Reply<'static>> {
         self.sock.write_all(data).unwrap();
         self.expect(replies)
     }
 
-    fn expect(&mut self, n: usize) -> Vec<smtp_proto::Reply> {
+    fn expect(&mut self, n: usize) -> Vec<smtp_proto::Reply<'static>> {
         let mut codes = Vec::new();
         let mut buf = [0u8; 4096];
         while codes.len() < n {
@@ -216,7 +216,7 @@ impl Raw {
             loop {
                 match smtp_proto::parse_reply(&self.received) {
                     Ok(mail_wire::Status::Complete(r, used)) => {
-                        codes.push(r);
+                        codes.push(r.into_owned());
                         self.received.drain(..used);
                     }
                     Ok(mail_wire::Status::Incomplete) => break,

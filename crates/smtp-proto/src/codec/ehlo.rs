@@ -623,7 +623,7 @@ impl<'a> EhloReply<'a> {
     }
 
     /// Reads a positive EHLO reply; the result borrows `reply`.
-    pub fn from_reply(reply: &'a Reply) -> Self {
+    pub fn from_reply(reply: &'a Reply<'_>) -> Self {
         // A reply's lines hold no control characters.
         let mut lines = reply.lines();
         let greeting = Text::known_ref(lines.next().unwrap_or_default());
@@ -648,7 +648,7 @@ impl<'a> EhloReply<'a> {
     }
 
     /// The `250` reply (no enhanced code: RFC 2034 does not put one on EHLO).
-    pub fn to_reply(&self) -> Reply {
+    pub fn to_reply(&self) -> Reply<'static> {
         let mut lines = vec![self.greeting.clone()];
         for c in &self.capabilities {
             lines.push(Text::known(&c.to_line()));

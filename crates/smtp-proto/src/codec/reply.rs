@@ -13,6 +13,8 @@
 //! assert_eq!(reply.to_bytes(), wire);
 //! ```
 
+use std::borrow::Cow;
+
 use mail_wire::Status;
 
 use super::{find_line, ParseError, ParseErrorKind};
@@ -40,7 +42,7 @@ impl Default for ReplyLimits {
 
 pub use crate::types::Reply;
 
-impl Reply {
+impl Reply<'_> {
     /// Appends the wire form to `out`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
         let n = self.line_count();
@@ -121,7 +123,7 @@ impl Digits {
 }
 
 /// Parses the reply at the front of `buf` with the default [`ReplyLimits`].
-pub fn parse_reply(buf: &[u8]) -> Result<Status<Reply>, ParseError> {
+pub fn parse_reply(buf: &[u8]) -> Result<Status<Reply<'_>>, ParseError> {
     parse_reply_with(buf, ReplyLimits::default())
 }
 
@@ -129,6 +131,13 @@ pub fn parse_reply(buf: &[u8]) -> Result<Status<Reply>, ParseError> {
 /// two numbers of one to three digits.
 fn split_enhanced(text: &[u8], class: u8) -> Option<(EnhancedCode, usize)> {
     match text {
+        // The common shape, `d.d.d` and a space, at once.
+        [c, b'.', s, b'.', d, b' ', ..]
+            if *c == b'0' + class && s.is_ascii_digit() && d.is_ascii_digit() =>
+        {
+            let code = EnhancedCode::new(class, u16::from(s - b'0'), u16::from(d - b'0'));
+            return Some((code.ok()?, 6));
+        }
         [c, b'.', ..] if *c == b'0' + class => {}
         _ => return None,
     }
@@ -164,7 +173,17 @@ fn enhanced_part(text: &[u8], at: usize) -> Option<(u16, usize)> {
 /// Every line must be `code SP text`, `code - text` or just `code`; the lines of a multi-line
 /// reply share one code. An enhanced code is recognised when the first line starts with one
 /// whose class matches the reply code, and is then removed from every line that carries it.
-pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>, ParseError> {
+///
+/// A one-line reply borrows its text from `buf`; the text of a multi-line reply (the lines
+/// without their codes) is owned.
+pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply<'_>>, ParseError> {
+    parse(buf, limits, true)
+}
+
+/// [`parse_reply_with`]; with `fast` false every line is read the general way (for tests
+/// holding the common-line reading equal to it).
+#[inline]
+fn parse(buf: &[u8], limits: ReplyLimits, fast: bool) -> Result<Status<Reply<'_>>, ParseError> {
     let mut pos = 0;
     let mut code: Option<ReplyCode> = None;
     let mut enhanced: Option<EnhancedCode> = None;
@@ -177,7 +196,7 @@ pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>
         // found in one scan eight bytes at a time that also checks the text; any other line
         // is found by `find_line` and its text checked below.
         let plain = match rest.get(3) {
-            Some(b' ' | b'-') => {
+            Some(b' ' | b'-') if fast => {
                 let body = rest
                     .get(4..limits.max_line.min(rest.len()))
                     .unwrap_or_default();
@@ -241,44 +260,58 @@ pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>
                 None => raw,
             }
         };
-        if plain.is_none() {
-            std::str::from_utf8(line_text).map_err(|_| ParseError::expected("UTF-8", pos + 4))?;
-            if crate::types::has_ctl(line_text) {
-                let at = line_text
-                    .iter()
-                    .position(|&c| (c < 0x20 && c != b'\t') || c == 0x7f)
-                    .unwrap_or(0);
-                return Err(ParseError::invalid(
-                    InvalidValue::new("text", "control character", at),
-                    pos + 4 + at,
-                ));
+        let checked = match plain {
+            Some(_) => None,
+            None => {
+                let checked = std::str::from_utf8(line_text)
+                    .map_err(|_| ParseError::expected("UTF-8", pos + 4))?;
+                if crate::types::has_ctl(line_text) {
+                    let at = line_text
+                        .iter()
+                        .position(|&c| (c < 0x20 && c != b'\t') || c == 0x7f)
+                        .unwrap_or(0);
+                    return Err(ParseError::invalid(
+                        InvalidValue::new("text", "control character", at),
+                        pos + 4 + at,
+                    ));
+                }
+                Some(checked)
             }
+        };
+        pos += total;
+        if count == 0 && last {
+            // A one-line reply borrows its text (a common line is ASCII, so valid UTF-8).
+            let text = match checked {
+                Some(t) => t,
+                None => std::str::from_utf8(line_text)
+                    .map_err(|_| ParseError::expected("UTF-8", pos - total + 4))?,
+            };
+            return Ok(Status::Complete(
+                Reply {
+                    code: this,
+                    enhanced,
+                    text: Cow::Borrowed(text),
+                },
+                pos,
+            ));
         }
         if count == 0 {
-            // A one-line reply takes just its text; a multi-line one, most often shorter than
-            // what is buffered, fits in 1 KiB.
-            text = Vec::with_capacity(if last {
-                line_text.len()
-            } else {
-                buf.len().min(1024)
-            });
+            // The lines of a multi-line reply, most often shorter than what is buffered, fit
+            // in 1 KiB.
+            text = Vec::with_capacity(buf.len().min(1024));
         } else {
             text.push(b'\n');
         }
         text.extend_from_slice(line_text);
         count += 1;
-        pos += total;
         if last {
-            let Some(code) = code else {
-                return Err(ParseError::expected("a code", pos));
-            };
             // Every line was checked to be UTF-8.
             let text = String::from_utf8(text).map_err(|_| ParseError::expected("UTF-8", 0))?;
             return Ok(Status::Complete(
                 Reply {
-                    code,
+                    code: this,
                     enhanced,
-                    text,
+                    text: Cow::Owned(text),
                 },
                 pos,
             ));
@@ -289,5 +322,72 @@ pub fn parse_reply_with(buf: &[u8], limits: ReplyLimits) -> Result<Status<Reply>
                 pos,
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{parse, parse_reply, ReplyLimits};
+
+    proptest! {
+        /// The common-line reading (one scan that finds the line end and checks the text)
+        /// gives what the general reading gives, results and errors alike, on lines of codes,
+        /// separators, enhanced codes, printable text, tabs, controls, UTF-8 and every kind of
+        /// line end, whole and cut anywhere, with the default limits and small ones.
+        #[test]
+        fn common_lines_read_as_the_general_reading(
+            lines in proptest::collection::vec(
+                (
+                    prop_oneof![4 => Just("250"), 1 => Just("550"), 1 => Just("25x"), 1 => Just("25")],
+                    prop_oneof![3 => Just(" "), 3 => Just("-"), 1 => Just(""), 1 => Just("x")],
+                    prop_oneof![
+                        3 => Just(""), 3 => Just("2.1.0 "), 1 => Just("5.1.1 "), 1 => Just("2.1.0"),
+                        1 => Just("2.10.100 "), 1 => Just("2.1000.0 "), 1 => Just("2.1.0x"),
+                        1 => Just("2..0 "),
+                    ],
+                    "[ -~]{0,12}|[ -~\t\x7f\x01é]{0,12}",
+                    prop_oneof![6 => Just("\r\n"), 1 => Just("\n"), 1 => Just("\r"), 1 => Just("")],
+                ),
+                1..5,
+            ),
+            small in any::<bool>(),
+        ) {
+            let mut wire = Vec::new();
+            for (code, sep, enhanced, text, end) in &lines {
+                wire.extend_from_slice(format!("{code}{sep}{enhanced}{text}{end}").as_bytes());
+            }
+            let limits = if small {
+                ReplyLimits { max_line: 24, max_lines: 3 }
+            } else {
+                ReplyLimits::default()
+            };
+            for cut in 0..=wire.len() {
+                let part = &wire[..cut];
+                prop_assert_eq!(
+                    parse(part, limits, true),
+                    parse(part, limits, false),
+                    "{:?}",
+                    String::from_utf8_lossy(part)
+                );
+            }
+        }
+    }
+
+    /// A common one-line reply borrows its text; a multi-line one and one read the general way
+    /// (a tab) hold the same as read in full.
+    #[test]
+    fn one_line_replies_borrow() {
+        let wire = b"250 2.1.0 Sender OK\r\n";
+        let (r, _) = parse_reply(wire).unwrap().complete().unwrap();
+        assert!(matches!(r.text, std::borrow::Cow::Borrowed("Sender OK")));
+        let wire = b"250 2.1.0 Sender\tOK\r\n";
+        let (r, _) = parse_reply(wire).unwrap().complete().unwrap();
+        assert!(matches!(r.text, std::borrow::Cow::Borrowed("Sender\tOK")));
+        let wire = b"250-2.1.0 Sender\r\n250 2.1.0 OK\r\n";
+        let (r, _) = parse_reply(wire).unwrap().complete().unwrap();
+        assert_eq!(r.lines().collect::<Vec<_>>(), ["Sender", "OK"]);
+        assert!(matches!(r.text, std::borrow::Cow::Owned(_)));
     }
 }

@@ -150,12 +150,12 @@ impl MessageInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     /// The reply to MAIL.
-    pub mail: Option<Reply>,
+    pub mail: Option<Reply<'static>>,
     /// Each recipient with its final reply: the RCPT reply if it was refused, else the reply
     /// to the message (per recipient in LMTP).
-    pub recipients: Vec<(ForwardPath<'static>, Option<Reply>)>,
+    pub recipients: Vec<(ForwardPath<'static>, Option<Reply<'static>>)>,
     /// The reply to the end of the message (the first one in LMTP), or to DATA if refused.
-    pub message: Option<Reply>,
+    pub message: Option<Reply<'static>>,
 }
 
 impl Delivery {
@@ -167,7 +167,7 @@ impl Delivery {
     }
 
     /// The first negative reply, for error messages.
-    pub fn first_failure(&self) -> Option<&Reply> {
+    pub fn first_failure(&self) -> Option<&Reply<'static>> {
         self.mail
             .iter()
             .chain(self.recipients.iter().filter_map(|(_, r)| r.as_ref()))
@@ -241,9 +241,9 @@ enum BodyPhase {
 #[derive(Debug)]
 struct Transaction {
     rcpts: Vec<(ForwardPath<'static>, RcptParams<'static>)>,
-    mail: Option<Reply>,
-    rcpt_replies: Vec<Option<Reply>>,
-    data_replies: Vec<Reply>,
+    mail: Option<Reply<'static>>,
+    rcpt_replies: Vec<Option<Reply<'static>>>,
+    data_replies: Vec<Reply<'static>>,
     /// The whole message given to [`ClientSession::send_mail`], sent as soon as the server
     /// takes it; `None` when the application streams it.
     queued: Option<Vec<u8>>,
@@ -257,7 +257,7 @@ struct Transaction {
     /// Whether 8-bit data was declared.
     eight_bit: bool,
     /// The first refusal of a BDAT chunk before the last.
-    chunk_failure: Option<Reply>,
+    chunk_failure: Option<Reply<'static>>,
     bdat: bool,
     pipelined: bool,
     /// The message was sent as an empty one because no recipient was accepted.
@@ -344,6 +344,8 @@ impl ClientSession {
             match parse_reply(rest) {
                 Ok(Status::Incomplete) => break,
                 Ok(Status::Complete(reply, n)) => {
+                    // Kept in events past the buffer.
+                    let reply = reply.into_owned();
                     pos += n;
                     let after = self.buf.len() - pos;
                     self.reply(reply, after);
@@ -561,7 +563,7 @@ impl ClientSession {
         self.events.push_back(ClientEvent::Error(e));
     }
 
-    fn refused(&mut self, command: &'static str, reply: Reply) {
+    fn refused(&mut self, command: &'static str, reply: Reply<'static>) {
         self.fail(RemoteError::UnexpectedReply { command, reply }.into());
     }
 
@@ -635,7 +637,7 @@ impl ClientSession {
         self.expect.push_back(Expect::Auth);
     }
 
-    fn reply(&mut self, reply: Reply, bytes_after: usize) {
+    fn reply(&mut self, reply: Reply<'static>, bytes_after: usize) {
         let Some(expect) = self.expect.pop_front() else {
             return self.refused("nothing (unsolicited reply)", reply);
         };
@@ -801,7 +803,7 @@ impl ClientSession {
         }
     }
 
-    fn auth_reply(&mut self, reply: Reply) {
+    fn auth_reply(&mut self, reply: Reply<'static>) {
         let code = reply.code().get();
         let Some(sasl) = self.sasl.as_mut() else {
             return self.refused("AUTH", reply);

@@ -1,6 +1,7 @@
 //! Replies as values: a code, an optional enhanced status code, and lines of text. Parsing and
 //! writing them is in [`crate::codec::reply`].
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::{EnhancedCode, InvalidValue, ReplyCode, Text};
@@ -8,16 +9,17 @@ use super::{EnhancedCode, InvalidValue, ReplyCode, Text};
 /// A reply: a code, an optional enhanced status code, and one or more lines of text.
 ///
 /// The lines are kept in one string, separated by LF (which no line can contain), so a reply
-/// costs one allocation however many lines it has.
+/// costs one allocation however many lines it has. A parsed one-line reply borrows its text
+/// from the bytes it was read from; [`Reply::into_owned`] makes it `'static`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Reply {
+pub struct Reply<'a> {
     pub(crate) code: ReplyCode,
     pub(crate) enhanced: Option<EnhancedCode>,
     /// The lines, separated by LF.
-    pub(crate) text: String,
+    pub(crate) text: Cow<'a, str>,
 }
 
-impl Reply {
+impl Reply<'static> {
     /// A reply with one line of text (which may be empty).
     pub fn new(
         code: u16,
@@ -54,7 +56,7 @@ impl Reply {
         Ok(Self {
             code,
             enhanced,
-            text,
+            text: Cow::Owned(text),
         })
     }
 
@@ -65,7 +67,7 @@ impl Reply {
             enhanced: Some(EnhancedCode::known(enhanced.0, enhanced.1, enhanced.2)),
             text: {
                 debug_assert!(Text::new(text).is_ok(), "{text:?}");
-                text.to_owned()
+                Cow::Owned(text.to_owned())
             },
         }
     }
@@ -79,7 +81,18 @@ impl Reply {
         Self {
             code,
             enhanced,
-            text: v.join("\n"),
+            text: Cow::Owned(v.join("\n")),
+        }
+    }
+}
+
+impl<'a> Reply<'a> {
+    /// The same reply, owning its text, to keep past the bytes it was parsed from.
+    pub fn into_owned(self) -> Reply<'static> {
+        Reply {
+            code: self.code,
+            enhanced: self.enhanced,
+            text: Cow::Owned(self.text.into_owned()),
         }
     }
 
@@ -103,7 +116,7 @@ impl Reply {
     /// The lines of text, without codes (at least one, maybe empty).
     pub fn lines(&self) -> impl Iterator<Item = &str> + '_ {
         // LF is ASCII, so splitting the bytes splits the string at character boundaries.
-        let mut rest = Some(self.text.as_str());
+        let mut rest = Some(&*self.text);
         std::iter::from_fn(move || {
             let s = rest?;
             match memchr::memchr(b'\n', s.as_bytes()) {
@@ -140,7 +153,7 @@ impl Reply {
     }
 }
 
-impl fmt::Display for Reply {
+impl fmt::Display for Reply<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.code)?;
         if let Some(e) = self.enhanced {

@@ -11,7 +11,7 @@ pub enum Turn {
     /// Bytes the client sends (consecutive `C:` lines, CRLF-ended).
     Client(Vec<u8>),
     /// One reply of the server.
-    Server(Reply),
+    Server(Reply<'static>),
 }
 
 /// Reads `C:` / `S:` lines (indentation ignored; other lines skipped) into turns: consecutive
@@ -43,7 +43,7 @@ pub fn transcript(text: &str) -> Vec<Turn> {
                 let Ok(Status::Complete(reply, _)) = parse_reply(&server) else {
                     panic!("bad reply in transcript: {rest}");
                 };
-                turns.push(Turn::Server(reply));
+                turns.push(Turn::Server(reply.into_owned()));
                 server.clear();
             }
         }
@@ -52,12 +52,12 @@ pub fn transcript(text: &str) -> Vec<Turn> {
 }
 
 /// Every reply in `bytes`, in order.
-pub fn replies(mut bytes: &[u8]) -> Vec<Reply> {
+pub fn replies(mut bytes: &[u8]) -> Vec<Reply<'static>> {
     let mut out = Vec::new();
     while !bytes.is_empty() {
         match parse_reply(bytes) {
             Ok(Status::Complete(r, n)) => {
-                out.push(r);
+                out.push(r.into_owned());
                 bytes = &bytes[n..];
             }
             other => panic!(

@@ -31,7 +31,7 @@ pub(crate) async fn serve(addr: SocketAddr, ctx: Arc<Context>) -> std::io::Resul
 }
 
 /// A reply from the literals below (never from peer data).
-fn reply(code: u16, enhanced: (u8, u16, u16), text: &str) -> Reply {
+fn reply(code: u16, enhanced: (u8, u16, u16), text: &str) -> Reply<'static> {
     let e = EnhancedCode::new(enhanced.0, enhanced.1, enhanced.2).ok();
     Reply::new(code, e, text).expect("the literal replies of this file are valid")
 }

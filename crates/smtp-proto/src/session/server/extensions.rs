@@ -40,7 +40,11 @@ fn find<'c, T>(
 }
 
 /// Checks the extension parameters of MAIL: `Some(reply)` refuses the command.
-pub(super) fn check_mail(config: &ServerConfig, tls: bool, p: &MailParams<'_>) -> Option<Reply> {
+pub(super) fn check_mail(
+    config: &ServerConfig,
+    tls: bool,
+    p: &MailParams<'_>,
+) -> Option<Reply<'static>> {
     let unsupported = |what: &str| Some(r(555, (5, 5, 4), what));
     let invalid = |what: &str| Some(r(501, (5, 5, 4), what));
     if p.requiretls {
@@ -103,7 +107,7 @@ pub(super) fn check_mail(config: &ServerConfig, tls: bool, p: &MailParams<'_>) -
 }
 
 /// Checks the extension parameters of RCPT: `Some(reply)` refuses the command.
-pub(super) fn check_rcpt(config: &ServerConfig, p: &RcptParams<'_>) -> Option<Reply> {
+pub(super) fn check_rcpt(config: &ServerConfig, p: &RcptParams<'_>) -> Option<Reply<'static>> {
     if let Some(rrvs) = &p.rrvs {
         if find(config, |c| matches!(c, Capability::Rrvs).then_some(())).is_none() {
             return Some(r(555, (5, 5, 4), "RRVS not supported"));

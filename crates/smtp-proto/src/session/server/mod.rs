@@ -72,7 +72,7 @@ enum Mode {
     Bdat {
         remaining: u64,
         last: bool,
-        discard: Option<Reply>,
+        discard: Option<Reply<'static>>,
     },
     AuthResponse,
 }
@@ -132,7 +132,7 @@ pub struct ServerSession {
     errors: usize,
 }
 
-fn r(code: u16, e: (u8, u16, u16), text: &str) -> Reply {
+fn r(code: u16, e: (u8, u16, u16), text: &str) -> Reply<'static> {
     Reply::fixed(code, e, text)
 }
 
@@ -310,7 +310,7 @@ impl ServerSession {
 
     /// Refuses the pending MAIL, RCPT or message with `reply` (use a 4xx or 5xx code). In
     /// LMTP, a refused message gets this reply for every recipient.
-    pub fn reject(&mut self, reply: Reply) -> Result<(), Error> {
+    pub fn reject(&mut self, reply: Reply<'static>) -> Result<(), Error> {
         let code = reply.code();
         if !(code.is_transient() || code.is_permanent()) {
             return Err(LocalError::NotAFailure(code.get()).into());
@@ -335,7 +335,7 @@ impl ServerSession {
     }
 
     /// LMTP: one reply per accepted recipient, in RCPT order.
-    pub fn lmtp_replies(&mut self, replies: Vec<Reply>) -> Result<(), Error> {
+    pub fn lmtp_replies(&mut self, replies: Vec<Reply<'static>>) -> Result<(), Error> {
         if self.pending != Some(Pending::Message) || !self.config.lmtp {
             return Err(LocalError::NoDecisionPending("LMTP message").into());
         }
@@ -375,7 +375,7 @@ impl ServerSession {
         Ok(())
     }
 
-    fn decided(&mut self, reply: Reply) -> Result<(), Error> {
+    fn decided(&mut self, reply: Reply<'static>) -> Result<(), Error> {
         self.send(reply);
         self.pending = None;
         self.process();
@@ -383,7 +383,7 @@ impl ServerSession {
     }
 
     /// Queues a reply, dropping the enhanced code when not announced.
-    fn send(&mut self, reply: Reply) {
+    fn send(&mut self, reply: Reply<'static>) {
         if self.config.enhanced_status_codes {
             reply.write_to(&mut self.out);
         } else {
@@ -391,12 +391,12 @@ impl ServerSession {
         }
     }
 
-    fn send_raw(&mut self, reply: Reply) {
+    fn send_raw(&mut self, reply: Reply<'static>) {
         reply.write_to(&mut self.out);
     }
 
     /// A 5xx for a client mistake: counts toward the error limit.
-    fn error(&mut self, reply: Reply, error: Error) {
+    fn error(&mut self, reply: Reply<'static>, error: Error) {
         self.errors += 1;
         if self.errors >= self.config.max_errors {
             let e = RemoteError::TooManyErrors(self.errors).into();
@@ -408,7 +408,7 @@ impl ServerSession {
         }
     }
 
-    fn close_with(&mut self, reply: Reply, error: Error) {
+    fn close_with(&mut self, reply: Reply<'static>, error: Error) {
         let host = self.config.hostname.to_string();
         let reply = Reply::new(
             reply.code().get(),
@@ -611,7 +611,7 @@ impl ServerSession {
         }
     }
 
-    fn ehlo_reply(&self, client: &Domain<'_>) -> Reply {
+    fn ehlo_reply(&self, client: &Domain<'_>) -> Reply<'static> {
         let c = &self.config;
         let mut caps = Vec::new();
         if c.pipelining {
@@ -748,7 +748,7 @@ impl ServerSession {
     }
 
     /// The reply for DATA or BDAT without usable recipients, if that is the case.
-    fn no_recipients(&self) -> Option<Reply> {
+    fn no_recipients(&self) -> Option<Reply<'static>> {
         match &self.tx {
             None => Some(r(503, (5, 5, 1), "Need MAIL and RCPT first")),
             Some(tx) if tx.rcpts == 0 && tx.rcpt_attempted => {
