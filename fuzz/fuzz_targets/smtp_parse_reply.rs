@@ -22,6 +22,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(Status::Complete(reply, used)) = parse_reply(data) {
         assert!(used <= data.len());
         assert_eq!(parse_reply(&data[..used - 1]), Ok(Status::Incomplete));
+        // A reply that borrows its text equals its owned copy.
+        assert_eq!(reply.clone().into_owned(), reply);
         let wire = reply.to_bytes();
         assert_eq!(
             parse_reply(&wire),
