@@ -1,21 +1,34 @@
 //! Address lists (RFC 5322 3.4 with the obsolete forms of 4.4): mailboxes, groups, display
 //! names, comments, quoted local parts, domain literals and source routes.
 
+use std::borrow::Cow;
+
 use crate::lexer::{Lexer, Specials, Token};
 use crate::rfc2047::decode_text;
 
-/// One mailbox: an optional display name and an address.
+/// One mailbox: an optional display name and an address. Each string borrows the parsed input
+/// when it is there as it is (a plain word: no quoting, folding or encoding to undo);
+/// [`into_owned`](Self::into_owned) makes a mailbox that outlives the input.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Mailbox {
+pub struct Mailbox<'a> {
     /// The display name, RFC 2047-decoded, comments excluded; `None` when there is none.
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
     /// The local part, unquoted (`"john doe"@x` gives `john doe`).
-    pub local_part: String,
+    pub local_part: Cow<'a, str>,
     /// The domain (a domain literal keeps its brackets); `None` if the address had no `@`.
-    pub domain: Option<String>,
+    pub domain: Option<Cow<'a, str>>,
 }
 
-impl Mailbox {
+impl Mailbox<'_> {
+    /// This mailbox with every string owned.
+    pub fn into_owned(self) -> Mailbox<'static> {
+        Mailbox {
+            name: self.name.map(|n| Cow::Owned(n.into_owned())),
+            local_part: Cow::Owned(self.local_part.into_owned()),
+            domain: self.domain.map(|d| Cow::Owned(d.into_owned())),
+        }
+    }
+
     /// The `addr-spec`, with the local part quoted if it needs to be (`"john doe"@example.com`);
     /// `<>` for the empty address.
     pub fn address(&self) -> String {
@@ -68,23 +81,36 @@ impl Mailbox {
 
 /// One element of an address list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Address {
+pub enum Address<'a> {
     /// A single mailbox.
-    Mailbox(Mailbox),
+    Mailbox(Mailbox<'a>),
     /// A named group of mailboxes (possibly empty: `undisclosed-recipients:;`).
     Group {
         /// The group's display name.
-        name: String,
+        name: Cow<'a, str>,
         /// Its members.
-        members: Vec<Mailbox>,
+        members: Vec<Mailbox<'a>>,
     },
+}
+
+impl Address<'_> {
+    /// This address with every string owned.
+    pub fn into_owned(self) -> Address<'static> {
+        match self {
+            Address::Mailbox(m) => Address::Mailbox(m.into_owned()),
+            Address::Group { name, members } => Address::Group {
+                name: Cow::Owned(name.into_owned()),
+                members: members.into_iter().map(Mailbox::into_owned).collect(),
+            },
+        }
+    }
 }
 
 /// An address list and whether it needed tolerance.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AddressList {
+pub struct AddressList<'a> {
     /// The addresses in order.
-    pub addresses: Vec<Address>,
+    pub addresses: Vec<Address<'a>>,
     /// Whether something did not follow the grammar (junk skipped, a missing `>` or `@`,
     /// an unclosed quote or comment).
     pub malformed: bool,
@@ -92,9 +118,22 @@ pub struct AddressList {
     pub obsolete: bool,
 }
 
-impl AddressList {
+impl<'a> AddressList<'a> {
+    /// This list with every string owned, for a list that must outlive its input.
+    pub fn into_owned(self) -> AddressList<'static> {
+        AddressList {
+            addresses: self
+                .addresses
+                .into_iter()
+                .map(Address::into_owned)
+                .collect(),
+            malformed: self.malformed,
+            obsolete: self.obsolete,
+        }
+    }
+
     /// Every mailbox, group members listed in place.
-    pub fn mailboxes(&self) -> impl Iterator<Item = &Mailbox> {
+    pub fn mailboxes(&self) -> impl Iterator<Item = &Mailbox<'a>> {
         self.addresses.iter().flat_map(|a| match a {
             Address::Mailbox(m) => std::slice::from_ref(m).iter(),
             Address::Group { members, .. } => members.iter(),
@@ -112,7 +151,7 @@ impl AddressList {
 /// assert_eq!(m.address(), "john.q.public@example.com");
 /// assert!(matches!(&list.addresses[1], Address::Group { name, members } if name == "undisclosed" && members.is_empty()));
 /// ```
-pub fn parse_address_list(input: &[u8]) -> AddressList {
+pub fn parse_address_list(input: &[u8]) -> AddressList<'_> {
     let mut lexer = Lexer::new(input, Specials::Rfc5322);
     // About one token per 4 bytes of a typical list; sized up front so that a long list does
     // not grow (and copy) the vector over and over.
@@ -164,7 +203,12 @@ fn is_word(t: &Token<'_>) -> bool {
     matches!(t, Token::Atom(_) | Token::Quoted(_))
 }
 
-impl Parser<'_, '_> {
+/// `bytes` as text: borrowed when valid UTF-8, else with U+FFFD for what is not.
+fn borrowed_text(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+impl<'a> Parser<'_, 'a> {
     fn peek_special(&self) -> Option<u8> {
         match self.toks.get(self.i) {
             Some(Token::Special(c)) => Some(*c),
@@ -184,11 +228,11 @@ impl Parser<'_, '_> {
     /// The display name of the words in `range`: joined with single spaces, then decoded as
     /// RFC 2047 text (so adjacent encoded-words join, and encoded-words inside quotes decode,
     /// as most readers do).
-    fn phrase(&self, from: usize, to: usize) -> String {
+    fn phrase(&self, from: usize, to: usize) -> Cow<'a, str> {
         // One plain word: nothing to join or decode.
         if let [Token::Atom(w)] = &self.toks[from..to] {
             if !crate::rfc2047::has_encoded_word_start(w) {
-                return crate::charset::lossy_string(w);
+                return borrowed_text(*w);
             }
         }
         let mut raw = Vec::new();
@@ -203,10 +247,10 @@ impl Parser<'_, '_> {
             }
             raw.extend_from_slice(w);
         }
-        decode_text(&raw).0.into_owned()
+        Cow::Owned(decode_text(&raw).0.into_owned())
     }
 
-    fn address(&mut self, allow_group: bool) -> Option<Address> {
+    fn address(&mut self, allow_group: bool) -> Option<Address<'a>> {
         let start = self.i;
         while self.toks.get(self.i).is_some_and(is_word) {
             self.i += 1;
@@ -277,9 +321,11 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn concat(&self, from: usize, to: usize) -> String {
-        if let [Token::Atom(w)] = &self.toks[from..to] {
-            return crate::charset::lossy_string(w);
+    fn concat(&self, from: usize, to: usize) -> Cow<'a, str> {
+        match &self.toks[from..to] {
+            [Token::Atom(w)] => return borrowed_text(*w),
+            [Token::Quoted(Cow::Borrowed(q))] => return borrowed_text(*q),
+            _ => {}
         }
         let mut raw = Vec::new();
         for t in &self.toks[from..to] {
@@ -290,10 +336,10 @@ impl Parser<'_, '_> {
                 Token::Special(c) => raw.push(*c),
             }
         }
-        crate::charset::lossy_string_owned(raw)
+        Cow::Owned(crate::charset::lossy_string_owned(raw))
     }
 
-    fn domain(&mut self, stop: impl Fn(u8) -> bool) -> String {
+    fn domain(&mut self, stop: impl Fn(u8) -> bool) -> Cow<'a, str> {
         let start = self.i;
         while let Some(t) = self.toks.get(self.i) {
             match t {
@@ -311,7 +357,7 @@ impl Parser<'_, '_> {
     }
 
     /// After `<`: an optional obs-route, then `local@domain`, then `>`.
-    fn addr_spec_in_angle(&mut self) -> (String, Option<String>) {
+    fn addr_spec_in_angle(&mut self) -> (Cow<'a, str>, Option<Cow<'a, str>>) {
         if self.peek_special() == Some(b'@') {
             // obs-route: "@a,@b:" is dropped
             self.obsolete = true;
@@ -364,7 +410,7 @@ mod tests {
     fn flat(input: &str) -> Vec<Flat> {
         parse_address_list(input.as_bytes())
             .mailboxes()
-            .map(|m| (m.name.clone(), m.address()))
+            .map(|m| (m.name.as_deref().map(str::to_owned), m.address()))
             .collect()
     }
 
@@ -496,6 +542,43 @@ mod tests {
             flat("jdoe@example.org (John Doe)"),
             [mb(None, "jdoe@example.org")]
         );
+    }
+
+    #[test]
+    fn plain_words_borrow_the_input_and_the_rest_is_owned() {
+        let borrowed = |c: &Cow<'_, str>| matches!(c, Cow::Borrowed(_));
+        let l = parse_address_list(b"Mary <mary@x.test>, \"joe\"@y.test, bare");
+        let m: Vec<&Mailbox<'_>> = l.mailboxes().collect();
+        assert!(borrowed(m[0].name.as_ref().unwrap()) && borrowed(&m[0].local_part));
+        assert!(borrowed(m[0].domain.as_ref().unwrap()));
+        assert_eq!(m[1].local_part, "joe");
+        assert!(borrowed(&m[1].local_part));
+        assert!(borrowed(&m[2].local_part) && m[2].domain.is_none());
+        // Joined words, quoted-pairs, encoded-words, obs-domain and non-UTF-8: owned.
+        let l = parse_address_list(
+            b"Mary Smith <\"a\\\"b\"@x . test>, =?utf-8?q?J=C3=B6rg?= <j@x>, \xe9 <k@x>",
+        );
+        let m: Vec<&Mailbox<'_>> = l.mailboxes().collect();
+        assert_eq!(m[0].name.as_deref(), Some("Mary Smith"));
+        assert!(!borrowed(m[0].name.as_ref().unwrap()));
+        assert_eq!(m[0].local_part, "a\"b");
+        assert!(!borrowed(&m[0].local_part));
+        assert_eq!(m[0].domain.as_deref(), Some("x.test"));
+        assert!(!borrowed(m[0].domain.as_ref().unwrap()));
+        assert_eq!(m[1].name.as_deref(), Some("Jörg"));
+        assert!(!borrowed(m[1].name.as_ref().unwrap()));
+        assert_eq!(m[2].name.as_deref(), Some("\u{fffd}"));
+        assert!(!borrowed(m[2].name.as_ref().unwrap()));
+        // Owned copies read the same and outlive the input.
+        let owned = {
+            let input = b"g: Ann <a@b>, c@d;, e@f".to_vec();
+            let list = parse_address_list(&input);
+            let copy = list.clone().into_owned();
+            assert_eq!(copy, list);
+            copy
+        };
+        assert_eq!(owned.mailboxes().count(), 3);
+        assert!(matches!(&owned.addresses[0], Address::Group { name, .. } if name == "g"));
     }
 
     #[test]

@@ -201,24 +201,26 @@ impl<'a> Message<'a> {
     }
 
     /// The addresses of the first field named `name` (From, To, Cc, Bcc, Reply-To, Sender...).
-    pub fn addresses(&self, name: &str) -> Option<AddressList> {
-        self.header()
-            .get(name)
-            .map(|f| parse_address_list(&f.unfolded()))
+    /// The strings borrow the input where a field is on one line; a folded field's are owned.
+    pub fn addresses(&self, name: &str) -> Option<AddressList<'a>> {
+        self.header().get(name).map(|f| match f.unfolded() {
+            Cow::Borrowed(value) => parse_address_list(value),
+            Cow::Owned(value) => parse_address_list(&value).into_owned(),
+        })
     }
 
     /// From.
-    pub fn from(&self) -> Option<AddressList> {
+    pub fn from(&self) -> Option<AddressList<'a>> {
         self.addresses("from")
     }
 
     /// To.
-    pub fn to(&self) -> Option<AddressList> {
+    pub fn to(&self) -> Option<AddressList<'a>> {
         self.addresses("to")
     }
 
     /// Cc.
-    pub fn cc(&self) -> Option<AddressList> {
+    pub fn cc(&self) -> Option<AddressList<'a>> {
         self.addresses("cc")
     }
 

@@ -54,11 +54,11 @@ pub struct Summary<'a> {
     pub parts: Vec<SummaryPart<'a>>,
 }
 
-fn flat(list: Option<AddressList>) -> Vec<SummaryAddress> {
+fn flat(list: Option<AddressList<'_>>) -> Vec<SummaryAddress> {
     list.map(|l| {
         l.mailboxes()
             .map(|m| SummaryAddress {
-                name: m.name.clone(),
+                name: m.name.as_deref().map(str::to_owned),
                 address: m.address(),
             })
             .collect()

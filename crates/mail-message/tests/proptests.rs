@@ -100,15 +100,16 @@ proptest! {
         let from = msg.from().unwrap();
         let m = from.mailboxes().next().unwrap();
         let want_name = if name.is_empty() { None } else { Some(name.clone()) };
-        prop_assert_eq!(&m.name, &want_name, "{}", String::from_utf8_lossy(&bytes));
+        prop_assert_eq!(m.name.as_deref(), want_name.as_deref(), "{}", String::from_utf8_lossy(&bytes));
         prop_assert_eq!(&m.local_part, &local);
         prop_assert_eq!(m.domain.as_deref(), Some(domain.as_str()));
         if let Some((sname, slocal)) = &sender {
             let field = msg.header().get("sender").unwrap();
-            let list = mail_message::address::parse_address_list(&field.unfolded());
+            let value = field.unfolded();
+            let list = mail_message::address::parse_address_list(&value);
             let s = list.mailboxes().next().unwrap();
             let want = if sname.is_empty() { None } else { Some(sname.clone()) };
-            prop_assert_eq!(&s.name, &want);
+            prop_assert_eq!(s.name.as_deref(), want.as_deref());
             prop_assert_eq!(&s.local_part, slocal);
         }
         prop_assert_eq!(msg.references(), references.clone());

@@ -7,10 +7,10 @@ fn crlf(s: &str) -> Vec<u8> {
     s.replace('\n', "\r\n").into_bytes()
 }
 
-fn flat(list: Option<mail_message::address::AddressList>) -> Vec<(Option<String>, String)> {
+fn flat(list: Option<mail_message::address::AddressList<'_>>) -> Vec<(Option<String>, String)> {
     list.map(|l| {
         l.mailboxes()
-            .map(|m| (m.name.clone(), m.address()))
+            .map(|m| (m.name.as_deref().map(str::to_owned), m.address()))
             .collect()
     })
     .unwrap_or_default()

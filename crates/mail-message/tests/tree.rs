@@ -287,3 +287,18 @@ fn depth_ceiling_fits_a_test_thread_stack() {
     roundtrip(&msg);
     assert_eq!(msg.leaves().len(), 1);
 }
+
+#[test]
+fn address_fields_borrow_unless_folded() {
+    use std::borrow::Cow;
+    let msg = Message::parse(b"From: Ann <ann@x.test>\r\nTo: Bob\r\n <bob@y.test>\r\n\r\n");
+    let from = msg.from().unwrap();
+    let ann = from.mailboxes().next().unwrap();
+    assert!(matches!(ann.local_part, Cow::Borrowed("ann")));
+    // A folded field is unfolded into a copy: what is read from it is owned.
+    let to = msg.to().unwrap();
+    let bob = to.mailboxes().next().unwrap();
+    assert_eq!(bob.name.as_deref(), Some("Bob"));
+    assert!(matches!(bob.local_part, Cow::Owned(_)));
+    assert_eq!(bob.address(), "bob@y.test");
+}
