@@ -232,7 +232,7 @@ impl<'a> Parser<'_, 'a> {
         // One plain word: nothing to join or decode.
         if let [Token::Atom(w)] = &self.toks[from..to] {
             if !crate::rfc2047::has_encoded_word_start(w) {
-                return borrowed_text(*w);
+                return borrowed_text(w);
             }
         }
         let mut raw = Vec::new();
@@ -323,8 +323,8 @@ impl<'a> Parser<'_, 'a> {
 
     fn concat(&self, from: usize, to: usize) -> Cow<'a, str> {
         match &self.toks[from..to] {
-            [Token::Atom(w)] => return borrowed_text(*w),
-            [Token::Quoted(Cow::Borrowed(q))] => return borrowed_text(*q),
+            [Token::Atom(w)] => return borrowed_text(w),
+            [Token::Quoted(Cow::Borrowed(q))] => return borrowed_text(q),
             _ => {}
         }
         let mut raw = Vec::new();
