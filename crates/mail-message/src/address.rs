@@ -155,7 +155,7 @@ pub fn parse_address_list(input: &[u8]) -> AddressList<'_> {
     let mut lexer = Lexer::new(input, Specials::Rfc5322);
     // About one token per 4 bytes of a typical list; sized up front so that a long list does
     // not grow (and copy) the vector over and over.
-    let mut tokens: Vec<Token<'_>> = Vec::with_capacity((input.len() / 4).clamp(16, 4096));
+    let mut tokens: Vec<Token<'_>> = Vec::with_capacity((input.len() / 3).clamp(16, 4096));
     tokens.extend(lexer.by_ref());
     let mut p = Parser {
         toks: &tokens,

@@ -490,10 +490,27 @@ pub enum TransferEncoding {
 impl TransferEncoding {
     /// Parses a Content-Transfer-Encoding value (case-insensitive, comments ignored).
     pub fn parse(value: &[u8]) -> Self {
+        // The usual value is one token between white space: taken as it is. Anything else
+        // (a comment, a quote, a second word) goes through the lexer.
+        let wsp = |c: &u8| crate::lexer::is_wsp(*c);
+        let from = value.iter().position(|c| !wsp(c)).unwrap_or(value.len());
+        let to = value.iter().rposition(|c| !wsp(c)).map_or(from, |k| k + 1);
+        let trimmed = value.get(from..to).unwrap_or_default();
+        let plain = !trimmed.is_empty()
+            && trimmed
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'-');
+        if plain {
+            return Self::from_token(trimmed);
+        }
         let mut lx = Lexer::new(value, Specials::Mime);
-        let Some(Token::Atom(a)) = lx.next() else {
-            return Self::Unknown;
-        };
+        match lx.next() {
+            Some(Token::Atom(a)) => Self::from_token(a),
+            _ => Self::Unknown,
+        }
+    }
+
+    fn from_token(a: &[u8]) -> Self {
         let is = |s: &[u8]| a.eq_ignore_ascii_case(s);
         if is(b"7bit") {
             Self::SevenBit
@@ -711,6 +728,36 @@ mod tests {
         ] {
             assert!(content_type_plain(value).is_none(), "{value:?}");
             assert!(parse_content_type(value).is_some(), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn transfer_encoding_one_token_and_the_lexer_agree() {
+        use TransferEncoding as T;
+        for (value, want) in [
+            // One token, white space around: read directly.
+            (&b"base64"[..], T::Base64),
+            (b" Quoted-Printable\r\n", T::QuotedPrintable),
+            (b"\t7BIT ", T::SevenBit),
+            (b"x-uue", T::Uuencode),
+            (b"x-token", T::Unknown),
+            // A form feed is no white space to the lexer, so it is none here either.
+            (b"\x0cbase64", T::Unknown),
+            // Comments, quotes, more words, nothing: the lexer.
+            (b"base64 (yes)", T::Base64),
+            (b"(c) 8bit", T::EightBit),
+            (b"\"base64\"", T::Unknown),
+            (b"binary; x", T::Binary),
+            (b"", T::Unknown),
+            (b"  ", T::Unknown),
+        ] {
+            assert_eq!(T::parse(value), want, "{value:?}");
+            let mut lx = Lexer::new(value, Specials::Mime);
+            let by_lexer = match lx.next() {
+                Some(Token::Atom(a)) => T::from_token(a),
+                _ => T::Unknown,
+            };
+            assert_eq!(by_lexer, want, "{value:?} by the lexer");
         }
     }
 
