@@ -756,10 +756,11 @@ impl MessageBuilder {
             content_type: ContentType {
                 media_type: "text".into(),
                 subtype: subtype.into(),
-                params: vec![(
+                params: [(
                     "charset".into(),
                     if body.is_ascii() { "us-ascii" } else { "utf-8" }.into(),
-                )],
+                )]
+                .into(),
             },
             extra: Vec::new(),
             disposition: None,
@@ -942,7 +943,7 @@ fn write_node(node: &Node, out: &mut Vec<u8>, counter: &mut usize) {
             let ct = ContentType {
                 media_type: "multipart".into(),
                 subtype: (*subtype).into(),
-                params: vec![("boundary".into(), boundary.clone().into())],
+                params: [("boundary".into(), boundary.clone().into())].into(),
             };
             content_type_field(&ct, &[], out);
             out.extend_from_slice(b"\r\n");

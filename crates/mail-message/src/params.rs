@@ -14,7 +14,132 @@ pub struct ContentType {
     pub subtype: Cow<'static, str>,
     /// Parameters in order: names lower case, values decoded (RFC 2231, and RFC 2047 in quoted
     /// values as many writers use it for file names).
-    pub params: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    pub params: Params,
+}
+
+/// One parameter: the name (lower case) and the decoded value.
+pub type Param = (Cow<'static, str>, Cow<'static, str>);
+
+/// The parameters of a field in order, read as a slice (`&params[..]`, `params.iter()`). Up
+/// to two, what nearly every part has, are held in place: a part's Content-Type costs no
+/// allocation for them.
+#[derive(Clone)]
+pub struct Params {
+    repr: ParamsRepr,
+}
+
+#[derive(Clone)]
+enum ParamsRepr {
+    Inline { len: u8, items: [Param; 2] },
+    Heap(Vec<Param>),
+}
+
+/// An unused slot of [`ParamsRepr::Inline`].
+const NO_PARAM: Param = (Cow::Borrowed(""), Cow::Borrowed(""));
+
+impl Params {
+    /// No parameters.
+    pub const fn new() -> Self {
+        Self {
+            repr: ParamsRepr::Inline {
+                len: 0,
+                items: [NO_PARAM, NO_PARAM],
+            },
+        }
+    }
+
+    /// Appends a parameter.
+    pub fn push(&mut self, param: Param) {
+        match &mut self.repr {
+            ParamsRepr::Inline { len, items } => {
+                if let Some(slot) = items.get_mut(usize::from(*len)) {
+                    *slot = param;
+                    *len += 1;
+                } else {
+                    let mut v = Vec::with_capacity(2 * items.len());
+                    v.extend(items.iter_mut().map(|p| std::mem::replace(p, NO_PARAM)));
+                    v.push(param);
+                    self.repr = ParamsRepr::Heap(v);
+                }
+            }
+            ParamsRepr::Heap(v) => v.push(param),
+        }
+    }
+
+    /// The parameters as a slice.
+    pub fn as_slice(&self) -> &[Param] {
+        match &self.repr {
+            ParamsRepr::Inline { len, items } => items.get(..usize::from(*len)).unwrap_or_default(),
+            ParamsRepr::Heap(v) => v,
+        }
+    }
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::ops::Deref for Params {
+    type Target = [Param];
+    fn deref(&self) -> &[Param] {
+        self.as_slice()
+    }
+}
+
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl PartialEq for Params {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Params {}
+
+impl std::hash::Hash for Params {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state);
+    }
+}
+
+impl From<Vec<Param>> for Params {
+    fn from(v: Vec<Param>) -> Self {
+        if v.len() <= 2 {
+            v.into_iter().collect()
+        } else {
+            Self {
+                repr: ParamsRepr::Heap(v),
+            }
+        }
+    }
+}
+
+impl<const N: usize> From<[Param; N]> for Params {
+    fn from(a: [Param; N]) -> Self {
+        a.into_iter().collect()
+    }
+}
+
+impl FromIterator<Param> for Params {
+    fn from_iter<I: IntoIterator<Item = Param>>(iter: I) -> Self {
+        let mut out = Self::new();
+        iter.into_iter().for_each(|p| out.push(p));
+        out
+    }
+}
+
+impl<'p> IntoIterator for &'p Params {
+    type Item = &'p Param;
+    type IntoIter = std::slice::Iter<'p, Param>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
 }
 
 impl ContentType {
@@ -24,7 +149,7 @@ impl ContentType {
         Self {
             media_type: "text".into(),
             subtype: "plain".into(),
-            params: Vec::new(),
+            params: Params::new(),
         }
     }
 
@@ -33,7 +158,7 @@ impl ContentType {
         Self {
             media_type: "message".into(),
             subtype: "rfc822".into(),
-            params: Vec::new(),
+            params: Params::new(),
         }
     }
 
@@ -115,7 +240,7 @@ pub struct ContentDisposition {
     /// `inline`, `attachment` or another token, lower case.
     pub kind: Cow<'static, str>,
     /// Parameters as in [`ContentType::params`].
-    pub params: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    pub params: Params,
 }
 
 impl ContentDisposition {
@@ -157,7 +282,7 @@ fn content_type_general(input: &[u8]) -> Option<ContentType> {
         Token::Atom(a) => intern(a),
         _ => return None,
     };
-    let params = parse_params(&mut lx);
+    let params = parse_params(&mut lx).into();
     Some(ContentType {
         media_type,
         subtype,
@@ -206,7 +331,7 @@ fn content_type_plain(input: &[u8]) -> Option<ContentType> {
     }
     let subtype = intern(&input[i..i + t]);
     i += t;
-    let mut params: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::new();
+    let mut params = Params::new();
     loop {
         i = skip_ws(input, i);
         match input.get(i) {
@@ -261,9 +386,9 @@ fn content_type_plain(input: &[u8]) -> Option<ContentType> {
 
 /// The parameters of a field whose value before the first `;` is invalid (`application;
 /// name=x.gz`): readers still find the file name there.
-pub(crate) fn salvage_params(input: &[u8]) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
+pub(crate) fn salvage_params(input: &[u8]) -> Params {
     let mut lx = Lexer::new(input, Specials::Mime);
-    parse_params(&mut lx)
+    parse_params(&mut lx).into()
 }
 
 /// Parses a `Content-Disposition` value; `None` when it has no disposition type.
@@ -280,7 +405,7 @@ pub fn parse_content_disposition(input: &[u8]) -> Option<ContentDisposition> {
         Token::Atom(a) => intern(a),
         _ => return None,
     };
-    let params = parse_params(&mut lx);
+    let params = parse_params(&mut lx).into();
     Some(ContentDisposition { kind, params })
 }
 
@@ -728,6 +853,41 @@ mod tests {
         ] {
             assert!(content_type_plain(value).is_none(), "{value:?}");
             assert!(parse_content_type(value).is_some(), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn params_in_place_up_to_two_then_on_the_heap() {
+        let p = |i: usize| -> Param { (format!("n{i}").into(), format!("v{i}").into()) };
+        for n in 0..6 {
+            let all: Vec<Param> = (0..n).map(p).collect();
+            let mut pushed = Params::new();
+            all.iter().cloned().for_each(|x| pushed.push(x));
+            assert_eq!(&pushed[..], &all[..]);
+            assert_eq!(
+                matches!(pushed.repr, ParamsRepr::Inline { .. }),
+                n <= 2,
+                "{n}"
+            );
+            // Built from a Vec (the lexer's path) it is the same list, in place when it fits.
+            let from_vec = Params::from(all.clone());
+            assert_eq!(from_vec, pushed);
+            assert_eq!(
+                matches!(from_vec.repr, ParamsRepr::Inline { .. }),
+                n <= 2,
+                "{n}"
+            );
+            assert_eq!(format!("{pushed:?}"), format!("{all:?}"));
+        }
+        // Both parse paths fill it: the one-pass path and the lexer's (a comment).
+        for input in [
+            &b"text/plain; a=1; b=2; c=3"[..],
+            b"text/plain (x); a=1; b=2; c=3",
+        ] {
+            let ct = parse_content_type(input).unwrap();
+            let names: Vec<&str> = ct.params.iter().map(|(n, _)| n.as_ref()).collect();
+            assert_eq!(names, ["a", "b", "c"]);
+            assert_eq!(ct.param("c"), Some("3"));
         }
     }
 
