@@ -570,7 +570,9 @@ fn content_type_field(ct: &ContentType, extra: &[(&str, &str)], out: &mut Vec<u8
     fold("Content-Type", &tokens, out);
 }
 
-/// A part to write.
+/// A part to write. (A message has a few; the leaf's size, mostly its Content-Type with the
+/// parameters held in place, does not matter here.)
+#[allow(clippy::large_enum_variant)]
 enum Node {
     Leaf {
         content_type: ContentType,
