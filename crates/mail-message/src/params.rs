@@ -615,18 +615,16 @@ pub enum TransferEncoding {
 impl TransferEncoding {
     /// Parses a Content-Transfer-Encoding value (case-insensitive, comments ignored).
     pub fn parse(value: &[u8]) -> Self {
-        // The usual value is one token between white space: taken as it is. Anything else
-        // (a comment, a quote, a second word) goes through the lexer.
+        // The usual value is one known token between white space: taken as it is (each known
+        // token is letters, digits and dashes, which the lexer reads as one atom too).
+        // Anything else (a comment, a quote, another word, an unknown token) goes through the
+        // lexer.
         let wsp = |c: &u8| crate::lexer::is_wsp(*c);
         let from = value.iter().position(|c| !wsp(c)).unwrap_or(value.len());
         let to = value.iter().rposition(|c| !wsp(c)).map_or(from, |k| k + 1);
-        let trimmed = value.get(from..to).unwrap_or_default();
-        let plain = !trimmed.is_empty()
-            && trimmed
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || c == b'-');
-        if plain {
-            return Self::from_token(trimmed);
+        let known = Self::from_token(value.get(from..to).unwrap_or_default());
+        if known != Self::Unknown {
+            return known;
         }
         let mut lx = Lexer::new(value, Specials::Mime);
         match lx.next() {
