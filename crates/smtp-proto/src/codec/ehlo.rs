@@ -294,6 +294,7 @@ const EIGHTBITMIME: Word = Word::new(b"8BITMIME");
 const BINARYMIME: Word = Word::new(b"BINARYMIME");
 const SMTPUTF8: Word = Word::new(b"SMTPUTF8");
 const DSN: Word = Word::new(b"DSN");
+const ENHANCEDSTATUSCO: Word = Word::new(b"ENHANCEDSTATUSCO");
 const STARTTLS: Word = Word::new(b"STARTTLS");
 const REQUIRETLS: Word = Word::new(b"REQUIRETLS");
 const RRVS: Word = Word::new(b"RRVS");
@@ -404,7 +405,13 @@ impl<'a> Capability<'a> {
             10 if BINARYMIME.is(w) => Self::BinaryMime,
             10 if REQUIRETLS.is(w) => Self::RequireTls,
             11 if MT_PRIORITY.is(w) => Self::MtPriority(None),
-            19 if kw.eq_ignore_ascii_case(b"ENHANCEDSTATUSCODES") => Self::EnhancedStatusCodes,
+            // The one keyword over 16 bytes: its first 16, then the last three folded alike.
+            19 if ENHANCEDSTATUSCO.is(w)
+                && matches!(kw.get(16..), Some([d, e, s])
+                    if d | 0x20 == b'd' && e | 0x20 == b'e' && s | 0x20 == b's') =>
+            {
+                Self::EnhancedStatusCodes
+            }
             _ => return None,
         })
     }
@@ -558,9 +565,12 @@ impl<'a> EhloReply<'a> {
         let most = buf
             .get(..limits.max_line.saturating_mul(limits.max_lines))
             .unwrap_or(buf);
-        let text = match std::str::from_utf8(most) {
+        let text = match simdutf8::basic::from_utf8(most) {
             Ok(t) => t,
-            Err(e) => std::str::from_utf8(most.get(..e.valid_up_to())?).ok()?,
+            Err(_) => match std::str::from_utf8(most) {
+                Ok(t) => t,
+                Err(e) => std::str::from_utf8(most.get(..e.valid_up_to())?).ok()?,
+            },
         };
         let buf = text.as_bytes();
         let mut pos = 0;
@@ -587,23 +597,25 @@ impl<'a> EhloReply<'a> {
             if ahead.get(len..len + 2) != Some(b"\r\n") || len + 6 > limits.max_line {
                 return None;
             }
-            let line = text.get(start..start + len)?;
+            // The line as a string slice only where one is kept (not for a keyword alone).
+            let line = || text.get(start..start + len);
             match greeting {
                 None => {
                     // A digit may start an enhanced code, which the general parser strips.
-                    if line.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+                    if ahead.first().is_some_and(u8::is_ascii_digit) {
                         return None;
                     }
-                    greeting = Some(Text::known_ref(line));
+                    greeting = Some(Text::known_ref(line()?));
                 }
                 // A keyword alone (most lines) is read here; one with parameters apart.
-                Some(_) if len == kw_len => capabilities.push(
-                    match Capability::flag(line.as_bytes(), folded(ahead, line.as_bytes())) {
+                Some(_) if len == kw_len => {
+                    let kw = ahead.get(..len)?;
+                    capabilities.push(match Capability::flag(kw, folded(ahead, kw)) {
                         Some(c) => c,
-                        None => Capability::other(line),
-                    },
-                ),
-                Some(_) => capabilities.push(Capability::parse_line(line, kw_len, ahead)),
+                        None => Capability::other(line()?),
+                    })
+                }
+                Some(_) => capabilities.push(Capability::parse_line(line()?, kw_len, ahead)),
             }
             pos = start + len + 2;
             if last {
