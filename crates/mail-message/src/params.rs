@@ -181,50 +181,59 @@ impl ContentType {
 
 /// Lower-cases a type, subtype or parameter name, without allocating for the common ones.
 fn intern(name: &[u8]) -> Cow<'static, str> {
-    // Lower-cased on the stack, then one `match` (a switch on the length, then a compare).
+    // Nearly every name is written in lower case already: looked up as it is, then (for
+    // `Text/HTML` and the like) lower-cased on the stack and looked up again.
+    if let Some(common) = common_name(name) {
+        return Cow::Borrowed(common);
+    }
     let mut buf = [0u8; 20];
     if let Some(lower) = buf.get_mut(..name.len()) {
         for (l, c) in lower.iter_mut().zip(name) {
             *l = c.to_ascii_lowercase();
         }
-        let common = match &*lower {
-            b"text" => "text",
-            b"plain" => "plain",
-            b"html" => "html",
-            b"multipart" => "multipart",
-            b"mixed" => "mixed",
-            b"alternative" => "alternative",
-            b"related" => "related",
-            b"digest" => "digest",
-            b"application" => "application",
-            b"octet-stream" => "octet-stream",
-            b"pdf" => "pdf",
-            b"image" => "image",
-            b"jpeg" => "jpeg",
-            b"png" => "png",
-            b"gif" => "gif",
-            b"message" => "message",
-            b"rfc822" => "rfc822",
-            b"charset" => "charset",
-            b"boundary" => "boundary",
-            b"name" => "name",
-            b"filename" => "filename",
-            b"format" => "format",
-            b"type" => "type",
-            b"inline" => "inline",
-            b"attachment" => "attachment",
-            b"delsp" => "delsp",
-            b"size" => "size",
-            b"creation-date" => "creation-date",
-            b"modification-date" => "modification-date",
-            b"x-unix-mode" => "x-unix-mode",
-            _ => "",
-        };
-        if !common.is_empty() {
+        if let Some(common) = common_name(lower) {
             return Cow::Borrowed(common);
         }
     }
     Cow::Owned(String::from_utf8_lossy(name).to_ascii_lowercase())
+}
+
+/// The types, subtypes and parameter names most parts use, in lower case (one `match`: a
+/// switch on the length, then a compare).
+fn common_name(lower: &[u8]) -> Option<&'static str> {
+    Some(match lower {
+        b"text" => "text",
+        b"plain" => "plain",
+        b"html" => "html",
+        b"multipart" => "multipart",
+        b"mixed" => "mixed",
+        b"alternative" => "alternative",
+        b"related" => "related",
+        b"digest" => "digest",
+        b"application" => "application",
+        b"octet-stream" => "octet-stream",
+        b"pdf" => "pdf",
+        b"image" => "image",
+        b"jpeg" => "jpeg",
+        b"png" => "png",
+        b"gif" => "gif",
+        b"message" => "message",
+        b"rfc822" => "rfc822",
+        b"charset" => "charset",
+        b"boundary" => "boundary",
+        b"name" => "name",
+        b"filename" => "filename",
+        b"format" => "format",
+        b"type" => "type",
+        b"inline" => "inline",
+        b"attachment" => "attachment",
+        b"delsp" => "delsp",
+        b"size" => "size",
+        b"creation-date" => "creation-date",
+        b"modification-date" => "modification-date",
+        b"x-unix-mode" => "x-unix-mode",
+        _ => return None,
+    })
 }
 
 fn param<'p>(params: &'p [(Cow<'static, str>, Cow<'static, str>)], name: &str) -> Option<&'p str> {
