@@ -326,11 +326,9 @@ pub(crate) fn scan_block<'a>(
             continue;
         }
         // The usual shape first: printable ASCII straight up to the colon, found in one pass.
-        let (colon, raw_name, name) = match line_content
-            .iter()
-            .position(|&c| c == b':' || !(33..=126).contains(&c))
-        {
-            Some(k) if line_content[k] == b':' => (k, &line_content[..k], &line_content[..k]),
+        let k = name_end(line_content);
+        let (colon, raw_name, name) = match line_content.get(k) {
+            Some(b':') => (k, &line_content[..k], &line_content[..k]),
             _ => {
                 let Some(colon) = memchr::memchr(b':', line_content) else {
                     defects.push(Defect::new(DefectKind::MissingHeaderBodySeparator, pos));
@@ -405,6 +403,39 @@ pub(crate) fn scan_block<'a>(
         }
         pos = field_end;
     }
+}
+
+/// The length of the run of name bytes (printable ASCII but `:`) at the start of `line`.
+///
+/// Eight bytes at a time while none of them ends the run (a field name is 4 to 30 bytes), then
+/// byte by byte from the first word that holds the end.
+fn name_end(line: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let mut k = 0;
+    for chunk in line.chunks_exact(8) {
+        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let w = u64::from_le_bytes(bytes);
+        // A byte below 33, one above 126 (or not ASCII), a colon: any of them ends the run.
+        // Each test may flag more than the byte that set it off, never less: a flagged word
+        // is read again byte by byte.
+        let below = w.wrapping_sub(ONES * 33) & !w;
+        let above = w.wrapping_add(ONES) | w;
+        let colon = w ^ (ONES * u64::from(b':'));
+        let colon = colon.wrapping_sub(ONES) & !colon;
+        if (below | above | colon) & HIGH != 0 {
+            break;
+        }
+        k += 8;
+    }
+    k + line
+        .get(k..)
+        .unwrap_or_default()
+        .iter()
+        .position(|&c| c == b':' || !(33..=126).contains(&c))
+        .unwrap_or(line.len() - k)
 }
 
 fn trim_end_wsp(s: &[u8]) -> &[u8] {
@@ -545,6 +576,42 @@ mod tests {
         assert_eq!(end.body_start, 5);
         // Debug shows the name as text, as it did when it was stored as `str`.
         assert!(format!("{:?}", h.fields()[0]).starts_with("HeaderField { name: \"A\", "));
+    }
+
+    #[test]
+    fn name_end_matches_a_plain_scan() {
+        fn plain(line: &[u8]) -> usize {
+            line.iter()
+                .position(|&c| c == b':' || !(33..=126).contains(&c))
+                .unwrap_or(line.len())
+        }
+        // Every byte value at every place of runs up to 3 words long, and random lines.
+        let mut line: Vec<u8> = b"Content-Transfer-Encoding".to_vec();
+        for at in 0..line.len() {
+            for c in 0..=255u8 {
+                let keep = line[at];
+                line[at] = c;
+                assert_eq!(name_end(&line), plain(&line), "{line:?}");
+                assert_eq!(name_end(&line[..at]), plain(&line[..at]));
+                line[at] = keep;
+            }
+        }
+        let mut seed = 3u32;
+        for _ in 0..5000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let n = (seed >> 26) as usize;
+            let line: Vec<u8> = (0..n)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    match seed >> 28 {
+                        0 => (seed >> 8) as u8,
+                        1 => b':',
+                        _ => b'a' + (seed >> 20) as u8 % 26,
+                    }
+                })
+                .collect();
+            assert_eq!(name_end(&line), plain(&line), "{line:?}");
+        }
     }
 
     #[test]
