@@ -163,7 +163,10 @@ pub fn parse_address_list(input: &[u8]) -> AddressList<'_> {
         malformed: lexer.malformed,
         obsolete: false,
     };
-    let mut addresses = Vec::new();
+    // An address takes two tokens at the least (a word and a comma): room for the longest
+    // list these tokens can hold, which for a single address is what the first push would
+    // allocate anyway.
+    let mut addresses = Vec::with_capacity(tokens.len() / 2 + 1);
     while p.i < tokens.len() {
         if p.eat(b',') {
             p.obsolete = true;

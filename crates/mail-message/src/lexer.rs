@@ -53,6 +53,21 @@ impl Specials {
     }
 }
 
+/// The bytes that end an atom: white space and the specials, one table per set.
+const fn atom_end_table(specials: Specials) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = matches!(b, b' ' | b'\t' | b'\r' | b'\n') || specials.is_special(b);
+        c += 1;
+    }
+    t
+}
+
+static ATOM_END_RFC5322: [bool; 256] = atom_end_table(Specials::Rfc5322);
+static ATOM_END_MIME: [bool; 256] = atom_end_table(Specials::Mime);
+
 /// A streaming lexer; `malformed` is set when a comment, quoted-string or domain literal is
 /// not closed.
 #[derive(Clone)]
@@ -200,12 +215,16 @@ impl<'a> Iterator for Lexer<'a> {
                 return Some(Token::Atom(&self.input[start..self.pos]));
             }
         }
-        while let Some(&c) = self.input.get(self.pos) {
-            if is_wsp(c) || self.specials.is_special(c) {
-                break;
-            }
-            self.pos += 1;
-        }
+        let ends = match self.specials {
+            Specials::Rfc5322 => &ATOM_END_RFC5322,
+            Specials::Mime => &ATOM_END_MIME,
+        };
+        let rest = self.input.get(start..).unwrap_or_default();
+        self.pos = start
+            + rest
+                .iter()
+                .position(|&c| ends[usize::from(c)])
+                .unwrap_or(rest.len());
         Some(Token::Atom(&self.input[start..self.pos]))
     }
 }
@@ -234,6 +253,22 @@ mod tests {
                 Token::DomainLiteral(Cow::Owned(b"[1.2.3.4]".to_vec())),
             ]
         );
+    }
+
+    #[test]
+    fn atom_end_tables_match_the_definitions() {
+        for c in 0..=255u8 {
+            for (specials, table) in [
+                (Specials::Rfc5322, &ATOM_END_RFC5322),
+                (Specials::Mime, &ATOM_END_MIME),
+            ] {
+                assert_eq!(
+                    table[usize::from(c)],
+                    is_wsp(c) || specials.is_special(c),
+                    "{c} {specials:?}"
+                );
+            }
+        }
     }
 
     #[test]
