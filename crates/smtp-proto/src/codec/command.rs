@@ -81,7 +81,7 @@ impl<'a> Cursor<'a> {
         Self {
             b,
             i: 0,
-            s: std::str::from_utf8(b).ok(),
+            s: simdutf8::basic::from_utf8(b).ok(),
         }
     }
 
@@ -980,7 +980,7 @@ fn plain_rcpt(buf: &[u8], max_line: usize) -> Option<(Command<'_>, usize)> {
     if scan.get(end..end.checked_add(2)?) != Some(b"\r\n") {
         return None;
     }
-    let text = std::str::from_utf8(scan.get(..end)?).ok()?;
+    let text = simdutf8::basic::from_utf8(scan.get(..end)?).ok()?;
     let to = ForwardPath::Mailbox(plain_mailbox_take(text, 9, at_sign, domain_end)?);
     let params = params.take(text)?;
     Some((Command::Rcpt { to, params }, end + 2))
