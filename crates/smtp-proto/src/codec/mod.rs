@@ -10,10 +10,11 @@
 //! Parsers return [`Status`](mail_wire::Status): running out of bytes is `Incomplete`, never an
 //! error.
 //!
-//! Parsing is zero-copy: a parsed [`Command`](command::Command) or
-//! [`EhloReply`](ehlo::EhloReply) borrows the bytes it was read from (only values that must be
-//! decoded, such as a quoted local part with escapes or encoded xtext, are copied), and
-//! `into_owned()` turns it into a `'static` value to keep past the input buffer.
+//! Parsing is zero-copy: a parsed [`Command`](command::Command), one-line
+//! [`Reply`](reply::Reply) or [`EhloReply`](ehlo::EhloReply) borrows the bytes it was read from
+//! (only values that must be decoded, such as a quoted local part with escapes, encoded xtext or
+//! the joined lines of a multi-line reply, are copied), and `into_owned()` turns it into a
+//! `'static` value to keep past the input buffer.
 
 pub mod command;
 pub mod ehlo;
