@@ -267,13 +267,13 @@ impl<'a> Message<'a> {
     /// section numbers: for callers that read every body and need no IMAP section, at one
     /// allocation for the list instead of one more per leaf.
     pub fn leaf_parts(&self) -> Vec<Part<'_, 'a>> {
-        let mut out = Vec::new();
-        self.root().visit(&mut |p| {
-            if matches!(p.node.kind, Kind::Leaf) {
-                out.push(p);
-            }
-        });
-        out
+        // Each part is stored after its children, and the parts of a subtree after those of
+        // the subtrees left of it: the leaves in storage order are the leaves depth first.
+        self.nodes
+            .iter()
+            .filter(|node| matches!(node.kind, Kind::Leaf))
+            .map(|node| Part { msg: self, node })
+            .collect()
     }
 
     /// Every defect of every part, in tree order.

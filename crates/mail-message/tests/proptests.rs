@@ -115,6 +115,8 @@ proptest! {
         prop_assert_eq!(msg.references(), references.clone());
         let leaves = msg.leaves();
         prop_assert_eq!(leaves.len(), 1 + usize::from(html.is_some()) + files.len());
+        let walked: Vec<_> = leaves.iter().map(|(_, p)| *p).collect();
+        prop_assert_eq!(msg.leaf_parts(), walked);
         prop_assert_eq!(leaves[0].1.text().map(|s| s.into_owned()), Some(crlf(&text)));
         if let Some(h) = &html {
             prop_assert_eq!(leaves[1].1.text().map(|s| s.into_owned()), Some(crlf(h)));
@@ -162,6 +164,9 @@ proptest! {
         for (_, p) in msg.leaves() {
             let _ = p.filename();
         }
+        // The leaf parts (read in storage order) are the leaves (found by walking the tree).
+        let walked: Vec<_> = msg.leaves().into_iter().map(|(_, p)| p).collect();
+        prop_assert_eq!(msg.leaf_parts(), walked);
     }
 
     #[test]
