@@ -163,7 +163,9 @@ pub(crate) fn unfold(value: &[u8]) -> Cow<'_, [u8]> {
     let mut rest = value;
     while let Some(p) = memchr::memchr2(b'\r', b'\n', rest) {
         out.extend_from_slice(&rest[..p]);
-        rest = &rest[p + 1..];
+        // A CRLF (the usual fold) is skipped in one step, not found by a second search.
+        let skip = 1 + usize::from(rest[p] == b'\r' && rest.get(p + 1) == Some(&b'\n'));
+        rest = &rest[p + skip..];
     }
     out.extend_from_slice(rest);
     Cow::Owned(out)
@@ -642,6 +644,29 @@ mod tests {
         let (h, _, d) = parse(b"From MAILER-DAEMON Mon Jan 1 00:00:00 2001\nTo: x\n\n");
         assert_eq!(h.len(), 1);
         assert_eq!(d[0].kind, DefectKind::MboxFromLine);
+    }
+
+    #[test]
+    fn unfold_removes_every_cr_and_lf() {
+        // CRLF folds (skipped as a pair), bare LF, bare CR, CR CR LF, LF CR, at the ends too.
+        let pieces: [&[u8]; 7] = [b"a", b"\r\n ", b"\n\t", b"\r", b"\r\r\n ", b"\n\r", b" b"];
+        for i in 0..pieces.len() {
+            for j in 0..pieces.len() {
+                for k in 0..pieces.len() {
+                    let value = [pieces[i], pieces[j], pieces[k]].concat();
+                    let plain: Vec<u8> = value
+                        .iter()
+                        .copied()
+                        .filter(|&c| c != b'\r' && c != b'\n')
+                        .collect();
+                    let start = plain
+                        .iter()
+                        .position(|&c| c != b' ' && c != b'\t')
+                        .unwrap_or(plain.len());
+                    assert_eq!(&*unfold(&value), &plain[start..], "{value:?}");
+                }
+            }
+        }
     }
 
     #[test]
