@@ -82,6 +82,9 @@ fuzz_target!(|data: &[u8]| {
     let want = reference(policy, input);
     let a = usize::from(data[1]).min(input.len());
     let b = (a + usize::from(data[2])).min(input.len());
-    assert_eq!(decode(policy, &[&input[..a], &input[a..b], &input[b..]]), want);
+    assert_eq!(
+        decode(policy, &[&input[..a], &input[a..b], &input[b..]]),
+        want
+    );
     assert_eq!(decode(policy, &[input]), want);
 });

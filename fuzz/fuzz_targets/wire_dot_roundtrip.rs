@@ -8,7 +8,10 @@ use mail_wire::{LineEnding, Status};
 fuzz_target!(|body: &[u8]| {
     let wire = dot_stuff(body);
     if wire != b".\r\n" {
-        let first_end = wire.windows(5).position(|w| w == b"\r\n.\r\n").map(|p| p + 5);
+        let first_end = wire
+            .windows(5)
+            .position(|w| w == b"\r\n.\r\n")
+            .map(|p| p + 5);
         assert_eq!(first_end, Some(wire.len()));
     }
     let mut out = Vec::new();
