@@ -4,8 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mail_wire::Secret;
-use pop3_proto::session::server::{MessageInfo, Server, ServerConfig, ServerEvent};
+use pop3_proto::session::server::{
+    AuthAnswer, AuthRequest, Credentials, MessageInfo, Secret, Server, ServerConfig, ServerEvent,
+};
 use pop3_proto::UniqueId;
 
 const MESSAGES: [&[u8]; 3] = [b"Subject: a\r\n\r\n.x\r\n", b"", b"A: b\n\nline\n.\n"];
@@ -23,14 +24,19 @@ fuzz_target!(|data: &[u8]| {
         server.handle_input(chunk);
         while let Some(event) = server.poll_event() {
             match event {
-                ServerEvent::CheckPassword { user, password, .. } => server
-                    .login_verified(user == "u" && password.expose() == "p")
-                    .unwrap(),
-                ServerEvent::VerifyCredentials(_) => server.login_verified(false).unwrap(),
-                ServerEvent::LookupSecret { .. } => {
-                    server.login_secret(Some(Secret::new("p".into()))).unwrap()
+                ServerEvent::Auth(request) => {
+                    let answer = match request {
+                        AuthRequest::Verify(Credentials::Password {
+                            authcid, password, ..
+                        }) => AuthAnswer::Verified(authcid == "u" && password.expose() == "p"),
+                        AuthRequest::Verify(_) => AuthAnswer::Verified(false),
+                        AuthRequest::LookupSecret { .. } => {
+                            AuthAnswer::Secret(Some(Secret::new("p".into())))
+                        }
+                        _ => AuthAnswer::ScramKeys(None),
+                    };
+                    server.auth_answer(answer).unwrap();
                 }
-                ServerEvent::LookupScram { .. } => server.login_scram_keys(None).unwrap(),
                 ServerEvent::OpenMaildrop { .. } => server
                     .maildrop_opened(
                         MESSAGES

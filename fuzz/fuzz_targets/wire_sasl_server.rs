@@ -1,7 +1,9 @@
 //! Every SASL server mechanism against arbitrary client messages: never a panic, whatever
 //! the messages and the application's answers.
 //!
-//! Input: byte 0 picks the mechanism (modulo 8), byte 1 holds the application's answers
+//! Input: byte 0 picks the mechanism (modulo 8; bit 3: answer through `AuthRequest` and
+//! `ServerMechanism::answer` rather than the per-kind methods; bit 4: offer an answer of the
+//! wrong kind first, which must be refused and leave the question open), byte 1 holds the application's answers
 //! (bit 0: send an initial response; bits 1..: verify verdicts), then client messages, each
 //! a length byte followed by that many bytes. With bit 7 of byte 1 set, messages go through
 //! the base64 line framing first, as a protocol crate would feed them.
@@ -9,8 +11,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use mail_wire::sasl::{
-    decode_client_response, ClientResponse, Mechanism, ScramKeys, ServerMechanism, ServerOptions,
-    ServerStep,
+    decode_client_response, AuthAnswer, AuthRequest, ClientResponse, Mechanism, SaslError,
+    ScramKeys, ServerMechanism, ServerOptions, ServerStep,
 };
 use mail_wire::Secret;
 
@@ -35,6 +37,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let framed = flags & 0x80 != 0;
+    let via_requests = which & 0x08 != 0;
+    let wrong_first = which & 0x10 != 0;
     let mut verdicts = (1..7).map(|bit| flags & (1 << bit) != 0).cycle();
 
     let mut messages = Vec::new();
@@ -54,6 +58,46 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut step = server.start(initial);
     for _ in 0..16 {
+        if via_requests {
+            step = match step.map(ServerStep::into_request) {
+                Ok(Ok(request)) => {
+                    let (answer, wrong) = match request {
+                        AuthRequest::Verify(_) => (
+                            AuthAnswer::Verified(verdicts.next().unwrap_or(false)),
+                            AuthAnswer::Secret(None),
+                        ),
+                        AuthRequest::LookupSecret { .. } => (
+                            AuthAnswer::Secret(Some(Secret::new("pencil".into()))),
+                            AuthAnswer::ScramKeys(None),
+                        ),
+                        AuthRequest::LookupScram { hash, .. } => {
+                            let keys = ScramKeys::derive(hash, "pencil", b"salt", 1).ok();
+                            let keys = keys.filter(|_| verdicts.next().unwrap_or(false));
+                            (AuthAnswer::ScramKeys(keys), AuthAnswer::Verified(true))
+                        }
+                        _ => return,
+                    };
+                    if wrong_first {
+                        assert!(matches!(
+                            server.answer(wrong),
+                            Err(SaslError::OutOfOrder { .. })
+                        ));
+                        assert!(!server.is_done());
+                    }
+                    server.answer(answer)
+                }
+                Ok(Err(step)) => Ok(step),
+                Err(e) => Err(e),
+            };
+            if matches!(
+                step,
+                Ok(ServerStep::Verify(_)
+                    | ServerStep::LookupSecret { .. }
+                    | ServerStep::LookupScram { .. })
+            ) {
+                continue;
+            }
+        }
         step = match step {
             Ok(ServerStep::Challenge(_)) => {
                 let Some(message) = messages.next() else {

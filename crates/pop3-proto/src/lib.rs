@@ -34,7 +34,9 @@
 //!
 //! ```no_run
 //! use std::io::{Read, Write};
-//! use pop3_proto::session::server::{MessageInfo, Server, ServerConfig, ServerEvent};
+//! use pop3_proto::session::server::{
+//!     AuthAnswer, AuthRequest, Credentials, MessageInfo, Server, ServerConfig, ServerEvent,
+//! };
 //! use pop3_proto::UniqueId;
 //!
 //! let listener = std::net::TcpListener::bind("127.0.0.1:1110")?;
@@ -45,8 +47,9 @@
 //! loop {
 //!     while let Some(event) = server.poll_event() {
 //!         match event {
-//!             ServerEvent::CheckPassword { user, password, .. } => {
-//!                 server.login_verified(user == "me" && password.expose() == "secret")?
+//!             ServerEvent::Auth(AuthRequest::Verify(Credentials::Password { authcid, password, .. })) => {
+//!                 let ok = authcid == "me" && password.expose() == "secret";
+//!                 server.auth_answer(AuthAnswer::Verified(ok))?
 //!             }
 //!             ServerEvent::OpenMaildrop { .. } => server.maildrop_opened(vec![MessageInfo {
 //!                 size: message.len() as u64,

@@ -312,10 +312,11 @@ fn validating_constructors_refuse_what_cannot_be_sent() {
 fn passwords_are_not_printed() {
     let cmd = Command::Pass(Password::new("hunter2").unwrap());
     assert!(!format!("{cmd:?}").contains("hunter2"));
-    let ev = pop3_proto::session::server::ServerEvent::CheckPassword {
+    use pop3_proto::session::server::{AuthRequest, Credentials, ServerEvent};
+    let ev = ServerEvent::Auth(AuthRequest::Verify(Credentials::Password {
         authzid: None,
-        user: "u".into(),
+        authcid: "u".into(),
         password: Secret::new("hunter2".into()),
-    };
+    }));
     assert!(!format!("{ev:?}").contains("hunter2"));
 }

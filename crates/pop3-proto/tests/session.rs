@@ -6,7 +6,7 @@ use common::{crlf, server_config, Pair, Store};
 use mail_wire::sasl::{ClientMechanism, ScramHash};
 use mail_wire::Secret;
 use pop3_proto::session::client::{ClientEvent, Outcome};
-use pop3_proto::session::server::{Server, ServerConfig, ServerEvent};
+use pop3_proto::session::server::{AuthAnswer, AuthRequest, Server, ServerConfig, ServerEvent};
 use pop3_proto::{MaildropStat, ResponseCode, ScanListing};
 
 const M1: &[u8] = b"Subject: one\r\nFrom: a@b\r\n\r\n.leading dot\r\n..two dots\r\n\xe9t\xe9 8-bit\r\n.\r\nend\r\n";
@@ -523,7 +523,7 @@ fn pipelined_input_is_bounded_while_the_application_decides() {
     server.handle_input(b"USER mrose\r\nPASS tanstaaf\r\n");
     assert!(matches!(
         server.poll_event(),
-        Some(ServerEvent::CheckPassword { .. })
+        Some(ServerEvent::Auth(AuthRequest::Verify(_)))
     ));
     // The limit is at least one line (8 KiB by default).
     for _ in 0..2000 {
@@ -555,9 +555,9 @@ fn login_delay_is_announced_and_enforced_by_the_application() {
     server.handle_input(b"CAPA\r\nUSER mrose\r\nPASS tanstaaf\r\n");
     assert!(matches!(
         server.poll_event(),
-        Some(ServerEvent::CheckPassword { .. })
+        Some(ServerEvent::Auth(AuthRequest::Verify(_)))
     ));
-    server.login_verified(true).unwrap();
+    server.auth_answer(AuthAnswer::Verified(true)).unwrap();
     assert!(matches!(
         server.poll_event(),
         Some(ServerEvent::OpenMaildrop { .. })
@@ -578,4 +578,83 @@ fn login_delay_is_announced_and_enforced_by_the_application() {
     client.handle_input(b"-ERR [LOGIN-DELAY] logged in too recently\r\n");
     let events: Vec<ClientEvent> = std::iter::from_fn(|| client.poll_event()).collect();
     assert!(events.iter().any(|e| matches!(e, ClientEvent::Reply { handle, outcome: Outcome::Err(r), .. } if *handle == h && r.code == Some(ResponseCode::LoginDelay))));
+}
+
+#[test]
+fn user_pass_and_apop_ask_the_shared_sasl_questions() {
+    use pop3_proto::codec::apop_digest;
+    use pop3_proto::session::server::{Credentials, Secret};
+    use pop3_proto::LocalError;
+
+    // USER/PASS: a password Verify with no authzid; only Verified answers it.
+    let mut server = Server::new(ServerConfig::default(), None);
+    server.handle_input(b"USER mrose\r\nPASS tanstaaf\r\n");
+    let Some(ServerEvent::Auth(request)) = server.poll_event() else {
+        panic!("no Auth event")
+    };
+    assert!(!format!("{request:?}").contains("tanstaaf"));
+    assert_eq!(request.user(), Some("mrose"));
+    let AuthRequest::Verify(Credentials::Password {
+        authzid: None,
+        authcid,
+        password,
+    }) = request
+    else {
+        panic!("not a password check: {request:?}")
+    };
+    assert_eq!(
+        (authcid.as_str(), password.expose().as_str()),
+        ("mrose", "tanstaaf")
+    );
+    for wrong in [AuthAnswer::Secret(None), AuthAnswer::ScramKeys(None)] {
+        assert!(matches!(
+            server.auth_answer(wrong),
+            Err(pop3_proto::Error::Local(LocalError::NoPending { .. }))
+        ));
+    }
+    server.auth_answer(AuthAnswer::Verified(true)).unwrap();
+    assert!(matches!(
+        server.poll_event(),
+        Some(ServerEvent::OpenMaildrop { user }) if user == "mrose"
+    ));
+
+    // APOP: a LookupSecret; the session compares the digest itself.
+    let stamp = "<1896.697170952@dbc.mtview.ca.us>";
+    for (secret, good) in [
+        (Some("tanstaaf"), true),
+        (Some("wrong"), false),
+        (None, false),
+    ] {
+        let mut server = Server::new(ServerConfig::default(), Some(stamp.into()));
+        let line = format!("APOP mrose {}\r\n", apop_digest(stamp, "tanstaaf"));
+        server.handle_input(line.as_bytes());
+        assert_eq!(
+            server.poll_event(),
+            Some(ServerEvent::Auth(AuthRequest::LookupSecret {
+                authcid: "mrose".into()
+            }))
+        );
+        assert!(matches!(
+            server.auth_answer(AuthAnswer::Verified(true)),
+            Err(pop3_proto::Error::Local(LocalError::NoPending { .. }))
+        ));
+        let secret = secret.map(|s| Secret::new(s.to_owned()));
+        server.auth_answer(AuthAnswer::Secret(secret)).unwrap();
+        let event = server.poll_event();
+        if good {
+            assert!(
+                matches!(event, Some(ServerEvent::OpenMaildrop { .. })),
+                "{event:?}"
+            );
+        } else {
+            assert!(
+                matches!(event, Some(ServerEvent::LoginFailed { .. })),
+                "{event:?}"
+            );
+        }
+    }
+
+    // Nothing pending: an answer is an error.
+    let mut server = Server::new(ServerConfig::default(), None);
+    assert!(server.auth_answer(AuthAnswer::Verified(true)).is_err());
 }

@@ -4,7 +4,7 @@
 use hmac::{Hmac, Mac};
 use md5::Md5;
 
-use super::server::{success, wrong_answer, Answer, Failure, ServerStep};
+use super::server::{success, wrong_answer, AuthAnswer, Failure, ServerStep};
 use super::{ct_eq, utf8, SaslError};
 use crate::Secret;
 
@@ -135,8 +135,8 @@ impl Server {
         Ok(ServerStep::LookupSecret { authcid })
     }
 
-    pub(crate) fn answer(&mut self, answer: Answer) -> Result<ServerStep, SaslError> {
-        let Answer::SharedSecret(secret) = answer else {
+    pub(crate) fn answer(&mut self, answer: AuthAnswer) -> Result<ServerStep, SaslError> {
+        let AuthAnswer::Secret(secret) = answer else {
             return wrong_answer("shared_secret(..)");
         };
         let (Some(secret), Some((authcid, digest))) = (secret, self.pending.take()) else {
@@ -176,7 +176,7 @@ mod tests {
                 authcid: "tim".into()
             })
         );
-        let step = server.answer(Answer::SharedSecret(Some(Secret::new(
+        let step = server.answer(AuthAnswer::Secret(Some(Secret::new(
             "tanstaaftanstaaf".into(),
         ))));
         assert_eq!(step, Ok(success(Some("tim".into()), None)));

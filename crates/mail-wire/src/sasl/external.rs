@@ -1,7 +1,7 @@
 //! `EXTERNAL` (RFC 4422 appendix A): the client is authenticated outside SASL; its one
 //! message is the authorization identity it asks for, empty for none.
 
-use super::server::{success, wrong_answer, Answer, Credentials, Failure, ServerStep};
+use super::server::{success, wrong_answer, AuthAnswer, Credentials, Failure, ServerStep};
 use super::{utf8, SaslError};
 
 const NAME: &str = "EXTERNAL";
@@ -64,10 +64,10 @@ impl Server {
         Ok(ServerStep::Verify(Credentials::External { authzid }))
     }
 
-    pub(crate) fn answer(&mut self, answer: Answer) -> Result<ServerStep, SaslError> {
+    pub(crate) fn answer(&mut self, answer: AuthAnswer) -> Result<ServerStep, SaslError> {
         match answer {
-            Answer::Verified(true) => Ok(success(None, self.authzid.take())),
-            Answer::Verified(false) => Ok(ServerStep::Failure(Failure::Rejected)),
+            AuthAnswer::Verified(true) => Ok(success(None, self.authzid.take())),
+            AuthAnswer::Verified(false) => Ok(ServerStep::Failure(Failure::Rejected)),
             _ => wrong_answer("verified(bool)"),
         }
     }

@@ -1,7 +1,7 @@
 //! `LOGIN` (draft-murchison-sasl-login): the server asks `Username:` then `Password:`, the
 //! client answers each. Not standardized, but offered by most SMTP servers.
 
-use super::server::{success, wrong_answer, Answer, Credentials, Failure, ServerStep};
+use super::server::{success, wrong_answer, AuthAnswer, Credentials, Failure, ServerStep};
 use super::{utf8, SaslError};
 use crate::Secret;
 
@@ -100,8 +100,8 @@ impl Server {
         }
     }
 
-    pub(crate) fn answer(&mut self, answer: Answer) -> Result<ServerStep, SaslError> {
-        let Answer::Verified(ok) = answer else {
+    pub(crate) fn answer(&mut self, answer: AuthAnswer) -> Result<ServerStep, SaslError> {
+        let AuthAnswer::Verified(ok) = answer else {
             return wrong_answer("verified(bool)");
         };
         match (ok, std::mem::replace(self, Self::Done)) {

@@ -65,7 +65,10 @@ pub use framing::{
 };
 pub use mechanism::{select_mechanism, CredentialKind, Mechanism};
 pub use scram::{ScramHash, ScramKeys};
-pub use server::{Credentials, Failure, Outcome, ServerMechanism, ServerOptions, ServerStep};
+pub use server::{
+    AuthAnswer, AuthRequest, Credentials, Failure, Outcome, ServerMechanism, ServerOptions,
+    ServerStep,
+};
 
 use std::borrow::Cow;
 

@@ -6,7 +6,7 @@
 //! XOAUTH2), and the server then fails the exchange.
 
 use super::gs2;
-use super::server::{success, wrong_answer, Answer, Credentials, Failure, ServerStep};
+use super::server::{success, wrong_answer, AuthAnswer, Credentials, Failure, ServerStep};
 use super::{utf8, Mechanism, SaslError};
 use crate::Secret;
 
@@ -176,16 +176,16 @@ impl Server {
         }
     }
 
-    pub(crate) fn answer(&mut self, answer: Answer) -> Result<ServerStep, SaslError> {
+    pub(crate) fn answer(&mut self, answer: AuthAnswer) -> Result<ServerStep, SaslError> {
         let refusal = match answer {
-            Answer::Verified(true) => {
+            AuthAnswer::Verified(true) => {
                 let State::Verdict(user) = std::mem::replace(&mut self.state, State::Done) else {
                     return Ok(ServerStep::Failure(Failure::Rejected));
                 };
                 return Ok(success(user, None));
             }
-            Answer::Verified(false) => DEFAULT_ERROR.to_vec(),
-            Answer::RejectToken(json) => json,
+            AuthAnswer::Verified(false) => DEFAULT_ERROR.to_vec(),
+            AuthAnswer::RejectToken(json) => json,
             _ => return wrong_answer("verified(bool) or reject_token(..)"),
         };
         self.state = State::Refused;
@@ -314,7 +314,7 @@ mod tests {
             }))
         );
         assert_eq!(
-            server.answer(Answer::Verified(true)),
+            server.answer(AuthAnswer::Verified(true)),
             Ok(success(Some("user@example.com".into()), None))
         );
     }
@@ -366,7 +366,9 @@ mod tests {
         );
         let step = server.start(client.initial_response().as_deref()).unwrap();
         assert!(matches!(step, ServerStep::Verify(_)));
-        let step = server.answer(Answer::RejectToken(error.clone())).unwrap();
+        let step = server
+            .answer(AuthAnswer::RejectToken(error.clone()))
+            .unwrap();
         assert_eq!(step, ServerStep::Challenge(error.clone()));
         let dummy = client.step(&error).unwrap();
         assert_eq!(crate::sasl::encode_response(&dummy), "AQ==");

@@ -1,6 +1,6 @@
 //! `PLAIN` (RFC 4616): `[authzid] NUL authcid NUL passwd` in one client message.
 
-use super::server::{success, wrong_answer, Answer, Credentials, Failure, ServerStep};
+use super::server::{success, wrong_answer, AuthAnswer, Credentials, Failure, ServerStep};
 use super::{utf8, SaslError};
 use crate::Secret;
 
@@ -65,8 +65,8 @@ impl Server {
         }))
     }
 
-    pub(crate) fn answer(&mut self, answer: Answer) -> Result<ServerStep, SaslError> {
-        let Answer::Verified(ok) = answer else {
+    pub(crate) fn answer(&mut self, answer: AuthAnswer) -> Result<ServerStep, SaslError> {
+        let AuthAnswer::Verified(ok) = answer else {
             return wrong_answer("verified(bool)");
         };
         match (ok, self.identity.take()) {

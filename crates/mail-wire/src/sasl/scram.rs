@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::framing::{b64, unb64};
 use super::gs2;
-use super::server::{wrong_answer, Answer, Failure, Outcome, ServerStep};
+use super::server::{wrong_answer, AuthAnswer, Failure, Outcome, ServerStep};
 use super::{ct_eq, saslprep, utf8, Mechanism, SaslError};
 use crate::Secret;
 
@@ -486,8 +486,8 @@ impl Server {
         })
     }
 
-    pub(crate) fn answer(&mut self, answer: Answer) -> Result<ServerStep, SaslError> {
-        let Answer::ScramKeys(keys) = answer else {
+    pub(crate) fn answer(&mut self, answer: AuthAnswer) -> Result<ServerStep, SaslError> {
+        let AuthAnswer::ScramKeys(keys) = answer else {
             return wrong_answer("scram_keys(..)");
         };
         let ServerState::Lookup {
@@ -663,7 +663,7 @@ mod tests {
                 authzid: None
             })
         );
-        let step = server.answer(Answer::ScramKeys(Some(keys(v)))).unwrap();
+        let step = server.answer(AuthAnswer::ScramKeys(Some(keys(v)))).unwrap();
         assert_eq!(
             step,
             ServerStep::Challenge(v.server_first.as_bytes().to_vec())
@@ -704,7 +704,7 @@ mod tests {
         let v = &RFC_7677;
         let mut server = Server::new(v.hash, v.server_nonce.into(), true);
         let _ = server.start(Some(v.client_first.as_bytes())).unwrap();
-        let _ = server.answer(Answer::ScramKeys(Some(keys(v)))).unwrap();
+        let _ = server.answer(AuthAnswer::ScramKeys(Some(keys(v)))).unwrap();
         let step = server.response(v.client_final.as_bytes()).unwrap();
         assert_eq!(
             step,
@@ -871,7 +871,7 @@ mod tests {
         let at_final = || {
             let mut server = Server::new(v.hash, v.server_nonce.into(), false);
             let _ = server.start(Some(v.client_first.as_bytes())).unwrap();
-            let _ = server.answer(Answer::ScramKeys(Some(keys(v)))).unwrap();
+            let _ = server.answer(AuthAnswer::ScramKeys(Some(keys(v)))).unwrap();
             server
         };
         let nonce = "fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j";

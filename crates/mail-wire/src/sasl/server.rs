@@ -120,6 +120,27 @@ pub enum ServerStep {
     Failure(Failure),
 }
 
+impl ServerStep {
+    /// The credential question of a `Verify` or `Lookup` step as an [`AuthRequest`], or the
+    /// step itself back (`Challenge`, `Success`, `Failure`).
+    pub fn into_request(self) -> Result<AuthRequest, Self> {
+        match self {
+            Self::Verify(credentials) => Ok(AuthRequest::Verify(credentials)),
+            Self::LookupSecret { authcid } => Ok(AuthRequest::LookupSecret { authcid }),
+            Self::LookupScram {
+                hash,
+                authcid,
+                authzid,
+            } => Ok(AuthRequest::LookupScram {
+                hash,
+                authcid,
+                authzid,
+            }),
+            other => Err(other),
+        }
+    }
+}
+
 /// A successful authentication.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -146,11 +167,104 @@ pub enum Failure {
     InvalidProof,
 }
 
-/// The application's answer to a `Verify` or `Lookup` step, routed to the mechanism.
-pub(crate) enum Answer {
+/// A credential question of a SASL exchange, for the application to answer with an
+/// [`AuthAnswer`]: the `Verify` and `Lookup` steps of [`ServerStep`], on their own so that
+/// protocol sessions (SMTP `AUTH`, POP3 `AUTH`, `USER`/`PASS` and `APOP`) can hand them out
+/// as one event and take the answer back with one method.
+///
+/// Get one from a step with [`ServerStep::into_request`]; feed the answer to the mechanism
+/// with [`ServerMechanism::answer`]. Passwords and keys stay in [`Secret`], so `Debug` output
+/// shows no credential.
+///
+/// ```
+/// use mail_wire::sasl::*;
+///
+/// let mut server = ServerMechanism::new(&Mechanism::Plain, ServerOptions::default())?;
+/// let Ok(request) = server.start(Some(b"\0tim\0tanstaaftanstaaf"))?.into_request() else { panic!() };
+/// assert_eq!(request.user(), Some("tim"));
+/// assert!(!format!("{request:?}").contains("tanstaaf"));
+/// let ok = matches!(&request, AuthRequest::Verify(Credentials::Password { password, .. })
+///     if password.expose() == "tanstaaftanstaaf");
+/// let ServerStep::Success(outcome) = server.answer(AuthAnswer::Verified(ok))? else { panic!() };
+/// assert_eq!(outcome.authcid.as_deref(), Some("tim"));
+/// # Ok::<(), SaslError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthRequest {
+    /// Check a password, token or external identity: answer [`AuthAnswer::Verified`] (or
+    /// [`AuthAnswer::RejectToken`] for a token).
+    Verify(Credentials),
+    /// CRAM-MD5 (and POP3 `APOP`): answer [`AuthAnswer::Secret`] with the user's plaintext
+    /// password.
+    LookupSecret {
+        /// The user name the client sent.
+        authcid: String,
+    },
+    /// SCRAM: answer [`AuthAnswer::ScramKeys`] (`None` for an unknown user, or to refuse
+    /// `authzid`).
+    LookupScram {
+        /// Hash function of the mechanism in use.
+        hash: ScramHash,
+        /// The user name, SASLprep-ed.
+        authcid: String,
+        /// Identity to act as, if the client asked for one.
+        authzid: Option<String>,
+    },
+}
+
+impl AuthRequest {
+    /// The user this request is about, for logs and failure counts: the identity to act as
+    /// if the client asked for one, else the one whose credentials these are. `None` for
+    /// tokens and `EXTERNAL`, where the credentials themselves say who the client is.
+    pub fn user(&self) -> Option<&str> {
+        match self {
+            Self::Verify(Credentials::Password {
+                authzid, authcid, ..
+            })
+            | Self::LookupScram {
+                authzid, authcid, ..
+            } => Some(authzid.as_deref().unwrap_or(authcid)),
+            Self::LookupSecret { authcid } => Some(authcid),
+            Self::Verify(Credentials::Token { .. } | Credentials::External { .. }) => None,
+        }
+    }
+}
+
+impl From<AuthRequest> for ServerStep {
+    fn from(request: AuthRequest) -> Self {
+        match request {
+            AuthRequest::Verify(credentials) => Self::Verify(credentials),
+            AuthRequest::LookupSecret { authcid } => Self::LookupSecret { authcid },
+            AuthRequest::LookupScram {
+                hash,
+                authcid,
+                authzid,
+            } => Self::LookupScram {
+                hash,
+                authcid,
+                authzid,
+            },
+        }
+    }
+}
+
+/// The application's answer to an [`AuthRequest`], for [`ServerMechanism::answer`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthAnswer {
+    /// Answers [`AuthRequest::Verify`]: whether the credentials are good and the client may
+    /// act as the `authzid` it asked for. A refused token gets the default RFC 7628 error
+    /// challenge `{"status":"invalid_token"}`.
     Verified(bool),
+    /// Answers [`AuthRequest::Verify`] of a token with a refusal carrying this JSON error
+    /// (RFC 7628 section 3.2.2: `status`, optional `scope` and `openid-configuration`).
     RejectToken(Vec<u8>),
-    SharedSecret(Option<Secret<String>>),
+    /// Answers [`AuthRequest::LookupSecret`] with the user's shared secret (plaintext
+    /// password), or `None` if the user is unknown.
+    Secret(Option<Secret<String>>),
+    /// Answers [`AuthRequest::LookupScram`] with the user's stored keys, or `None` if the
+    /// user is unknown or may not act as the `authzid`.
     ScramKeys(Option<ScramKeys>),
 }
 
@@ -322,13 +436,13 @@ impl ServerMechanism {
     /// act as the `authzid` it asked for. A refused token gets the default RFC 7628 error
     /// challenge `{"status":"invalid_token"}`.
     pub fn verified(&mut self, ok: bool) -> Result<ServerStep, SaslError> {
-        self.answer(Answer::Verified(ok))
+        self.answer(AuthAnswer::Verified(ok))
     }
 
     /// Answers a [`ServerStep::Verify`] of a token with a refusal carrying this JSON error
     /// (RFC 7628 section 3.2.2: `status`, optional `scope` and `openid-configuration`).
     pub fn reject_token(&mut self, error_json: Vec<u8>) -> Result<ServerStep, SaslError> {
-        self.answer(Answer::RejectToken(error_json))
+        self.answer(AuthAnswer::RejectToken(error_json))
     }
 
     /// Answers a [`ServerStep::LookupSecret`] with the user's CRAM-MD5 shared secret, or
@@ -337,7 +451,7 @@ impl ServerMechanism {
         &mut self,
         secret: Option<Secret<String>>,
     ) -> Result<ServerStep, SaslError> {
-        self.answer(Answer::SharedSecret(secret))
+        self.answer(AuthAnswer::Secret(secret))
     }
 
     /// Answers a [`ServerStep::LookupScram`] with the user's stored keys, or `None` if the
@@ -348,10 +462,16 @@ impl ServerMechanism {
     /// (stable salt, random-looking keys): the exchange then runs to the end and fails with
     /// [`Failure::InvalidProof`].
     pub fn scram_keys(&mut self, keys: Option<ScramKeys>) -> Result<ServerStep, SaslError> {
-        self.answer(Answer::ScramKeys(keys))
+        self.answer(AuthAnswer::ScramKeys(keys))
     }
 
-    fn answer(&mut self, answer: Answer) -> Result<ServerStep, SaslError> {
+    /// Answers a `Verify` or `Lookup` step (an [`AuthRequest`]) with whichever answer the
+    /// application has: one call for every kind of question, the same as
+    /// [`verified`](Self::verified), [`reject_token`](Self::reject_token),
+    /// [`shared_secret`](Self::shared_secret) and [`scram_keys`](Self::scram_keys). An answer
+    /// of the wrong kind is a [`SaslError::OutOfOrder`] that leaves the exchange waiting
+    /// for the right one.
+    pub fn answer(&mut self, answer: AuthAnswer) -> Result<ServerStep, SaslError> {
         if self.phase != Phase::AwaitAnswer {
             return Err(SaslError::OutOfOrder {
                 expected: "a verify or lookup step to answer",

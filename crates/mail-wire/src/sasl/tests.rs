@@ -20,14 +20,52 @@ const APP: App = App {
     allow_external: true,
 };
 
+impl App {
+    /// The same decisions as [`drive`] makes step by step, as one [`AuthAnswer`].
+    fn answer(&self, request: AuthRequest) -> Result<AuthAnswer, SaslError> {
+        Ok(match request {
+            AuthRequest::Verify(Credentials::Password {
+                authcid, password, ..
+            }) => AuthAnswer::Verified(authcid == self.user && password.expose() == self.password),
+            AuthRequest::Verify(Credentials::Token { token, .. }) => {
+                AuthAnswer::Verified(token.expose() == self.token)
+            }
+            AuthRequest::Verify(Credentials::External { .. }) => {
+                AuthAnswer::Verified(self.allow_external)
+            }
+            AuthRequest::LookupSecret { authcid } => AuthAnswer::Secret(
+                (authcid == self.user).then(|| Secret::new(self.password.to_owned())),
+            ),
+            AuthRequest::LookupScram { hash, authcid, .. } => {
+                let keys = ScramKeys::derive(hash, self.password, b"NaCl-of-tim", 4096)?;
+                AuthAnswer::ScramKeys((authcid == self.user).then_some(keys))
+            }
+        })
+    }
+}
+
 /// Drives client and server to the end, answering server requests from `app`, and returns
 /// the server's final step (Success or Failure) or the first error.
 fn drive(
+    client: ClientMechanism,
+    mechanism: &Mechanism,
+    options: ServerOptions,
+    app: &App,
+    use_initial_response: bool,
+) -> Result<ServerStep, SaslError> {
+    drive_with(client, mechanism, options, app, use_initial_response, false)
+}
+
+/// [`drive`], answering either with the per-kind methods (`verified`, `shared_secret`,
+/// `scram_keys`) or, with `via_requests`, through [`ServerStep::into_request`] and
+/// [`ServerMechanism::answer`].
+fn drive_with(
     mut client: ClientMechanism,
     mechanism: &Mechanism,
     options: ServerOptions,
     app: &App,
     use_initial_response: bool,
+    via_requests: bool,
 ) -> Result<ServerStep, SaslError> {
     let mut server = ServerMechanism::with_nonce(mechanism, options, "1896.697170952".into())?;
     let initial = if use_initial_response {
@@ -45,6 +83,16 @@ fn drive(
     });
     let mut step = server.start(initial.as_deref())?;
     for _ in 0..10 {
+        if via_requests {
+            match step.clone().into_request() {
+                Ok(request) => {
+                    assert_eq!(ServerStep::from(request.clone()), step);
+                    step = server.answer(app.answer(request)?)?;
+                    continue;
+                }
+                Err(same) => assert_eq!(same, step),
+            }
+        }
         step = match step {
             ServerStep::Challenge(challenge) => {
                 let wire = encode_challenge(&challenge);
@@ -462,6 +510,124 @@ fn rfc_4013_saslprep_examples() {
     let a = ScramKeys::derive(ScramHash::Sha256, "I\u{00AD}X", b"salt", 16).unwrap();
     let b = ScramKeys::derive(ScramHash::Sha256, "\u{2168}", b"salt", 16).unwrap();
     assert_eq!(a, b);
+}
+
+/// What a final step says, without SCRAM's nonce-dependent additional data.
+fn verdict(step: Result<ServerStep, SaslError>) -> Result<Result<Outcome, Failure>, SaslError> {
+    match step? {
+        ServerStep::Success(outcome) => Ok(Ok(Outcome {
+            additional_data: None,
+            ..outcome
+        })),
+        ServerStep::Failure(why) => Ok(Err(why)),
+        other => panic!("not a final step: {other:?}"),
+    }
+}
+
+#[test]
+fn one_answer_type_decides_like_the_per_kind_methods() {
+    let password_mechanisms = [
+        Mechanism::Plain,
+        Mechanism::Login,
+        Mechanism::CramMd5,
+        Mechanism::ScramSha1,
+        Mechanism::ScramSha256,
+    ];
+    let wrong_user = App {
+        user: "someone-else",
+        ..APP
+    };
+    let no_external = App {
+        allow_external: false,
+        ..APP
+    };
+    let mut cases = 0;
+    for app in [&APP, &wrong_user, &no_external] {
+        for success_data in [false, true] {
+            let options = ServerOptions::default().with_success_data(success_data);
+            for ir in [false, true] {
+                let mut run = |client: &dyn Fn() -> ClientMechanism, mechanism: &Mechanism| {
+                    let by_kind = drive_with(client(), mechanism, options.clone(), app, ir, false);
+                    let by_request =
+                        drive_with(client(), mechanism, options.clone(), app, ir, true);
+                    assert_eq!(
+                        verdict(by_kind),
+                        verdict(by_request),
+                        "{mechanism:?} ir={ir} success_data={success_data}"
+                    );
+                    cases += 1;
+                };
+                for mechanism in &password_mechanisms {
+                    for password in [APP.password, "wrong"] {
+                        run(&|| password_client(mechanism, password), mechanism);
+                    }
+                }
+                for mechanism in [Mechanism::OAuthBearer, Mechanism::XOAuth2] {
+                    for token in [APP.token, "wrong"] {
+                        run(&|| token_client(&mechanism, token), &mechanism);
+                    }
+                }
+                let external = ClientCredentials::External {
+                    authzid: Some("tim".into()),
+                };
+                run(
+                    &|| ClientMechanism::new(&Mechanism::External, &external).unwrap(),
+                    &Mechanism::External,
+                );
+            }
+        }
+    }
+    assert_eq!(cases, 3 * 2 * 2 * (5 * 2 + 2 * 2 + 1));
+}
+
+#[test]
+fn auth_request_names_its_user_and_answers_of_the_wrong_kind_wait() {
+    let mut server = ServerMechanism::new(&Mechanism::Plain, ServerOptions::default()).unwrap();
+    let step = server.start(Some(b"admin\0tim\0hunter2-secret")).unwrap();
+    let request = step.into_request().unwrap();
+    assert_eq!(request.user(), Some("admin"));
+    assert!(!format!("{request:?}").contains("hunter2"));
+    // The wrong kind of answer is refused and the question stays open.
+    for wrong in [AuthAnswer::Secret(None), AuthAnswer::ScramKeys(None)] {
+        assert!(!format!("{wrong:?}").contains("hunter2"));
+        assert!(matches!(
+            server.answer(wrong),
+            Err(SaslError::OutOfOrder { .. })
+        ));
+        assert!(!server.is_done());
+    }
+    let ServerStep::Success(outcome) = server.answer(AuthAnswer::Verified(true)).unwrap() else {
+        panic!()
+    };
+    assert_eq!(outcome.authzid.as_deref(), Some("admin"));
+    assert!(matches!(
+        server.answer(AuthAnswer::Verified(true)),
+        Err(SaslError::OutOfOrder { .. })
+    ));
+
+    let scram = AuthRequest::LookupScram {
+        hash: ScramHash::Sha1,
+        authcid: "tim".into(),
+        authzid: None,
+    };
+    assert_eq!(scram.user(), Some("tim"));
+    let secret = AuthRequest::LookupSecret {
+        authcid: "tim".into(),
+    };
+    assert_eq!(secret.user(), Some("tim"));
+    let token = AuthRequest::Verify(Credentials::Token {
+        user: Some("tim".into()),
+        token: Secret::new("tok-secret".into()),
+        host: None,
+        port: None,
+    });
+    assert_eq!(token.user(), None);
+    assert!(!format!("{token:?}").contains("tok-secret"));
+    let secret_answer = AuthAnswer::Secret(Some(Secret::new("hunter2-secret".into())));
+    assert!(!format!("{secret_answer:?}").contains("hunter2"));
+    // Steps that ask nothing come back as they are.
+    let challenge = ServerStep::Challenge(b"x".to_vec());
+    assert_eq!(challenge.clone().into_request(), Err(challenge));
 }
 
 #[test]

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use mail_wire::sasl::ScramKeys;
-use mail_wire::Secret;
 use pop3_proto::session::client::{Client, ClientConfig, ClientEvent};
-use pop3_proto::session::server::{MessageInfo, Server, ServerConfig, ServerEvent};
+use pop3_proto::session::server::{
+    AuthAnswer, AuthRequest, Credentials, MessageInfo, ScramKeys, Secret, Server, ServerConfig,
+    ServerEvent,
+};
 use pop3_proto::UniqueId;
 
 /// The application side of a server: users, one maildrop per user, a lock flag.
@@ -43,22 +44,25 @@ impl Store {
         while let Some(event) = server.poll_event() {
             self.log.push(event.clone());
             match event {
-                ServerEvent::CheckPassword { user, password, .. } => {
-                    let ok = self.users.get(&user).map(String::as_str) == Some(password.expose());
-                    server.login_verified(ok).unwrap();
+                ServerEvent::Auth(request) => {
+                    let answer = match request {
+                        AuthRequest::Verify(Credentials::Password {
+                            authcid, password, ..
+                        }) => AuthAnswer::Verified(
+                            self.users.get(&authcid).map(String::as_str) == Some(password.expose()),
+                        ),
+                        AuthRequest::LookupSecret { authcid } => {
+                            AuthAnswer::Secret(self.users.get(&authcid).cloned().map(Secret::new))
+                        }
+                        AuthRequest::LookupScram { hash, authcid, .. } => AuthAnswer::ScramKeys(
+                            self.users
+                                .get(&authcid)
+                                .map(|p| ScramKeys::derive(hash, p, b"salt", 4096).unwrap()),
+                        ),
+                        _ => AuthAnswer::Verified(false),
+                    };
+                    server.auth_answer(answer).unwrap();
                 }
-                ServerEvent::LookupSecret { user } => {
-                    let secret = self.users.get(&user).cloned().map(Secret::new);
-                    server.login_secret(secret).unwrap();
-                }
-                ServerEvent::LookupScram { hash, user, .. } => {
-                    let keys = self
-                        .users
-                        .get(&user)
-                        .map(|p| ScramKeys::derive(hash, p, b"salt", 4096).unwrap());
-                    server.login_scram_keys(keys).unwrap();
-                }
-                ServerEvent::VerifyCredentials(_) => server.login_verified(false).unwrap(),
                 ServerEvent::OpenMaildrop { user } => {
                     if self.locked_elsewhere {
                         server.maildrop_locked().unwrap();

@@ -9,10 +9,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mail_wire::sasl::{Credentials, Mechanism};
+use mail_wire::sasl::Mechanism;
 use smtp_proto::codec::reply::Reply;
 use smtp_proto::session::server::{
-    AuthAnswer, AuthRequest, CloseReason, ServerConfig, ServerEvent, ServerSession,
+    AuthAnswer, AuthRequest, CloseReason, Credentials, ServerConfig, ServerEvent, ServerSession,
 };
 use smtp_proto::types::{Domain, EnhancedCode, ForwardPath};
 use tokio::net::TcpStream;

@@ -1,7 +1,9 @@
 //! What the server session is configured with, and what it asks of and tells the application.
 
-use mail_wire::sasl::{Credentials, Mechanism, ScramHash};
-use mail_wire::Secret;
+use mail_wire::sasl::{AuthRequest, Mechanism};
+
+#[cfg(doc)]
+use mail_wire::sasl::Credentials;
 
 use crate::codec::ParseOptions;
 use crate::error::Error;
@@ -79,33 +81,11 @@ pub struct MessageInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ServerEvent {
-    /// Check a user name and password (`USER`/`PASS`, SASL `PLAIN` or `LOGIN`); answer with
-    /// [`Server::login_verified`].
-    CheckPassword {
-        /// Identity to act as, if the client asked for one (SASL `PLAIN`).
-        authzid: Option<String>,
-        /// The user name.
-        user: String,
-        /// The password.
-        password: Secret<String>,
-    },
-    /// Check credentials of another SASL mechanism (tokens, `EXTERNAL`); answer with
-    /// [`Server::login_verified`].
-    VerifyCredentials(Credentials),
-    /// `APOP` or `CRAM-MD5`: give the user's plaintext secret with [`Server::login_secret`].
-    LookupSecret {
-        /// The user name.
-        user: String,
-    },
-    /// `SCRAM-*`: give the user's stored keys with [`Server::login_scram_keys`].
-    LookupScram {
-        /// The hash of the mechanism.
-        hash: ScramHash,
-        /// The user name.
-        user: String,
-        /// Identity to act as, if any.
-        authzid: Option<String>,
-    },
+    /// A login needs a credential decision: answer with [`Server::auth_answer`].
+    /// `USER`/`PASS` asks [`AuthRequest::Verify`] with a [`Credentials::Password`] (no
+    /// `authzid`); `APOP` asks [`AuthRequest::LookupSecret`] (the session computes and
+    /// compares the digest itself); `AUTH` asks what its mechanism needs.
+    Auth(AuthRequest),
     /// Authenticated: open and exclusively lock the user's maildrop, then answer with
     /// [`Server::maildrop_opened`], [`Server::maildrop_locked`] (held by another session:
     /// `-ERR [IN-USE]`), [`Server::login_too_soon`] (`-ERR [LOGIN-DELAY]`) or

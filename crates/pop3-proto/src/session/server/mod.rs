@@ -21,10 +21,10 @@ use std::collections::VecDeque;
 use mail_wire::dot::DotEncoder;
 use mail_wire::line::{Frame, LineFramer};
 use mail_wire::sasl::{
-    decode_client_response, encode_challenge, ClientResponse, Credentials, Mechanism, ScramKeys,
-    ServerMechanism, ServerOptions, ServerStep,
+    decode_client_response, encode_challenge, ClientResponse, Mechanism, ServerMechanism,
+    ServerOptions, ServerStep,
 };
-use mail_wire::{Secret, Status};
+use mail_wire::Status;
 
 use crate::codec::{apop_digest, parse_command_line, Encode};
 use crate::error::{Error, LocalError, RemoteError};
@@ -34,6 +34,11 @@ use super::top::TopFilter;
 
 mod config;
 pub use config::{MessageInfo, ServerConfig, ServerEvent};
+/// The SASL credential question of [`ServerEvent::Auth`] and the answer to it, shared with
+/// the other mail protocols (re-exported from [`mail_wire::sasl`]).
+pub use mail_wire::sasl::{AuthAnswer, AuthRequest, Credentials, ScramHash, ScramKeys};
+/// Where credentials are kept, so that their `Debug` output shows none.
+pub use mail_wire::Secret;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Message {
@@ -418,11 +423,13 @@ impl Server {
                 match user {
                     Some(user) => {
                         self.phase = Phase::Login(Via::UserPass { user: user.clone() });
-                        self.events.push_back(ServerEvent::CheckPassword {
-                            authzid: None,
-                            user,
-                            password: Secret::new(password.expose().to_owned()),
-                        });
+                        self.events.push_back(ServerEvent::Auth(AuthRequest::Verify(
+                            Credentials::Password {
+                                authzid: None,
+                                authcid: user,
+                                password: Secret::new(password.expose().to_owned()),
+                            },
+                        )));
                     }
                     None => self.err(None, "USER first"),
                 }
@@ -436,7 +443,10 @@ impl Server {
                         user: user.clone(),
                         digest: digest.as_str().to_ascii_lowercase(),
                     });
-                    self.events.push_back(ServerEvent::LookupSecret { user });
+                    self.events
+                        .push_back(ServerEvent::Auth(AuthRequest::LookupSecret {
+                            authcid: user,
+                        }));
                 }
             }
             Command::Auth {
@@ -505,56 +515,20 @@ impl Server {
         user: Option<String>,
         step: Result<ServerStep, mail_wire::sasl::SaslError>,
     ) {
-        match step {
-            Ok(ServerStep::Challenge(c)) => {
+        match step.map(ServerStep::into_request) {
+            Ok(Ok(request)) => {
+                // The user for LoginFailed: the one the request names, or the one so far.
+                let user = request.user().map(str::to_owned).or(user);
+                self.phase = Phase::Login(Via::Sasl { mech, user });
+                self.events.push_back(ServerEvent::Auth(request));
+            }
+            Ok(Err(ServerStep::Challenge(c))) => {
                 self.out.extend_from_slice(b"+ ");
                 self.out.extend_from_slice(encode_challenge(&c).as_bytes());
                 self.out.extend_from_slice(b"\r\n");
                 self.phase = Phase::Sasl { mech, user };
             }
-            Ok(ServerStep::Verify(Credentials::Password {
-                authzid,
-                authcid,
-                password,
-            })) => {
-                self.phase = Phase::Login(Via::Sasl {
-                    mech,
-                    user: Some(authzid.clone().unwrap_or_else(|| authcid.clone())),
-                });
-                self.events.push_back(ServerEvent::CheckPassword {
-                    authzid,
-                    user: authcid,
-                    password,
-                });
-            }
-            Ok(ServerStep::Verify(creds)) => {
-                self.phase = Phase::Login(Via::Sasl { mech, user });
-                self.events.push_back(ServerEvent::VerifyCredentials(creds));
-            }
-            Ok(ServerStep::LookupSecret { authcid }) => {
-                self.phase = Phase::Login(Via::Sasl {
-                    mech,
-                    user: Some(authcid.clone()),
-                });
-                self.events
-                    .push_back(ServerEvent::LookupSecret { user: authcid });
-            }
-            Ok(ServerStep::LookupScram {
-                hash,
-                authcid,
-                authzid,
-            }) => {
-                self.phase = Phase::Login(Via::Sasl {
-                    mech,
-                    user: Some(authzid.clone().unwrap_or_else(|| authcid.clone())),
-                });
-                self.events.push_back(ServerEvent::LookupScram {
-                    hash,
-                    user: authcid,
-                    authzid,
-                });
-            }
-            Ok(ServerStep::Success(outcome)) => {
+            Ok(Err(ServerStep::Success(outcome))) => {
                 let name = outcome
                     .authzid
                     .or(outcome.authcid)
@@ -562,7 +536,7 @@ impl Server {
                     .unwrap_or_default();
                 self.open(name);
             }
-            Ok(ServerStep::Failure(_)) | Ok(_) => self.login_failed(user),
+            Ok(Err(_)) => self.login_failed(user),
             Err(e) => {
                 if e.is_remote() {
                     self.events
@@ -609,37 +583,21 @@ impl Server {
         }
     }
 
-    /// Answers [`ServerEvent::CheckPassword`] or [`ServerEvent::VerifyCredentials`].
-    pub fn login_verified(&mut self, ok: bool) -> Result<(), Error> {
-        match self.take_login("login_verified")? {
-            Via::UserPass { user } => {
+    /// Answers a pending [`ServerEvent::Auth`]: [`AuthAnswer::Verified`] for a `Verify`
+    /// (`USER`/`PASS` or SASL), [`AuthAnswer::Secret`] for a `LookupSecret` (`APOP` or
+    /// CRAM-MD5), [`AuthAnswer::ScramKeys`] for a `LookupScram`. For `USER`/`PASS` and `APOP`
+    /// an answer of the wrong kind is an error and the question stays pending; inside `AUTH`
+    /// it ends the exchange as a failed login.
+    pub fn auth_answer(&mut self, answer: AuthAnswer) -> Result<(), Error> {
+        match (self.take_login("auth_answer")?, answer) {
+            (Via::UserPass { user }, AuthAnswer::Verified(ok)) => {
                 if ok {
                     self.open(user);
                 } else {
                     self.login_failed(Some(user));
                 }
             }
-            Via::Sasl { mut mech, user } => {
-                let step = mech.verified(ok);
-                self.sasl_step(mech, user, step);
-            }
-            Via::Apop { user, digest } => {
-                self.phase = Phase::Login(Via::Apop { user, digest });
-                return Err(Error::Local(LocalError::NoPending {
-                    method: "login_verified",
-                    event: "CheckPassword",
-                }));
-            }
-        }
-        self.process();
-        Ok(())
-    }
-
-    /// Answers [`ServerEvent::LookupSecret`] with the user's plaintext secret, or `None` for
-    /// an unknown user.
-    pub fn login_secret(&mut self, secret: Option<Secret<String>>) -> Result<(), Error> {
-        match self.take_login("login_secret")? {
-            Via::Apop { user, digest } => {
+            (Via::Apop { user, digest }, AuthAnswer::Secret(secret)) => {
                 let good = secret.is_some_and(|s| {
                     let want = apop_digest(self.timestamp.as_deref().unwrap_or(""), s.expose());
                     want.len() == digest.len()
@@ -655,34 +613,19 @@ impl Server {
                     self.login_failed(Some(user));
                 }
             }
-            Via::Sasl { mut mech, user } => {
-                let step = mech.shared_secret(secret);
+            (Via::Sasl { mut mech, user }, answer) => {
+                let step = mech.answer(answer);
                 self.sasl_step(mech, user, step);
             }
-            via @ Via::UserPass { .. } => {
+            (via, _) => {
+                let event = match via {
+                    Via::Apop { .. } => "Auth(LookupSecret)",
+                    _ => "Auth(Verify)",
+                };
                 self.phase = Phase::Login(via);
                 return Err(Error::Local(LocalError::NoPending {
-                    method: "login_secret",
-                    event: "LookupSecret",
-                }));
-            }
-        }
-        self.process();
-        Ok(())
-    }
-
-    /// Answers [`ServerEvent::LookupScram`] with the user's keys, or `None`.
-    pub fn login_scram_keys(&mut self, keys: Option<ScramKeys>) -> Result<(), Error> {
-        match self.take_login("login_scram_keys")? {
-            Via::Sasl { mut mech, user } => {
-                let step = mech.scram_keys(keys);
-                self.sasl_step(mech, user, step);
-            }
-            via => {
-                self.phase = Phase::Login(via);
-                return Err(Error::Local(LocalError::NoPending {
-                    method: "login_scram_keys",
-                    event: "LookupScram",
+                    method: "auth_answer",
+                    event,
                 }));
             }
         }

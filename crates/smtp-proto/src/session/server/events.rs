@@ -1,7 +1,6 @@
 //! What the server session tells the application, and what the application answers.
 
-use mail_wire::sasl::{Credentials, ScramHash, ScramKeys};
-use mail_wire::Secret;
+use mail_wire::sasl::AuthRequest;
 
 use crate::codec::command::{MailParams, RcptParams};
 use crate::error::Error;
@@ -9,40 +8,6 @@ use crate::types::{Domain, ForwardPath, ReversePath};
 
 #[cfg(doc)]
 use super::{ServerConfig, ServerSession};
-
-/// A credential question from a SASL exchange; answer with [`ServerSession::auth_answer`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AuthRequest {
-    /// Check a password or token: answer [`AuthAnswer::Verified`].
-    Verify(Credentials),
-    /// CRAM-MD5: answer [`AuthAnswer::Secret`] with the user's password.
-    LookupSecret {
-        /// The user.
-        authcid: String,
-    },
-    /// SCRAM: answer [`AuthAnswer::ScramKeys`].
-    LookupScram {
-        /// The hash of the mechanism.
-        hash: ScramHash,
-        /// The user.
-        authcid: String,
-        /// The identity to act as, if any.
-        authzid: Option<String>,
-    },
-}
-
-/// The application's answer to an [`AuthRequest`].
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum AuthAnswer {
-    /// The credentials are right (or not).
-    Verified(bool),
-    /// The shared secret, `None` for an unknown user.
-    Secret(Option<Secret<String>>),
-    /// The SCRAM keys, `None` for an unknown user.
-    ScramKeys(Option<ScramKeys>),
-}
 
 /// Why a message was dropped without a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -46,6 +46,11 @@ use mail_wire::sasl::{
     decode_client_response, encode_challenge, ClientResponse, Mechanism, ServerMechanism,
     ServerOptions, ServerStep,
 };
+/// The SASL credential question of [`ServerEvent::Auth`] and the answer to it, shared with
+/// the other mail protocols (re-exported from [`mail_wire::sasl`]).
+pub use mail_wire::sasl::{AuthAnswer, AuthRequest, Credentials, ScramHash, ScramKeys};
+/// Where credentials are kept, so that their `Debug` output shows none.
+pub use mail_wire::Secret;
 use mail_wire::Status;
 
 use crate::codec::command::{Body, Command, MailParams, RcptParams};
@@ -61,7 +66,7 @@ mod events;
 mod extensions;
 
 pub use config::ServerConfig;
-pub use events::{AbortReason, AuthAnswer, AuthRequest, CloseReason, ServerEvent};
+pub use events::{AbortReason, CloseReason, ServerEvent};
 
 #[derive(Debug)]
 enum Mode {
@@ -364,11 +369,7 @@ impl ServerSession {
         let Some(mech) = self.auth.as_mut() else {
             return Err(LocalError::NoDecisionPending("AUTH").into());
         };
-        let step = match answer {
-            AuthAnswer::Verified(ok) => mech.verified(ok),
-            AuthAnswer::Secret(s) => mech.shared_secret(s),
-            AuthAnswer::ScramKeys(k) => mech.scram_keys(k),
-        };
+        let step = mech.answer(answer);
         self.pending = None;
         self.auth_step(step);
         self.process();
@@ -889,8 +890,12 @@ impl ServerSession {
     }
 
     fn auth_step(&mut self, step: Result<ServerStep, mail_wire::sasl::SaslError>) {
-        match step {
-            Ok(ServerStep::Challenge(c)) => {
+        match step.map(ServerStep::into_request) {
+            Ok(Ok(request)) => {
+                self.pending = Some(Pending::Auth);
+                self.events.push_back(ServerEvent::Auth(request));
+            }
+            Ok(Err(ServerStep::Challenge(c))) => {
                 let text = encode_challenge(&c);
                 let reply = Reply::new(334, None, &text)
                     .unwrap_or_else(|_| Reply::fixed(334, (2, 0, 0), ""));
@@ -901,30 +906,7 @@ impl ServerSession {
                     mail_wire::sasl::DEFAULT_MAX_RESPONSE_LEN * 4 / 3 + 8,
                 ));
             }
-            Ok(ServerStep::Verify(creds)) => {
-                self.pending = Some(Pending::Auth);
-                self.events
-                    .push_back(ServerEvent::Auth(AuthRequest::Verify(creds)));
-            }
-            Ok(ServerStep::LookupSecret { authcid }) => {
-                self.pending = Some(Pending::Auth);
-                self.events
-                    .push_back(ServerEvent::Auth(AuthRequest::LookupSecret { authcid }));
-            }
-            Ok(ServerStep::LookupScram {
-                hash,
-                authcid,
-                authzid,
-            }) => {
-                self.pending = Some(Pending::Auth);
-                self.events
-                    .push_back(ServerEvent::Auth(AuthRequest::LookupScram {
-                        hash,
-                        authcid,
-                        authzid,
-                    }));
-            }
-            Ok(ServerStep::Success(outcome)) => {
+            Ok(Err(ServerStep::Success(outcome))) => {
                 self.auth = None;
                 self.authenticated = true;
                 self.send(r(235, (2, 7, 0), "Authentication successful"));
@@ -933,7 +915,7 @@ impl ServerSession {
                     authzid: outcome.authzid,
                 });
             }
-            Ok(ServerStep::Failure(_)) | Ok(_) => {
+            Ok(Err(_)) => {
                 self.auth = None;
                 let reply = r(535, (5, 7, 8), "Authentication credentials invalid");
                 self.error(reply.clone(), RemoteError::Refused(reply).into());
