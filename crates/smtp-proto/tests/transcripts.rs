@@ -536,6 +536,58 @@ fn rfc4954_auth_plain_with_initial_response() {
     assert!(String::from_utf8_lossy(&run.output).contains("334 VXNlcm5hbWU6\r\n"));
 }
 
+#[test]
+fn auth_questions_are_the_shared_sasl_types_and_a_wrong_answer_kind_fails_temporarily() {
+    use mail_wire::sasl::Mechanism;
+    // The shared types, named through smtp-proto alone.
+    use smtp_proto::session::server::{AuthAnswer, AuthRequest, Credentials, Secret};
+    let mut config = server("smtp.example.com");
+    config.auth_mechanisms = vec![Mechanism::Plain];
+    config.auth_requires_tls = false;
+    let mut s = ServerSession::new(config);
+    let mut out = Vec::new();
+    // AUTH PLAIN with "\0test\01234", answered with the wrong kind, then again answered right.
+    for (answer, code) in [
+        (
+            AuthAnswer::Secret(Some(Secret::new("1234".into()))),
+            "454 4.7.0",
+        ),
+        (AuthAnswer::Verified(true), "235 2.7.0"),
+    ] {
+        s.handle_input(b"EHLO c\r\nAUTH PLAIN AHRlc3QAMTIzNA==\r\n");
+        let mut asked = None;
+        while let Some(event) = s.poll_event() {
+            if let ServerEvent::Auth(request) = event {
+                assert!(!format!("{request:?}").contains("1234"));
+                asked = Some(request);
+            }
+        }
+        let Some(AuthRequest::Verify(Credentials::Password {
+            authcid, password, ..
+        })) = &asked
+        else {
+            panic!("no password check: {asked:?}")
+        };
+        assert_eq!(
+            (authcid.as_str(), password.expose().as_str()),
+            ("test", "1234")
+        );
+        assert_eq!(asked.as_ref().and_then(AuthRequest::user), Some("test"));
+        s.auth_answer(answer).unwrap();
+        out.clear();
+        let _ = s.poll_transmit(&mut out);
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            text.lines().last().is_some_and(|l| l.starts_with(code)),
+            "{text}"
+        );
+        while s.poll_event().is_some() {}
+    }
+    assert!(s.is_authenticated());
+    // Nothing pending now.
+    assert!(s.auth_answer(AuthAnswer::Verified(true)).is_err());
+}
+
 trait ParseMailbox {
     fn parse_mailbox(&self) -> smtp_proto::types::Mailbox<'static>;
 }
