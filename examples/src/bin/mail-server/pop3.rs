@@ -14,9 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use mail_wire::sasl::Mechanism;
-use pop3_proto::session::server::{
-    AuthAnswer, AuthRequest, Credentials, MessageInfo, Server, ServerConfig, ServerEvent,
-};
+use pop3_proto::session::server::{MessageInfo, Server, ServerConfig, ServerEvent};
 use pop3_proto::UniqueId;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncReadExt;
@@ -122,25 +120,7 @@ async fn connection(sock: TcpStream, peer: SocketAddr, ctx: Arc<Context>) -> std
                 ServerEvent::Auth(request) => {
                     // USER/PASS, PLAIN and LOGIN ask for a password check; APOP and
                     // CRAM-MD5 for the password itself (the session compares the digests).
-                    let answer = match request {
-                        AuthRequest::Verify(Credentials::Password {
-                            authzid,
-                            authcid,
-                            password,
-                        }) => {
-                            let same = authzid
-                                .as_deref()
-                                .is_none_or(|a| a.eq_ignore_ascii_case(&authcid));
-                            AuthAnswer::Verified(
-                                same && ctx.users.verify(&authcid, password.expose()),
-                            )
-                        }
-                        AuthRequest::LookupSecret { authcid } => {
-                            AuthAnswer::Secret(ctx.users.password(&authcid))
-                        }
-                        AuthRequest::LookupScram { .. } => AuthAnswer::ScramKeys(None),
-                        _ => AuthAnswer::Verified(false),
-                    };
+                    let answer = ctx.users.answer(request);
                     session.auth_answer(answer).map_err(other)?;
                 }
                 ServerEvent::OpenMaildrop { user } => {

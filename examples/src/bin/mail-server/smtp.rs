@@ -11,9 +11,7 @@ use std::time::Duration;
 
 use mail_wire::sasl::Mechanism;
 use smtp_proto::codec::reply::Reply;
-use smtp_proto::session::server::{
-    AuthAnswer, AuthRequest, CloseReason, Credentials, ServerConfig, ServerEvent, ServerSession,
-};
+use smtp_proto::session::server::{CloseReason, ServerConfig, ServerEvent, ServerSession};
 use smtp_proto::types::{Domain, EnhancedCode, ForwardPath};
 use tokio::net::TcpStream;
 use tracing::{debug, info, warn};
@@ -211,23 +209,7 @@ async fn handle(
             Ok(())
         }
         ServerEvent::Auth(request) => {
-            let answer = match request {
-                AuthRequest::Verify(Credentials::Password {
-                    authzid,
-                    authcid,
-                    password,
-                }) => {
-                    let as_self = authzid
-                        .as_deref()
-                        .is_none_or(|z| z.is_empty() || z == authcid);
-                    AuthAnswer::Verified(as_self && ctx.users.verify(&authcid, password.expose()))
-                }
-                AuthRequest::LookupSecret { authcid } => {
-                    AuthAnswer::Secret(ctx.users.password(&authcid))
-                }
-                AuthRequest::LookupScram { .. } => AuthAnswer::ScramKeys(None),
-                _ => AuthAnswer::Verified(false),
-            };
+            let answer = ctx.users.answer(request);
             session.auth_answer(answer)
         }
         ServerEvent::Authenticated { authcid, .. } => {

@@ -1,7 +1,6 @@
 //! Accounts from a `name:password` file. A password that starts with `$argon2` is an argon2 PHC
 //! string and is verified as a hash; anything else is compared in constant time. Blank lines
 //! and lines starting with `#` are skipped. Passwords are kept in `Secret` and never logged.
-#![allow(dead_code)] // `password` is for mechanisms that need the plaintext (POP3 APOP).
 
 use std::collections::HashMap;
 use std::io;
@@ -9,6 +8,7 @@ use std::path::Path;
 
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use argon2::Argon2;
+use mail_wire::sasl::{AuthAnswer, AuthRequest, Credentials};
 use mail_wire::Secret;
 
 #[derive(Debug, Clone)]
@@ -102,6 +102,30 @@ impl Users {
     }
 }
 
+impl Users {
+    /// The answer to a question of a session's AUTH (SMTP and POP3 alike): a password is checked
+    /// (acting as another user is refused: an authorization identity must be empty or the user
+    /// itself, in any case), APOP and CRAM-MD5 get the plaintext password (none for a hash), and
+    /// SCRAM, tokens and EXTERNAL are refused (no stored keys, no token issuer here).
+    pub(crate) fn answer(&self, request: AuthRequest) -> AuthAnswer {
+        match request {
+            AuthRequest::Verify(Credentials::Password {
+                authzid,
+                authcid,
+                password,
+            }) => {
+                let as_self = authzid
+                    .as_deref()
+                    .is_none_or(|z| z.is_empty() || z.eq_ignore_ascii_case(&authcid));
+                AuthAnswer::Verified(as_self && self.verify(&authcid, password.expose()))
+            }
+            AuthRequest::LookupSecret { authcid } => AuthAnswer::Secret(self.password(&authcid)),
+            AuthRequest::LookupScram { .. } => AuthAnswer::ScramKeys(None),
+            _ => AuthAnswer::Verified(false),
+        }
+    }
+}
+
 fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -128,5 +152,36 @@ mod tests {
         assert_eq!(Users::parse("no colon\n").unwrap_err(), 1);
         assert_eq!(Users::parse("../x:pw\n").unwrap_err(), 1);
         assert!(!format!("{users:?}").contains("pw"));
+    }
+
+    #[test]
+    fn answers_auth_questions() {
+        let users = Users::parse("ann:pw\n").unwrap();
+        let password = |authzid: Option<&str>, authcid: &str, pw: &str| {
+            let request = AuthRequest::Verify(Credentials::Password {
+                authzid: authzid.map(str::to_owned),
+                authcid: authcid.to_owned(),
+                password: Secret::new(pw.to_owned()),
+            });
+            matches!(users.answer(request), AuthAnswer::Verified(true))
+        };
+        assert!(password(None, "ann", "pw"));
+        assert!(password(None, "ANN", "pw"));
+        assert!(password(Some(""), "ann", "pw"));
+        assert!(password(Some("Ann"), "ann", "pw"));
+        assert!(!password(None, "ann", "pW"));
+        assert!(
+            !password(Some("bob"), "ann", "pw"),
+            "acting as another user"
+        );
+        assert!(!password(None, "bob", "pw"));
+        let secret = |authcid: &str| match users.answer(AuthRequest::LookupSecret {
+            authcid: authcid.to_owned(),
+        }) {
+            AuthAnswer::Secret(s) => s.map(|s| s.expose().clone()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(secret("ann").as_deref(), Some("pw"));
+        assert_eq!(secret("bob"), None);
     }
 }
