@@ -103,7 +103,7 @@ pub(crate) fn lossy_string_owned(bytes: Vec<u8>) -> String {
 }
 
 /// `Encoding::for_label`, with the two labels most mail uses looked up without a search.
-fn lookup(label: &str) -> Option<&'static encoding_rs::Encoding> {
+pub(crate) fn lookup(label: &str) -> Option<&'static encoding_rs::Encoding> {
     if label.eq_ignore_ascii_case("utf-8") {
         Some(encoding_rs::UTF_8)
     } else if label.eq_ignore_ascii_case("us-ascii") {

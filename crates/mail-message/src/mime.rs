@@ -913,7 +913,39 @@ impl<'m, 'a> Part<'m, 'a> {
         if self.node.content_type.media_type != "text" {
             return None;
         }
+        if self.node.transfer_encoding == TransferEncoding::QuotedPrintable {
+            if let Some(text) = self.quoted_printable_text() {
+                return Some(Cow::Owned(text));
+            }
+        }
         Some(decode_charset(self.decoded_body(), self.charset()))
+    }
+
+    /// The fast way of [`text`](Self::text) for quoted-printable UTF-8 (or ASCII in an
+    /// ASCII-compatible charset): decoded straight to text, without checking the output as
+    /// UTF-8 again. `None` when the general way must be taken (another charset with bytes
+    /// outside ASCII, invalid UTF-8, a character cut by a soft line break).
+    fn quoted_printable_text(&self) -> Option<String> {
+        let ascii_only = match self.charset() {
+            None => false,
+            Some(label) => {
+                let encoding = crate::charset::lookup(label.trim())?;
+                if encoding == encoding_rs::UTF_8 {
+                    false
+                } else if encoding.is_ascii_compatible() {
+                    true
+                } else {
+                    return None;
+                }
+            }
+        };
+        let raw = crate::charset::utf8(self.raw_body())?;
+        if ascii_only && !raw.is_ascii() {
+            return None;
+        }
+        let mut text = String::new();
+        crate::decode::quoted_printable_decode_str(raw, ascii_only, &mut text)?;
+        Some(text)
     }
 
     /// Calls `f` on this part and every part below it, depth first.
@@ -992,6 +1024,46 @@ mod tests {
                 );
             }
             assert_eq!(decode_charset(Cow::Owned(bytes.to_vec()), charset), want);
+        }
+    }
+
+    #[test]
+    fn quoted_printable_text_fast_way_and_general_way_agree() {
+        use super::Message;
+        // (charset, body, text): the fast way takes UTF-8 and ASCII; the general way takes
+        // bytes of another charset, invalid UTF-8 (replaced as before), a character cut by a
+        // soft line break, and a UTF-16 charset.
+        let long = "=C3=BC".repeat(40);
+        let cases: [(Option<&str>, &str, String); 11] = [
+            (
+                Some("utf-8"),
+                "Gr=C3=BC=C3=9Fe aus K=C3=B6ln=\r\n!  \r\n",
+                "Grüße aus Köln!\r\n".into(),
+            ),
+            (None, "caf=C3=A9 au lait", "café au lait".into()),
+            (Some("us-ascii"), "a=3Db =\r\nc", "a=b c".into()),
+            (Some("iso-8859-1"), "caf=E9", "café".into()),
+            (None, "caf=E9", "café".into()),
+            (Some("utf-8"), "caf=FF!", "caf\u{fffd}!".into()),
+            (Some("utf-8"), "Gr=C3=\r\n=BC=C3=9Fe", "Grüße".into()),
+            (Some("utf-8"), "raw é and =C3=A9", "raw é and é".into()),
+            (Some("iso-8859-1"), "raw é", "raw Ã©".into()),
+            (Some("utf-8"), &long, "ü".repeat(40)),
+            (Some("utf-16le"), "a=00", "a".into()),
+        ];
+        for (charset, body, want) in cases {
+            let ct = charset.map_or(String::new(), |c| format!("; charset={c}"));
+            let m = format!("Content-Type: text/plain{ct}\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n{body}");
+            let msg = Message::parse(m.as_bytes());
+            let part = msg.root();
+            assert_eq!(
+                part.text().as_deref(),
+                Some(want.as_str()),
+                "{charset:?} {body:?}"
+            );
+            // The general way gives the same.
+            let general = super::decode_charset(part.decoded_body(), part.charset());
+            assert_eq!(general, want, "{charset:?} {body:?}");
         }
     }
 
