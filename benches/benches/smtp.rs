@@ -10,10 +10,12 @@
 //!
 //! Every side does the same work: it parses the bytes, checks them, and produces the public
 //! result type a user of that crate gets from its parser (ours: `Command<'_>`, `Reply<'_>` and
-//! `EhloReply<'_>`, which borrow the input (a multi-line reply owns its joined lines); Stalwart's: `Request<String>` and
+//! `EhloReply<'_>`, which borrow the input (a multi-line reply owns its joined lines);
+//! Stalwart's: `Request<Cow<str>>`, which borrows too, and `Response<String>` and
 //! `EhloResponse<String>`, which own theirs; lettre's: `Response` and `ServerInfo`). Nothing is
 //! skipped on either side. The `smtp-proto-owned` cases add `into_owned()` for a user who keeps
-//! the result past the input buffer, the same ownership Stalwart's results have.
+//! the result past the input buffer: for the replies, the same ownership Stalwart's results
+//! have.
 //!
 //! - DATA: a 10 MB body through our whole server session (64 KiB reads, body handed out in
 //!   `MessageData` chunks, or to a sink with `handle_input_with`) next to Stalwart's
@@ -34,20 +36,7 @@ use smtp_proto::codec::reply::parse_reply;
 use smtp_proto::session::server::{ServerConfig, ServerEvent, ServerSession};
 use smtp_proto::types::Domain;
 
-use mail_benches::smtp_reply::{EHLO, REPLIES};
-
-/// What a pipelining client sends for one message with 50 recipients.
-fn transaction() -> Vec<u8> {
-    let mut t = b"EHLO client.example.org\r\nMAIL FROM:<sender.name@client.example.org> SIZE=123456 BODY=8BITMIME RET=HDRS ENVID=QQ314159\r\n".to_vec();
-    for i in 0..50 {
-        t.extend_from_slice(
-            format!("RCPT TO:<recipient{i}@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;recipient{i}@example.com\r\n")
-                .as_bytes(),
-        );
-    }
-    t.extend_from_slice(b"DATA\r\n");
-    t
-}
+use mail_benches::smtp::{transaction, EHLO, REPLIES};
 
 fn commands(c: &mut Criterion) {
     let wire = transaction();

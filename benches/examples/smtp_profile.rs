@@ -19,18 +19,7 @@ use smtp_proto::codec::command::parse_command;
 use smtp_proto::session::server::{ServerConfig, ServerEvent, ServerSession};
 use smtp_proto::types::Domain;
 
-/// The bench's transaction (benches/smtp.rs): EHLO, MAIL with parameters, 50 RCPT, DATA.
-fn transaction() -> Vec<u8> {
-    let mut t = b"EHLO client.example.org\r\nMAIL FROM:<sender.name@client.example.org> SIZE=123456 BODY=8BITMIME RET=HDRS ENVID=QQ314159\r\n".to_vec();
-    for i in 0..50 {
-        t.extend_from_slice(
-            format!("RCPT TO:<recipient{i}@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;recipient{i}@example.com\r\n")
-                .as_bytes(),
-        );
-    }
-    t.extend_from_slice(b"DATA\r\n");
-    t
-}
+use mail_benches::smtp::transaction;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -17,7 +17,7 @@
 
 use std::hint::black_box;
 
-use mail_benches::smtp_reply::{EHLO, REPLIES};
+use mail_benches::smtp::{EHLO, REPLIES};
 use mail_wire::Status;
 use smtp_proto::codec::ehlo::EhloReply;
 use smtp_proto::codec::reply::parse_reply;

@@ -4,7 +4,7 @@
 //! so that ratios come from one run.
 
 pub mod message;
-pub mod smtp_reply;
+pub mod smtp;
 
 /// A mail body of about `size` bytes made of lines of `line_len` bytes (without CRLF), with a
 /// sprinkling of lines that start with a dot (so a dot-stuffer has work to do), ending in CRLF.

@@ -1,4 +1,19 @@
-//! SMTP reply fixtures of the `smtp` bench, shared with `examples/smtp_reply_profile.rs`.
+//! The SMTP fixtures of the `smtp` bench, shared with the callgrind drivers
+//! `examples/smtp_profile.rs` (commands) and `examples/smtp_reply_profile.rs` (replies).
+
+/// What a pipelining client sends for one message with 50 recipients: EHLO, MAIL with
+/// parameters, 50 RCPT with DSN parameters, DATA.
+pub fn transaction() -> Vec<u8> {
+    let mut t = b"EHLO client.example.org\r\nMAIL FROM:<sender.name@client.example.org> SIZE=123456 BODY=8BITMIME RET=HDRS ENVID=QQ314159\r\n".to_vec();
+    for i in 0..50 {
+        t.extend_from_slice(
+            format!("RCPT TO:<recipient{i}@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;recipient{i}@example.com\r\n")
+                .as_bytes(),
+        );
+    }
+    t.extend_from_slice(b"DATA\r\n");
+    t
+}
 
 /// A 20-line EHLO reply of a large provider.
 pub const EHLO: &[u8] =
