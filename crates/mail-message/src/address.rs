@@ -208,7 +208,12 @@ fn is_word(t: &Token<'_>) -> bool {
 
 /// `bytes` as text: borrowed when valid UTF-8, else with U+FFFD for what is not.
 fn borrowed_text(bytes: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
+    // The usual case, checked by `from_utf8` (word at a time over ASCII) rather than by
+    // `from_utf8_lossy`'s chunk iterator, which walks byte by byte.
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 impl<'a> Parser<'_, 'a> {
@@ -415,6 +420,34 @@ mod tests {
             .mailboxes()
             .map(|m| (m.name.as_deref().map(str::to_owned), m.address()))
             .collect()
+    }
+
+    /// A word that is valid UTF-8 borrows the input; one that is not takes the lossy way.
+    #[test]
+    fn borrowed_text_borrows_valid_and_replaces_invalid() {
+        assert!(matches!(borrowed_text(b"jdoe"), Cow::Borrowed("jdoe")));
+        assert!(matches!(
+            borrowed_text("j\u{f6}rg".as_bytes()),
+            Cow::Borrowed("j\u{f6}rg")
+        ));
+        assert_eq!(borrowed_text(b"j\xf6rg"), "j\u{fffd}rg");
+        let list = parse_address_list(b"J\xf6rg <j\xf6rg@ex\xffample.net>");
+        let m = list
+            .mailboxes()
+            .next()
+            .map(|m| (m.name.clone(), m.address()));
+        assert_eq!(
+            m,
+            Some((
+                Some("J\u{fffd}rg".into()),
+                "j\u{fffd}rg@ex\u{fffd}ample.net".into()
+            ))
+        );
+        let list = parse_address_list("J\u{f6}rg <j\u{f6}rg@example.net>".as_bytes());
+        let Some(Address::Mailbox(m)) = list.addresses.first() else {
+            panic!("one mailbox")
+        };
+        assert!(matches!(m.local_part, Cow::Borrowed("j\u{f6}rg")));
     }
 
     /// RFC 5322 Appendix A: every address field of the examples.

@@ -152,10 +152,11 @@ fn month(tok: &[u8]) -> Option<u8> {
     if tok.len() < 3 {
         return None;
     }
-    let t = tok.get(..3)?.to_ascii_lowercase();
+    // Compared in place, ignoring case: no lowered copy to allocate.
+    let t = tok.get(..3)?;
     MONTHS
         .iter()
-        .position(|m| m.as_bytes() == t)
+        .position(|m| m.as_bytes().eq_ignore_ascii_case(t))
         .map(|p| p as u8 + 1)
 }
 
@@ -195,8 +196,18 @@ fn zone(tok: &[u8]) -> Option<(i16, bool, bool)> {
         }
         return Some((minutes, true, false));
     }
-    let up = tok.to_ascii_uppercase();
-    let hours: i16 = match up.as_slice() {
+    // The named zones are 1 to 3 letters: upper-cased into a small array, not a new vector.
+    let mut up = [0u8; 3];
+    let up = match up.get_mut(..tok.len()) {
+        Some(dst) => {
+            for (d, c) in dst.iter_mut().zip(tok) {
+                *d = c.to_ascii_uppercase();
+            }
+            &*dst
+        }
+        None => return None,
+    };
+    let hours: i16 = match up {
         b"UT" | b"GMT" | b"UTC" | b"Z" => 0,
         b"EDT" | b"AST" => -4,
         b"EST" | b"CDT" => -5,
@@ -367,6 +378,12 @@ mod tests {
             ("1 Jan 2000 00:00:00 +0060", None),
             ("", None),
             ("garbage", None),
+            // month and zone names in any case, compared in place; a longer name is no zone
+            ("1 jAN 2000 00:00:00 gmt", Some(("2000-01-01T00:00:00+00:00", true))),
+            ("1 DEC 2000 00:00:00 pdt", Some(("2000-12-01T00:00:00-07:00", true))),
+            ("1 Jan 2000 00:00:00 z", Some(("2000-01-01T00:00:00+00:00", true))),
+            ("1 Jan 2000 00:00:00 GMTX", None),
+            ("1 Jan 2000 00:00:00 Ut", Some(("2000-01-01T00:00:00+00:00", true))),
         ];
         for (input, want) in table {
             assert_eq!(p(input), want.map(|(s, o)| (s.to_owned(), o)), "{input}");
