@@ -699,12 +699,14 @@ pub fn parse_message_ids(input: &[u8]) -> (Vec<String>, bool) {
     let mut obsolete = lx.malformed;
     let mut saw_angle = false;
     let mut bare: Vec<String> = Vec::new();
-    let mut prev: Vec<Token<'_>> = Vec::new();
+    // The two tokens before this one (no vector to grow for them).
+    let mut prev: (Option<Token<'_>>, Option<Token<'_>>) = (None, None);
+    // One id's bytes, copied into its String when it closes: one buffer reused for every id,
+    // sized to the next '>' (at most the input) so that it does not grow byte run by byte run.
+    let mut id: Vec<u8> = Vec::new();
     while let Some(t) = lx.next() {
         // "local@domain" without brackets, remembered in case no bracketed id comes.
-        if let (Some(Token::Atom(d)), [.., Token::Atom(l), Token::Special(b'@')]) =
-            (Some(&t), prev.as_slice())
-        {
+        if let (Token::Atom(d), (Some(Token::Atom(l)), Some(Token::Special(b'@')))) = (&t, &prev) {
             bare.push(format!(
                 "{}@{}",
                 String::from_utf8_lossy(l),
@@ -712,15 +714,14 @@ pub fn parse_message_ids(input: &[u8]) -> (Vec<String>, bool) {
             ));
         }
         if !matches!(t, Token::Special(b'<')) {
-            prev.push(t.clone());
-            if prev.len() > 2 {
-                prev.remove(0);
-            }
+            let last = prev.1.take();
+            prev = (last, Some(t.clone()));
         }
         if t == Token::Special(b'<') {
             {
                 saw_angle = true;
-                let mut id = Vec::new();
+                id.clear();
+                id.reserve(memchr::memchr(b'>', lx.rest()).unwrap_or(0));
                 let mut parts = 0;
                 loop {
                     match lx.next() {
@@ -1097,5 +1098,34 @@ mod tests {
         assert_eq!(parse_message_ids(b"Your message of <a@b>").0, ["a@b"]);
         assert_eq!(parse_message_ids(b"<\"q p\"@x>").0, ["\"q p\"@x"]);
         assert!(parse_message_ids(b"").0.is_empty());
+    }
+
+    /// The id buffer is reused: a short id after a long one (and a quoted one, and one that is
+    /// never closed) carries nothing over; bare ids read the two tokens before them.
+    #[test]
+    fn message_ids_reuse_one_buffer() {
+        let (ids, obs) = parse_message_ids(
+            b"<a-long-id.1234567890@host.example.net>\r\n <s@h> <\"q p\"@x>\r\n <x@y> <open@z",
+        );
+        assert_eq!(
+            ids,
+            [
+                "a-long-id.1234567890@host.example.net",
+                "s@h",
+                "\"q p\"@x",
+                "x@y",
+                "open@z"
+            ]
+        );
+        assert!(obs);
+        let (ids, obs) = parse_message_ids(b"<a@b>");
+        assert_eq!(ids, ["a@b"]);
+        assert!(!obs);
+        let (ids, obs) = parse_message_ids(b"one@a.example two@b.example @c d@");
+        // (as before: "b.example @c" reads as a third)
+        assert_eq!(ids, ["one@a.example", "two@b.example", "b.example@c"]);
+        assert!(obs);
+        // A bare id is dropped once a bracketed one comes.
+        assert_eq!(parse_message_ids(b"x@y <z@w>").0, ["z@w"]);
     }
 }
