@@ -156,7 +156,7 @@ pub(crate) fn unfold(value: &[u8]) -> Cow<'_, [u8]> {
         .position(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
         .unwrap_or(value.len());
     let value = &value[start..];
-    if memchr::memchr2(b'\r', b'\n', value).is_none() {
+    if !has_cr_or_lf(value) {
         return Cow::Borrowed(value);
     }
     let mut out = Vec::with_capacity(value.len());
@@ -169,6 +169,33 @@ pub(crate) fn unfold(value: &[u8]) -> Cow<'_, [u8]> {
     }
     out.extend_from_slice(rest);
     Cow::Owned(out)
+}
+
+/// Whether `value` holds a CR or an LF. Most values are one short line: below 32 bytes they
+/// are read 8 bytes at a time in a register (~70 instructions less than setting up `memchr2`
+/// for a 20-byte value); longer ones go to `memchr2` (from 32 bytes it is as fast or faster).
+fn has_cr_or_lf(value: &[u8]) -> bool {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    if value.len() >= 32 {
+        return memchr::memchr2(b'\r', b'\n', value).is_some();
+    }
+    // A zero byte in `w ^ splat(c)` is a `c` in `w`: the usual "has a zero byte" test, which
+    // may flag a word wrongly only where a true zero byte sits below, so never misses one and
+    // never flags a word that has none.
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH != 0;
+    let chunks = value.chunks_exact(8);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let w = u64::from_le_bytes(bytes);
+        if has_zero(w ^ (ONES * u64::from(b'\r'))) || has_zero(w ^ (ONES * u64::from(b'\n'))) {
+            return true;
+        }
+    }
+    tail.iter().any(|&c| c == b'\r' || c == b'\n')
 }
 
 /// The fields a message header is given room for before it grows (real ones have 10 to 40).
@@ -578,6 +605,35 @@ mod tests {
         assert_eq!(end.body_start, 5);
         // Debug shows the name as text, as it did when it was stored as `str`.
         assert!(format!("{:?}", h.fields()[0]).starts_with("HeaderField { name: \"A\", "));
+    }
+
+    #[test]
+    fn has_cr_or_lf_matches_a_plain_scan() {
+        fn plain(v: &[u8]) -> bool {
+            v.iter().any(|&c| c == b'\r' || c == b'\n')
+        }
+        // Every byte value at every place of values up to 70 bytes (the word path, the tail,
+        // and memchr2 from 32), over backgrounds with no CR or LF, some near them.
+        for len in [0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 70] {
+            for background in [b'a', 0x00, 0x0c, 0x0e, 0x8d] {
+                let mut v = vec![background; len];
+                assert!(!has_cr_or_lf(&v));
+                for at in 0..len {
+                    for c in 0..=255u8 {
+                        let keep = v[at];
+                        v[at] = c;
+                        assert_eq!(has_cr_or_lf(&v), plain(&v), "{v:?}");
+                        v[at] = keep;
+                    }
+                }
+            }
+        }
+        assert_eq!(unfold(b" a\r\n b"), Cow::<[u8]>::Owned(b"a b".to_vec()));
+        assert!(matches!(
+            unfold(b" plain value"),
+            Cow::Borrowed(b"plain value")
+        ));
+        assert_eq!(unfold(b"bare\rcr"), Cow::<[u8]>::Owned(b"barecr".to_vec()));
     }
 
     #[test]
