@@ -26,7 +26,9 @@ fuzz_target!(|data: &[u8]| {
                 let body = p.decoded_body().into_owned();
                 let want = match p.charset() {
                     None => String::from_utf8(body).unwrap_or_else(|e| {
-                        charset::decode("windows-1252", e.as_bytes()).text.into_owned()
+                        charset::decode("windows-1252", e.as_bytes())
+                            .text
+                            .into_owned()
                     }),
                     Some(label) => charset::decode_owned(label, body),
                 };
