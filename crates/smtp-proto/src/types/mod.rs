@@ -85,10 +85,10 @@ pub(crate) static ATEXT: [bool; 256] = {
 
 /// A domain name (`Domain` of RFC 5321, U-labels allowed under SMTPUTF8) or an address literal
 /// (`[192.0.2.1]`, `[IPv6:2001:db8::1]`, `[tag:content]`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 ///
 /// A parsed domain borrows the input it was parsed from; [`Domain::into_owned`] makes it
 /// `'static`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Domain<'a>(Cow<'a, str>);
 
 impl Domain<'static> {
@@ -316,10 +316,10 @@ fn validate_literal(s: &[u8]) -> Result<(), InvalidValue> {
 
 /// A mailbox `local-part@domain`. The local part is kept unquoted; it is quoted on the wire when
 /// it is not a dot-string.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 ///
 /// A parsed mailbox borrows the input it was parsed from (unless its local part was quoted
 /// with escapes); [`Mailbox::into_owned`] makes it `'static`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Mailbox<'a> {
     local: Cow<'a, str>,
     domain: Domain<'a>,
