@@ -180,6 +180,10 @@ fn quote(s: &str) -> String {
     q
 }
 
+/// The longest word written as it is in a header: with the field name and a fold it stays
+/// under the 998-octet line limit of RFC 5322 2.1.1. Longer words go out as encoded-words.
+const MAX_PLAIN_WORD: usize = 900;
+
 /// A display name as fold tokens: atoms as they are, ASCII with specials quoted, anything
 /// non-ASCII (or hard to quote) as encoded-words.
 fn phrase_tokens(name: &str, out: &mut Vec<String>) {
@@ -190,17 +194,21 @@ fn phrase_tokens(name: &str, out: &mut Vec<String>) {
         && !name.ends_with(' ')
         && !name.contains("  ")
     {
-        if name
-            .split(' ')
-            .all(|w| !w.is_empty() && w.chars().all(|c| is_atext(c) || c == '.'))
-        {
+        // A word or quoted string is one fold token: one too long for a line (as
+        // `text_tokens` counts it) goes out as encoded-words, which fold.
+        if name.split(' ').all(|w| {
+            !w.is_empty() && w.len() <= MAX_PLAIN_WORD && w.chars().all(|c| is_atext(c) || c == '.')
+        }) {
             for w in name.split(' ') {
                 out.push(format!(" {w}"));
             }
-        } else {
-            out.push(format!(" {}", quote(name)));
+            return;
         }
-        return;
+        let quoted = quote(name);
+        if quoted.len() <= MAX_PLAIN_WORD {
+            out.push(format!(" {quoted}"));
+            return;
+        }
     }
     for w in encode_words(name) {
         out.push(format!(" {w}"));
@@ -283,7 +291,7 @@ fn text_tokens(text: &str, out: &mut Vec<String>) {
     let needs = |w: &str| {
         w.bytes().any(|b| !(32..=126).contains(&b) && b != b'\t')
             || w.contains("=?")
-            || w.len() > 900
+            || w.len() > MAX_PLAIN_WORD
             || w.starts_with(' ')
     };
     let mut k = 0;
@@ -1132,5 +1140,34 @@ mod tests {
             from.mailboxes().next().unwrap().name.as_deref(),
             Some("A \"quoted\" name")
         );
+    }
+
+    /// A display name whose word or quoted form is longer than a line (found by the
+    /// message_roundtrip fuzz target: a 1,000-character name with specials went out as one
+    /// quoted string on one line) is written as encoded-words; shorter ones stay readable.
+    #[test]
+    fn display_names_longer_than_a_line_fold() {
+        let with_specials = "jj license `LICENSE:::: MIT ".repeat(40);
+        let with_specials = with_specials.trim_end();
+        let one_atom = "j".repeat(1200);
+        let short = "Ann `x` Example";
+        for (name, plain) in [
+            (with_specials, false),
+            (one_atom.as_str(), false),
+            (short, true),
+        ] {
+            let out = MessageBuilder::new()
+                .from(EmailAddress::new(Some(name), "a@example.org").unwrap())
+                .text("text")
+                .build();
+            let text = String::from_utf8_lossy(&out);
+            // RFC 5322 2.1.1: at most 998 characters before the CRLF.
+            assert!(out.split(|&b| b == b'\n').all(|l| l.len() <= 999), "{text}");
+            assert_eq!(text.contains("=?utf-8?"), !plain, "{text}");
+            let msg = Message::parse(&out);
+            assert!(msg.defects().is_empty(), "{:?}\n{text}", msg.defects());
+            let from = msg.from().unwrap();
+            assert_eq!(from.mailboxes().next().unwrap().name.as_deref(), Some(name));
+        }
     }
 }
