@@ -19,7 +19,7 @@ use smtp_proto::codec::command::parse_command;
 use smtp_proto::session::server::{ServerConfig, ServerEvent, ServerSession};
 use smtp_proto::types::Domain;
 
-use mail_benches::smtp::transaction;
+use mail_benches::smtp::{peer_commands, transaction};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -51,18 +51,7 @@ fn run(who: &str, wire: &[u8], iterations: usize) -> usize {
                     n += 1;
                 }
             }
-            "peer" => {
-                let mut iter = wire.iter();
-                while iter.len() > 0 {
-                    match peer_smtp_proto::Request::parse(&mut iter) {
-                        Ok(req) => {
-                            black_box(&req);
-                            n += 1;
-                        }
-                        Err(e) => panic!("{e:?}"),
-                    }
-                }
-            }
+            "peer" => n += peer_commands(wire),
             _ => {
                 let mut s = ServerSession::new(config.clone());
                 s.handle_input(wire);

@@ -17,7 +17,7 @@
 
 use std::hint::black_box;
 
-use mail_benches::smtp::{EHLO, REPLIES};
+use mail_benches::smtp::{peer_replies, EHLO, REPLIES};
 use mail_wire::Status;
 use smtp_proto::codec::ehlo::EhloReply;
 use smtp_proto::codec::reply::parse_reply;
@@ -61,22 +61,7 @@ fn run(case: &str, who: &str, iterations: usize) -> usize {
                 }
                 k
             }
-            ("replies" | "replies-owned", "peer") => {
-                let mut iter = black_box(REPLIES).iter();
-                let mut k = 0;
-                while iter.len() > 0 {
-                    let mut receiver =
-                        peer_smtp_proto::response::parser::ResponseReceiver::default();
-                    match receiver.parse(&mut iter) {
-                        Ok(r) => {
-                            black_box(&r);
-                            k += 1;
-                        }
-                        Err(e) => panic!("{e:?}"),
-                    }
-                }
-                k
-            }
+            ("replies" | "replies-owned", "peer") => peer_replies(black_box(REPLIES)),
             _ => panic!("unknown case {case} {who}"),
         };
     }

@@ -40,3 +40,40 @@ pub const EHLO: &[u8] =
 
 /// Single-line replies of a transaction, back to back.
 pub const REPLIES: &[u8] = b"250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n354 Start mail input; end with <CRLF>.<CRLF>\r\n250 2.0.0 OK: queued as 1Yat1n00V1sBWGw3SYaubg\r\n550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown\r\n221 2.0.0 Bye\r\n";
+
+/// Stalwart's parser over `wire`, command after command, each result kept alive through
+/// `black_box`: the peer side of the commands bench and of `examples/smtp_profile.rs`.
+/// Returns the number of commands.
+pub fn peer_commands(wire: &[u8]) -> usize {
+    let mut iter = wire.iter();
+    let mut n = 0;
+    while iter.len() > 0 {
+        match peer_smtp_proto::Request::parse(&mut iter) {
+            Ok(req) => {
+                std::hint::black_box(&req);
+                n += 1;
+            }
+            Err(e) => panic!("peer-smtp-proto refused a bench command: {e:?}"),
+        }
+    }
+    n
+}
+
+/// Stalwart's reply parser over `input`, reply after reply (a new receiver each, as a client
+/// does per command): the peer side of the replies bench and of
+/// `examples/smtp_reply_profile.rs`. Returns the number of replies.
+pub fn peer_replies(input: &[u8]) -> usize {
+    let mut iter = input.iter();
+    let mut n = 0;
+    while iter.len() > 0 {
+        let mut receiver = peer_smtp_proto::response::parser::ResponseReceiver::default();
+        match receiver.parse(&mut iter) {
+            Ok(r) => {
+                std::hint::black_box(&r);
+                n += 1;
+            }
+            Err(e) => panic!("peer-smtp-proto refused a bench reply: {e:?}"),
+        }
+    }
+    n
+}
