@@ -120,9 +120,33 @@ fn flush(out: &mut String, pending: &mut Option<(&str, Vec<u8>)>, defects: &mut 
 }
 
 /// Whether `input` contains `=?` (cheaper than building a substring searcher for the short
-/// values headers have).
+/// values headers have). Under 32 bytes (a Subject, a parameter value) the `=` are looked for
+/// 8 bytes at a time in a register, as `header::has_cr_or_lf` does for line breaks, instead of
+/// setting up `memchr`; a word that holds one is read byte by byte.
 pub(crate) fn has_encoded_word_start(input: &[u8]) -> bool {
-    memchr::memchr_iter(b'=', input).any(|i| input.get(i + 1) == Some(&b'?'))
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let starts_at = |i: usize| input.get(i..i + 2) == Some(b"=?");
+    if input.len() >= 32 {
+        return memchr::memchr_iter(b'=', input).any(|i| input.get(i + 1) == Some(&b'?'));
+    }
+    let mut at = 0;
+    while let Some(bytes) = input
+        .get(at..at + 8)
+        .and_then(|c| <[u8; 8]>::try_from(c).ok())
+    {
+        // A zero byte in `w ^ splat('=')` is a `=` in `w` (the test may flag a word that has
+        // none, never miss one).
+        let w = u64::from_le_bytes(bytes) ^ (ONES * u64::from(b'='));
+        if w.wrapping_sub(ONES) & !w & HIGH != 0 && (at..at + 8).any(starts_at) {
+            return true;
+        }
+        at += 8;
+    }
+    let tail = input.get(at..).unwrap_or_default();
+    tail.iter()
+        .enumerate()
+        .any(|(k, &c)| c == b'=' && input.get(at + k + 1) == Some(&b'?'))
 }
 
 pub(crate) fn utf8_lossy<'a>(bytes: &'a [u8], defects: &mut Vec<DefectKind>) -> Cow<'a, str> {
@@ -282,6 +306,32 @@ pub fn parse_encoded_word(input: &[u8]) -> Option<EncodedWord<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encoded_word_start_matches_a_plain_scan() {
+        fn plain(v: &[u8]) -> bool {
+            v.windows(2).any(|w| w == b"=?")
+        }
+        // "=?" at every place of values of 0 to 40 bytes (the word path, the tail, a pair
+        // across two words, memchr from 32), with lone `=` and `?` and bytes near them.
+        for len in 0..=40 {
+            for background in [b'a', b'=', b'?', 0x3c, 0x3e, 0xbd] {
+                let mut v = vec![background; len];
+                assert_eq!(has_encoded_word_start(&v), plain(&v), "{v:?}");
+                for at in 0..len {
+                    for (c, d) in [(b'=', b'?'), (b'=', b'x'), (b'?', b'='), (b'=', b'=')] {
+                        let keep = v.clone();
+                        v[at] = c;
+                        if let Some(next) = v.get_mut(at + 1) {
+                            *next = d;
+                        }
+                        assert_eq!(has_encoded_word_start(&v), plain(&v), "{v:?}");
+                        v = keep;
+                    }
+                }
+            }
+        }
+    }
 
     fn d(s: &str) -> String {
         decode_text(s.as_bytes()).0.into_owned()
