@@ -102,9 +102,17 @@ pub(crate) fn lossy_string_owned(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// Whether `label` is `utf-8` in any case, the charset of most mail: five byte compares
+/// instead of `eq_ignore_ascii_case` (callgrind: ~40 instructions a call).
+#[inline]
+pub(crate) fn is_utf8_label(label: &str) -> bool {
+    matches!(label.as_bytes(), [u, t, f, b'-', b'8']
+        if u | 0x20 == b'u' && t | 0x20 == b't' && f | 0x20 == b'f')
+}
+
 /// `Encoding::for_label`, with the two labels most mail uses looked up without a search.
 pub(crate) fn lookup(label: &str) -> Option<&'static encoding_rs::Encoding> {
-    if label.eq_ignore_ascii_case("utf-8") {
+    if is_utf8_label(label) {
         Some(encoding_rs::UTF_8)
     } else if label.eq_ignore_ascii_case("us-ascii") {
         Some(encoding_rs::WINDOWS_1252)
@@ -192,6 +200,28 @@ fn decode_utf7(bytes: &[u8]) -> (String, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_label_is_the_case_insensitive_comparison() {
+        let mut labels: Vec<String> = [
+            "utf-8", "UTF-8", "Utf-8", "utf8", "utf-16", " utf-8", "utf-8 ", "utf-88", "", "u",
+            "uTf-8",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every byte at every place of `utf-8`.
+        for i in 0..5 {
+            for c in 0..=127u8 {
+                let mut b = b"utf-8".to_vec();
+                b[i] = c;
+                labels.push(String::from_utf8(b).unwrap_or_default());
+            }
+        }
+        for l in &labels {
+            assert_eq!(is_utf8_label(l), l.eq_ignore_ascii_case("utf-8"), "{l:?}");
+        }
+    }
 
     #[test]
     fn lossy_strings_match_the_standard_library() {
