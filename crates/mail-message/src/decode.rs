@@ -36,13 +36,28 @@ static B64: [u8; 256] = b64_table();
 /// assert_eq!(out, b"hello");
 /// ```
 pub fn base64_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
-    // Most bodies are clean base64 in lines: those go through a SIMD decoder; anything it
-    // refuses (stray bytes, white space inside lines, data after the padding) goes through the
-    // tolerant scalar decoder below.
-    if input.len() >= 64 && base64_lines_simd(input, out) {
+    // Most bodies are lines of one length (76 characters, say) and a short last line. The runs
+    // of such lines go through `mail_simd`'s kernel, which reads the lines in place (a second
+    // run if the line length changes); it takes whole groups ending at a line end, with no
+    // padding and nothing outside the alphabet, so the rest decodes on its own to what the
+    // whole would. The rest (the last line, and anything the kernel does not take) goes
+    // through a SIMD decoder over gathered lines, and what that refuses (stray bytes, white
+    // space inside lines, data after the padding) through the tolerant scalar decoder.
+    // Room for all of it up front: the decoders after the kernel then find it already there
+    // (each reserving for its part grew the vector, a copy of what the kernel wrote).
+    out.reserve(input.len() / 4 * 3 + 8);
+    let mut rest = input;
+    loop {
+        let used = mail_simd::decode_base64_lines(rest, out);
+        if used == 0 {
+            break;
+        }
+        rest = rest.get(used..).unwrap_or_default();
+    }
+    if rest.len() >= 64 && base64_lines_simd(rest, out) {
         return true;
     }
-    base64_decode_scalar(input, out)
+    base64_decode_scalar(rest, out)
 }
 
 /// Bytes of base64 gathered (line breaks out) before each SIMD call: small enough to stay in

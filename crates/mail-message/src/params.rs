@@ -823,7 +823,7 @@ mod tests {
                 value.push_str(PIECES[(seed >> 16) as usize % PIECES.len()]);
             }
             let mut bytes = value.into_bytes();
-            if seed % 17 == 0 {
+            if seed.is_multiple_of(17) {
                 bytes.push(0xff);
             }
             match content_type_plain(&bytes) {

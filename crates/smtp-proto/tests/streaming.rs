@@ -241,11 +241,11 @@ fn multi_megabyte_message_streams_over_data_and_bdat() {
     let mut n = 0u32;
     while message.len() < 5 * 1024 * 1024 {
         n += 1;
-        if n % 9 == 0 {
+        if n.is_multiple_of(9) {
             message.push(b'.');
         }
         message.extend_from_slice(format!("line {n} of a long message\r\n").as_bytes());
-        if n % 1000 == 0 {
+        if n.is_multiple_of(1000) {
             // A bare LF: the client sends CRLF.
             message.extend_from_slice(b"bare\n");
         }

@@ -1,0 +1,137 @@
+//! Base64 in the regular lines of a MIME body (RFC 2045 6.8).
+//!
+//! Encoders write base64 bodies as lines of one fixed length (76 characters, sometimes 64 or
+//! 72), each a whole number of 4-character groups, each ending in CRLF or LF, and a last line
+//! that is shorter or ends in padding. [`decode_base64_lines`] decodes the run of such lines at
+//! the front of a body and leaves the rest (the last line, padding, anything unusual) to a
+//! general decoder.
+
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+
+/// The shortest line [`decode_base64_lines`] takes: one 32-byte AVX2 block.
+pub const MIN_LINE: usize = 32;
+
+/// The longest line [`decode_base64_lines`] takes: RFC 5322's 998 characters, in whole groups
+/// of 4.
+pub const MAX_LINE: usize = 996;
+
+/// The regular lines of a body: `width` base64 characters (a multiple of 4, from [`MIN_LINE`]
+/// to [`MAX_LINE`]) and a line break of `eol` bytes (2 for CRLF, 1 for LF).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Shape {
+    width: usize,
+    eol: usize,
+}
+
+impl Shape {
+    /// The shape of the first line of `input`, if it is one the kernel takes.
+    fn of(input: &[u8]) -> Option<Self> {
+        if input.len() <= MIN_LINE {
+            return None;
+        }
+        let head = input.get(..MAX_LINE + 2).unwrap_or(input);
+        let lf = memchr::memchr(b'\n', head)?;
+        let crlf = lf > 0 && head.get(lf - 1) == Some(&b'\r');
+        let (width, eol) = if crlf { (lf - 1, 2) } else { (lf, 1) };
+        (width % 4 == 0 && (MIN_LINE..=MAX_LINE).contains(&width)).then_some(Self { width, eol })
+    }
+
+    /// Whether `end` (the bytes after a line's characters) is this shape's line break.
+    fn is_line_end(self, end: &[u8]) -> bool {
+        match self.eol {
+            2 => end.first_chunk::<2>() == Some(b"\r\n"),
+            _ => end.first() == Some(&b'\n'),
+        }
+    }
+}
+
+/// Decodes the longest run of regular base64 lines at the front of `input`, appending the
+/// bytes to `out`, and returns how many bytes of `input` it consumed (0 if none).
+///
+/// A regular line has the length of the first line of `input`, a multiple of 4 from
+/// [`MIN_LINE`] to [`MAX_LINE`] characters, all of them in the standard alphabet (`A`-`Z`,
+/// `a`-`z`, `0`-`9`, `+`, `/`; no `=`, no white space), and ends in the line break the first
+/// line ends in (CRLF or LF). The run stops before the first line that is not regular or has
+/// no line break after it (the last line of a body, which may hold padding, is always left).
+///
+/// The consumed prefix is whole groups of 4 ending at a line end, so decoding it and then the
+/// rest of `input` gives what decoding the whole input gives, with any decoder that skips line
+/// breaks: `prefix + rest == whole`.
+///
+/// With AVX2 (x86_64, detected at run time) each line is read as 32-byte blocks at offsets 0,
+/// 32, ... and a last block overlapping the one before; elsewhere a scalar loop does the same
+/// ([`decode_base64_lines_scalar`], same results).
+pub fn decode_base64_lines(input: &[u8], out: &mut Vec<u8>) -> usize {
+    let Some(shape) = Shape::of(input) else {
+        return 0;
+    };
+    #[cfg(target_arch = "x86_64")]
+    if let Some(used) = avx2::decode_lines(shape, input, out) {
+        return used;
+    }
+    scalar_lines(shape, input, out)
+}
+
+/// [`decode_base64_lines`] without SIMD: the path of other targets and of CPUs without AVX2,
+/// public so that tests and fuzz targets can hold the two equal.
+pub fn decode_base64_lines_scalar(input: &[u8], out: &mut Vec<u8>) -> usize {
+    Shape::of(input).map_or(0, |shape| scalar_lines(shape, input, out))
+}
+
+/// The value of each byte in the standard base64 alphabet, [`INVALID`] for the others.
+static VALUE: [u8; 256] = {
+    let mut t = [INVALID; 256];
+    let mut i = 0;
+    while i < 26 {
+        t[b'A' as usize + i] = i as u8;
+        t[b'a' as usize + i] = i as u8 + 26;
+        i += 1;
+    }
+    let mut d = 0;
+    while d < 10 {
+        t[b'0' as usize + d] = d as u8 + 52;
+        d += 1;
+    }
+    t[b'+' as usize] = 62;
+    t[b'/' as usize] = 63;
+    t
+};
+
+/// Not in the alphabet (`=` included).
+const INVALID: u8 = 0xff;
+
+fn scalar_lines(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> usize {
+    let stride = shape.width + shape.eol;
+    out.reserve(input.len() / stride * (shape.width / 4 * 3));
+    let mut used = 0;
+    for line in input.chunks_exact(stride) {
+        let (data, end) = line.split_at(shape.width);
+        let base = out.len();
+        if !shape.is_line_end(end) || !scalar_groups(data, out) {
+            out.truncate(base);
+            break;
+        }
+        used += stride;
+    }
+    used
+}
+
+/// Appends the decoding of `data` (whole groups of 4); false at a byte outside the alphabet.
+fn scalar_groups(data: &[u8], out: &mut Vec<u8>) -> bool {
+    for group in data.chunks_exact(4) {
+        let mut word = 0u32;
+        for &byte in group {
+            let value = VALUE[usize::from(byte)];
+            if value == INVALID {
+                return false;
+            }
+            word = word << 6 | u32::from(value);
+        }
+        out.extend_from_slice(&word.to_be_bytes()[1..]);
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,35 @@
+//! SIMD kernels for mail formats.
+//!
+//! The protocol crates of this workspace forbid `unsafe` code; the few kernels that gain a lot
+//! from explicit SIMD live here instead, small and audited, each with a portable scalar path
+//! that gives the same results (other targets, CPUs without the instructions) and tests that
+//! hold the two equal.
+//!
+//! - [`decode_base64_lines`]: base64 in the regular lines of a MIME body (76, 72, 64
+//!   characters...) decoded with AVX2 straight from the lines, without gathering them first.
+//!
+//! ```
+//! let body = b"TWFpbCBib2RpZXMgY29tZSBpbiBsaW5lcyBvZiBleGFjdGx5IDc2IGNoYXJhY3RlcnMsIGVhY2gg\r\n\
+//!              bGluZSBhIHdob2xlIG51bWJlciBvZiBncm91cHMu\r\n";
+//! let mut out = Vec::new();
+//! // The regular lines: here only the first (the second is shorter, the end of the data).
+//! let used = mail_simd::decode_base64_lines(body, &mut out);
+//! assert_eq!(used, 78);
+//! assert_eq!(out, b"Mail bodies come in lines of exactly 76 characters, each ");
+//! // The rest goes to a general decoder; together they decode the whole body.
+//! # let _ = &body[used..];
+//! ```
+//!
+//! # Unsafe code
+//!
+//! `unsafe` is denied at the crate root. The base64 kernel uses it in two places, each with a
+//! `// SAFETY:` comment: the call of the AVX2 function after `is_x86_feature_detected!`, and
+//! `Vec::set_len` over the bytes the kernel wrote into the vector's spare capacity. Loads and
+//! stores go through safe casts between `[u8; 32]` and `__m256i` (`bytemuck`), and the
+//! arithmetic intrinsics are safe inside `#[target_feature(enable = "avx2")]` functions.
+#![deny(unsafe_code)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+mod base64;
+
+pub use base64::{decode_base64_lines, decode_base64_lines_scalar, MAX_LINE, MIN_LINE};
