@@ -1,14 +1,28 @@
 //! The structured-field parsers and decoders on any bytes: no panic; base64 folded into lines
-//! decodes as it does in one line.
+//! decodes as it does in one line; the one-pass readers of the common address-list, date and
+//! message-id shapes, where they answer, answer as the general parsers.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mail_message::{address, charset, date, decode, header, params, rfc2047, Limits};
+use std::borrow::Cow;
+
+use mail_message::{address, charset, date, decode, fuzzing, header, params, rfc2047, Limits};
 
 fuzz_target!(|data: &[u8]| {
     let list = address::parse_address_list(data);
     for m in list.mailboxes() {
         let _ = m.address();
+    }
+    if let Some(fast) = fuzzing::address_list_common(data) {
+        let general = fuzzing::address_list_general(data);
+        assert_eq!(fast, general);
+        assert_eq!(borrows(&fast), borrows(&general));
+    }
+    if let Some(fast) = fuzzing::date_common(data) {
+        assert_eq!(Some(fast), fuzzing::date_general(data));
+    }
+    if let Some(fast) = fuzzing::message_ids_common(data) {
+        assert_eq!((fast, false), fuzzing::message_ids_general(data));
     }
     if let Some(d) = date::parse_date(data) {
         let _ = (d.date.to_rfc3339(), d.date.to_rfc5322(), d.date.timestamp());
@@ -40,3 +54,11 @@ fuzz_target!(|data: &[u8]| {
     let _ = charset::decode("utf-7", data);
     let _ = header::parse_header_block(data, &Limits::default());
 });
+
+/// Which strings of each mailbox borrow the input (name, local part, domain).
+fn borrows(list: &address::AddressList<'_>) -> Vec<[bool; 3]> {
+    let b = |c: Option<&Cow<'_, str>>| matches!(c, Some(Cow::Borrowed(_)));
+    list.mailboxes()
+        .map(|m| [b(m.name.as_ref()), b(Some(&m.local_part)), b(m.domain.as_ref())])
+        .collect()
+}

@@ -152,7 +152,252 @@ impl<'a> AddressList<'a> {
 /// assert!(matches!(&list.addresses[1], Address::Group { name, members } if name == "undisclosed" && members.is_empty()));
 /// ```
 pub fn parse_address_list(input: &[u8]) -> AddressList<'_> {
-    parse_address_list_with(input, true)
+    match parse_common(input) {
+        Some(list) => list,
+        None => parse_address_list_with(input, true),
+    }
+}
+
+/// What [`Scan::next`] read: `<`, `>`, `@` and `,` stand for themselves; an atom or a quoted
+/// string sits at `Scan::span`.
+mod tok {
+    /// The end of the input.
+    pub(super) const END: u8 = 0;
+    /// Something only the general parser reads: give up.
+    pub(super) const OTHER: u8 = 1;
+    /// An atom (or encoded-word).
+    pub(super) const ATOM: u8 = b'a';
+    /// The content of a quoted-string with nothing to undo.
+    pub(super) const QUOTED: u8 = b'"';
+}
+
+/// The lexer's tokens for the common shapes, read in place: [`tok::OTHER`] at anything
+/// [`Lexer`] would read differently from a plain slice of the input or that only the general
+/// parser handles (a quoted-string with a quoted-pair or line break or not closed, a nested,
+/// escaped or unclosed comment, a domain literal, the specials `)`, `:`, `;`, `]`).
+struct Scan<'a> {
+    input: &'a [u8],
+    pos: usize,
+    /// Where the last atom or quoted string lies in `input`.
+    span: (usize, usize),
+}
+
+impl Scan<'_> {
+    /// The next token: one of [`tok`]'s codes or a special.
+    #[inline]
+    fn next(&mut self) -> u8 {
+        loop {
+            let Some(&c) = self.input.get(self.pos) else {
+                return tok::END;
+            };
+            match c {
+                b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
+                b'<' | b'>' | b'@' | b',' => {
+                    self.pos += 1;
+                    return c;
+                }
+                b'(' => {
+                    if !self.comment() {
+                        return tok::OTHER;
+                    }
+                }
+                b'"' => return self.quoted(),
+                b')' | b'[' | b']' | b':' | b';' => return tok::OTHER,
+                _ => {
+                    let start = self.pos;
+                    let rest = self.input.get(start..).unwrap_or_default();
+                    let len = if c == b'=' {
+                        Self::encoded_word_len(rest)
+                    } else {
+                        None
+                    }
+                    .unwrap_or_else(|| {
+                        rest.iter()
+                            .position(|&c| crate::lexer::ends_atom(c))
+                            .unwrap_or(rest.len())
+                    });
+                    self.pos = start + len;
+                    self.span = (start, self.pos);
+                    return tok::ATOM;
+                }
+            }
+        }
+    }
+
+    /// An encoded-word is one atom even with specials inside (as the lexer reads it).
+    #[cold]
+    fn encoded_word_len(rest: &[u8]) -> Option<usize> {
+        crate::rfc2047::parse_encoded_word(rest).map(|ew| ew.len)
+    }
+
+    /// Skips a comment with no nesting or escapes; false for any other.
+    #[cold]
+    fn comment(&mut self) -> bool {
+        let body = self.input.get(self.pos + 1..).unwrap_or_default();
+        match memchr::memchr3(b')', b'(', b'\\', body) {
+            Some(close) if body.get(close) == Some(&b')') => {
+                self.pos += close + 2;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A quoted-string with no quoted-pair or line break, closed.
+    #[cold]
+    fn quoted(&mut self) -> u8 {
+        let start = self.pos + 1;
+        let body = self.input.get(start..).unwrap_or_default();
+        match body
+            .iter()
+            .position(|&c| matches!(c, b'"' | b'\\' | b'\r' | b'\n'))
+        {
+            Some(close) if body.get(close) == Some(&b'"') => {
+                self.pos = start + close + 1;
+                self.span = (start, start + close);
+                tok::QUOTED
+            }
+            _ => tok::OTHER,
+        }
+    }
+}
+
+/// The common shapes of a list (`a@b`, `Name <a@b>`, `"Quoted" <a@b>`, `=?..?= <a@b>`, a bare
+/// word, `<a>`, empty elements, simple comments between tokens; valid UTF-8) read straight
+/// from the bytes, with no token vector; `None` for anything else (groups, obs-route, domain
+/// literals, quoted-pairs, several words in a local part or domain, a name whose words are not
+/// one space apart, junk, `<>`), which [`parse_address_list_with`] then reads from the start.
+/// Gives what that general parser gives, strings borrowed or owned alike (the tests hold the
+/// two equal).
+pub(crate) fn parse_common(input: &[u8]) -> Option<AddressList<'_>> {
+    // One UTF-8 check of the whole list; every word is then cut from this `str`.
+    let whole = if input.len() >= WHOLE_STR_FROM {
+        crate::charset::utf8(input)?
+    } else {
+        std::str::from_utf8(input).ok()?
+    };
+    let text = |(start, end): (usize, usize)| whole.get(start..end).map(Cow::Borrowed);
+    // Room for an address per 8 bytes (a bare word and its comma take about that; counting
+    // the commas costs more than the room), up to a bound past which the vector grows.
+    let mut addresses = Vec::with_capacity((input.len() / 8 + 1).min(1024));
+    let (mut malformed, mut obsolete) = (false, false);
+    let mut sc = Scan {
+        input,
+        pos: 0,
+        span: (0, 0),
+    };
+    let mut t = sc.next();
+    loop {
+        match t {
+            tok::END => break,
+            b',' => {
+                obsolete = true;
+                t = sc.next();
+                continue;
+            }
+            _ => {}
+        }
+        // The words before the next special: the first one's span, the last one's end,
+        // whether each atom came one space after the one before.
+        let (mut n, mut first, mut last_end) = (0usize, (0, 0), 0);
+        let mut spaced_atoms = true;
+        while t == tok::ATOM || t == tok::QUOTED {
+            let (start, end) = sc.span;
+            if n == 0 {
+                first = (start, end);
+                spaced_atoms = t == tok::ATOM;
+            } else {
+                spaced_atoms &=
+                    t == tok::ATOM && start == last_end + 1 && input.get(last_end) == Some(&b' ');
+            }
+            n += 1;
+            last_end = end;
+            t = sc.next();
+        }
+        let word = |n: usize| if n == 1 { text(first) } else { None };
+        let mailbox = match t {
+            b'<' => {
+                // One word, or atoms one space apart: the input's own bytes.
+                let name = match n {
+                    0 => None,
+                    1 => Some(first),
+                    _ if spaced_atoms => Some((first.0, last_end)),
+                    _ => return None,
+                };
+                let name = match name {
+                    None => None,
+                    Some(span) => {
+                        let raw = input.get(span.0..span.1)?;
+                        if crate::rfc2047::has_encoded_word_start(raw) {
+                            Some(decode_text(raw).0)
+                        } else {
+                            text(span)
+                        }
+                    }
+                }
+                .filter(|name| !name.is_empty());
+                // `<local@domain>` or `<local>`, each one word
+                if !matches!(sc.next(), tok::ATOM | tok::QUOTED) {
+                    return None;
+                }
+                let local = text(sc.span)?;
+                let domain = match sc.next() {
+                    b'>' => None,
+                    b'@' => {
+                        if sc.next() != tok::ATOM {
+                            return None;
+                        }
+                        let span = sc.span;
+                        if sc.next() != b'>' {
+                            return None;
+                        }
+                        Some(text(span)?)
+                    }
+                    _ => return None,
+                };
+                t = sc.next();
+                Mailbox {
+                    name,
+                    local_part: local,
+                    domain,
+                }
+            }
+            b'@' => {
+                let local = word(n)?;
+                if sc.next() != tok::ATOM {
+                    return None;
+                }
+                let domain = text(sc.span)?;
+                t = sc.next();
+                Mailbox {
+                    name: None,
+                    local_part: local,
+                    domain: Some(domain),
+                }
+            }
+            // A bare word with no '@': a local part, as the general parser keeps it.
+            tok::END | b',' => {
+                malformed = true;
+                Mailbox {
+                    name: None,
+                    local_part: word(n)?,
+                    domain: None,
+                }
+            }
+            _ => return None,
+        };
+        addresses.push(Address::Mailbox(mailbox));
+        t = match t {
+            tok::END => tok::END,
+            b',' => sc.next(),
+            _ => return None,
+        };
+    }
+    Some(AddressList {
+        addresses,
+        malformed,
+        obsolete,
+    })
 }
 
 /// The length from which a list is checked as UTF-8 once as a whole (where the SIMD validator
@@ -161,7 +406,7 @@ const WHOLE_STR_FROM: usize = 64;
 
 /// [`parse_address_list`], cutting words from the input's `str` when `whole_str` and the
 /// input is valid UTF-8, else checking each word on its own (the tests hold both ways equal).
-fn parse_address_list_with(input: &[u8], whole_str: bool) -> AddressList<'_> {
+pub(crate) fn parse_address_list_with(input: &[u8], whole_str: bool) -> AddressList<'_> {
     // One UTF-8 check of the whole list (the SIMD validator) instead of one `from_utf8` call
     // per word, each of which costs ~90 instructions on a short word. A short list (one bare
     // address, say) has a word or two: they are checked on their own.
@@ -177,6 +422,7 @@ fn parse_address_list_with(input: &[u8], whole_str: bool) -> AddressList<'_> {
     tokens.extend(lexer.by_ref());
     let mut p = Parser {
         toks: &tokens,
+        input,
         whole,
         i: 0,
         malformed: lexer.malformed,
@@ -216,6 +462,8 @@ fn parse_address_list_with(input: &[u8], whole_str: bool) -> AddressList<'_> {
 
 struct Parser<'t, 'a> {
     toks: &'t [Token<'a>],
+    /// The list being parsed (the words' bytes are slices of it).
+    input: &'a [u8],
     /// The input and the same bytes as `str`, when the whole input is valid UTF-8.
     whole: Option<(&'a [u8], &'a str)>,
     i: usize,
@@ -272,11 +520,34 @@ impl<'a> Parser<'_, 'a> {
     /// RFC 2047 text (so adjacent encoded-words join, and encoded-words inside quotes decode,
     /// as most readers do).
     fn phrase(&self, from: usize, to: usize) -> Cow<'a, str> {
-        // One plain word: nothing to join or decode.
-        if let [Token::Atom(w)] = &self.toks[from..to] {
-            if !crate::rfc2047::has_encoded_word_start(w) {
-                return self.text(w);
+        // One word with nothing undone, or atoms each one space after the last: the input's
+        // own bytes, cut from it (as the fast path does).
+        let toks = &self.toks[from..to];
+        let off = |w: &[u8]| (w.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
+        let span: Option<&'a [u8]> = match toks {
+            [] => return Cow::Borrowed(""),
+            [Token::Atom(w) | Token::Quoted(Cow::Borrowed(w))] => Some(w),
+            [Token::Atom(first), rest @ ..] => {
+                let mut end = off(first).wrapping_add(first.len());
+                let spaced = rest.iter().all(|t| match t {
+                    Token::Atom(w) => {
+                        let ok =
+                            off(w) == end.wrapping_add(1) && self.input.get(end) == Some(&b' ');
+                        end = off(w).wrapping_add(w.len());
+                        ok
+                    }
+                    _ => false,
+                });
+                spaced.then(|| self.input.get(off(first)..end)).flatten()
             }
+            _ => None,
+        };
+        if let Some(raw) = span {
+            return if crate::rfc2047::has_encoded_word_start(raw) {
+                decode_text(raw).0
+            } else {
+                self.text(raw)
+            };
         }
         let mut raw = Vec::new();
         for t in &self.toks[from..to] {
@@ -542,6 +813,7 @@ mod tests {
         let input = "j\u{f6}rg@x".as_bytes();
         let p = Parser {
             toks: &[],
+            input,
             whole: std::str::from_utf8(input).ok().map(|s| (input, s)),
             i: 0,
             malformed: false,
@@ -560,6 +832,118 @@ mod tests {
         assert_eq!(q.text(bad), "j\u{fffd}rg");
     }
 
+    /// Which strings of each mailbox borrow the input (name, local part, domain).
+    fn borrows(l: &AddressList<'_>) -> Vec<(bool, bool, bool)> {
+        let b = |c: Option<&Cow<'_, str>>| matches!(c, Some(Cow::Borrowed(_)));
+        l.mailboxes()
+            .map(|m| {
+                (
+                    b(m.name.as_ref()),
+                    b(Some(&m.local_part)),
+                    b(m.domain.as_ref()),
+                )
+            })
+            .collect()
+    }
+
+    /// The fast path, where it reads a list, gives what the general parser gives, strings
+    /// borrowed alike; true if it read it.
+    fn fast_equals_general(input: &[u8]) -> bool {
+        let general = parse_address_list_with(input, true);
+        match parse_common(input) {
+            Some(fast) => {
+                assert_eq!(fast, general, "{:?}", String::from_utf8_lossy(input));
+                assert_eq!(borrows(&fast), borrows(&general), "{input:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The elements the fast path reads (plain, named, quoted, encoded, bare, `<local>`, with
+    /// comments) and those it leaves to the general parser (RFC 5322 Appendix A's groups,
+    /// routes, quoted-pairs, domain literals, obs-domain, junk, `<>`, non-UTF-8), in lists of
+    /// one to three joined by commas, empty elements and folding: wherever the fast path
+    /// answers it answers as the general parser, and both paths are taken often.
+    #[test]
+    fn fast_path_equals_general_parser_on_generated_lists() {
+        let shapes: [&[u8]; 24] = [
+            b"jdoe@example.org",
+            b"John Doe <jdoe@machine.example>",
+            b"Joe Q. Public <john.q.public@example.com>",
+            b"\"Joe Q. Public\" <john.q.public@example.com>",
+            b"\"\" <empty@name.test>",
+            b"<boss@nil.test>",
+            b"<postmaster>",
+            b"nsb (Nathaniel Borenstein)",
+            b"Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>",
+            b"=?ISO-8859-1?Q?Keld_J=F8rn_Simonsen?= <keld@dkuug.dk>",
+            b"=?utf-8?q?J=C3=B6rg?= =?utf-8?q?_M?= <j@x>",
+            b"\"=?utf-8?q?J=C3=B6rg?=\" <j@x>",
+            "J\u{f6}rg M\u{fc}ller <j\u{f6}rg@b\u{fc}cher.example>".as_bytes(),
+            b"Mary\tSmith <mary@x.test>",
+            b"\"Giant; \\\"Big\\\" Box\" <sysservices@example.net>",
+            b"A Group:Ed Jones <c@a.test>,joe@where.test;",
+            b"Undisclosed recipients:;",
+            b"Mary Smith <@node.test,@x.test:mary@example.net>",
+            b"\"john doe\"@[192.0.2.1]",
+            b"jdoe@test  . example",
+            b"Who? <one@y.test> junk",
+            b"<>",
+            b"J\xf6rg <j@example.net>",
+            b"\"unclosed <a@b>",
+        ];
+        let seps: [&[u8]; 4] = [b", ", b",\r\n ", b",, ", b","];
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        for (i, a) in shapes.iter().enumerate() {
+            inputs.push(a.to_vec());
+            inputs.push([b"(c) ", *a, b" ,"].concat());
+            for (j, b) in shapes.iter().enumerate() {
+                inputs.push([*a, seps[(i + j) % 4], b].concat());
+                for c in shapes {
+                    inputs.push([*a, seps[i % 4], b, seps[j % 4], c].concat());
+                }
+            }
+        }
+        let fast = inputs.iter().filter(|i| fast_equals_general(i)).count();
+        assert!(
+            fast > 1500 && inputs.len() - fast > 5000,
+            "{fast} of {}",
+            inputs.len()
+        );
+    }
+
+    /// The fast path reads the common shapes itself and leaves the rest.
+    #[test]
+    fn fast_path_reads_common_shapes_and_leaves_the_rest() {
+        for common in [
+            &b"a@b"[..],
+            b"Mary Smith <mary@x.test>, jdoe@example.org, \"Who?\" <one@y.test>",
+            b"=?utf-8?q?J=C3=B6rg?= <j@x>",
+            b"abel, bianchi, stornett@flash, tkl",
+            b"nsb (Nathaniel Borenstein)",
+        ] {
+            assert!(fast_equals_general(common), "{common:?}");
+        }
+        for rare in [
+            &b"A Group:Ed Jones <c@a.test>;"[..],
+            b"<@route:a@b>",
+            b"a@[1.2.3.4]",
+            b"\"a\\\"b\"@x",
+            b"John Smith",
+            b"x <a@b> junk, y@z",
+            b"<>",
+            b"\xe9 <k@x>",
+            b"Mary  Smith <two@spaces.test>",
+        ] {
+            assert!(parse_common(rare).is_none(), "{rare:?}");
+            assert_eq!(
+                parse_address_list(rare),
+                parse_address_list_with(rare, true)
+            );
+        }
+    }
+
     proptest::proptest! {
         /// Any bytes (some not UTF-8): the whole-input `str` way and the word-by-word way give
         /// the same list.
@@ -571,6 +955,53 @@ mod tests {
             )
         ) {
             proptest::prop_assert_eq!(parse_address_list_with(&bytes, false), parse_address_list(&bytes));
+        }
+    }
+
+    proptest::proptest! {
+        /// Random sequences of the tokens a list is made of: the fast path, where it answers,
+        /// answers as the general parser.
+        #[test]
+        fn fast_path_equals_general_parser_on_token_sequences(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "bc.d", "Mary", "=?utf-8?q?J=C3=B6rg?=", "=?x?q?", "\"q r\"", "\"\"",
+                    "\"a\\\"b\"", "\"open", "(c)", "(a (b) c", ")", "<", ">", "@", ",", ":",
+                    ";", "[1.2]", " ", "  ", "\t", "\r\n ", ".", "\u{e9}", "\\",
+                ]),
+                0..24,
+            )
+        ) {
+            let input = pieces.concat();
+            fast_equals_general(input.as_bytes());
+        }
+    }
+
+    proptest::proptest! {
+        /// Lists of well-formed elements (a name or none, an address in angle brackets or
+        /// bare) with now and then a piece that is not: mostly read by the fast path, always
+        /// as the general parser reads them.
+        #[test]
+        fn fast_path_equals_general_parser_on_element_lists(
+            elements in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "", "Mary ", "Mary Smith ", "Mary  Smith ", "\"Joe Q. Public\" ",
+                        "\"\" ", "=?utf-8?q?J=C3=B6rg?= ", "=?utf-8?q?J?= =?utf-8?q?_M?= ",
+                        "J\u{f6}rg ", "(c) ", "A Group:", "\"a\\\"b\" ", "a (b) c ",
+                    ]),
+                    proptest::sample::select(vec![
+                        "<m@x.test>", "m@x.test", "<m>", "m", "<\"q p\"@x>", "\"q\"@x",
+                        "<m@x.test> (c)", "<m @ x.test>", "<@r:m@x>", "<>", "m@[1.2.3.4]",
+                        "m@x . test", "<m@x", "m@x;", "",
+                    ]),
+                    proptest::sample::select(vec![", ", ",", ",\r\n\t", " , ", ",,", " "]),
+                ),
+                0..6,
+            )
+        ) {
+            let input: String = elements.iter().map(|(n, a, s)| [*n, *a, *s].concat()).collect();
+            fast_equals_general(input.as_bytes());
         }
     }
 
@@ -714,9 +1145,19 @@ mod tests {
         assert_eq!(m[1].local_part, "joe");
         assert!(borrowed(&m[1].local_part));
         assert!(borrowed(&m[2].local_part) && m[2].domain.is_none());
-        // Joined words, quoted-pairs, encoded-words, obs-domain and non-UTF-8: owned.
+        // A name of atoms one space apart, or one quoted string, is cut from the input.
+        let l = parse_address_list(b"Mary Smith <m@x>, \"Joe Q. Public\" <j@y>, A  B <a@b>");
+        let m: Vec<&Mailbox<'_>> = l.mailboxes().collect();
+        assert_eq!(m[0].name.as_deref(), Some("Mary Smith"));
+        assert!(borrowed(m[0].name.as_ref().unwrap()));
+        assert_eq!(m[1].name.as_deref(), Some("Joe Q. Public"));
+        assert!(borrowed(m[1].name.as_ref().unwrap()));
+        // Words joined over other white space, quoted-pairs, encoded-words, obs-domain and
+        // non-UTF-8: owned.
+        assert_eq!(m[2].name.as_deref(), Some("A B"));
+        assert!(!borrowed(m[2].name.as_ref().unwrap()));
         let l = parse_address_list(
-            b"Mary Smith <\"a\\\"b\"@x . test>, =?utf-8?q?J=C3=B6rg?= <j@x>, \xe9 <k@x>",
+            b"Mary  Smith <\"a\\\"b\"@x . test>, =?utf-8?q?J=C3=B6rg?= <j@x>, \xe9 <k@x>",
         );
         let m: Vec<&Mailbox<'_>> = l.mailboxes().collect();
         assert_eq!(m[0].name.as_deref(), Some("Mary Smith"));

@@ -236,6 +236,106 @@ fn zone(tok: &[u8]) -> Option<(i16, bool, bool)> {
 /// assert_eq!(d.date.to_rfc3339(), "1997-11-21T09:55:00-05:00");
 /// ```
 pub fn parse_date(input: &[u8]) -> Option<ParsedDate> {
+    parse_date_common(input).or_else(|| parse_date_general(input))
+}
+
+/// `n` ASCII digits at the start of `s`, as a number, and the rest.
+fn digits(s: &[u8], n: usize) -> Option<(u32, &[u8])> {
+    let (d, rest) = s.split_at_checked(n)?;
+    let mut v = 0;
+    for &c in d {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(c - b'0');
+    }
+    Some((v, rest))
+}
+
+/// The common shape, `[Day, ]D Mon YYYY HH:MM[:SS] ZONE` with single spaces (a 2- or 3-digit
+/// year, a named zone and a trailing comment too), read in one pass; `None` for anything else,
+/// and for a date it cannot accept, which [`parse_date_general`] then reads. Gives what that
+/// general parser gives (the tests hold the two equal).
+pub(crate) fn parse_date_common(input: &[u8]) -> Option<ParsedDate> {
+    let mut s = input;
+    if let [a, b, c, b',', b' ', rest @ ..] = s {
+        if !is_day_name(&[*a, *b, *c]) {
+            return None;
+        }
+        s = rest;
+    }
+    // day: one or two digits
+    let (day, rest) = match s {
+        [d, b' ', ..] => (digits(&[*d], 1)?.0, s.get(2..)?),
+        [_, _, b' ', ..] => (digits(s, 2)?.0, s.get(3..)?),
+        _ => return None,
+    };
+    let [m1, m2, m3, b' ', rest @ ..] = rest else {
+        return None;
+    };
+    let mon = month(&[*m1, *m2, *m3])?;
+    let ylen = rest.iter().position(|&c| c == b' ')?;
+    if !(2..=4).contains(&ylen) {
+        return None;
+    }
+    let (year_n, rest) = digits(rest, ylen)?;
+    let mut obsolete = ylen != 4;
+    let year = match ylen {
+        2 if year_n < 50 => year_n + 2000,
+        2 | 3 => year_n + 1900,
+        _ => year_n,
+    };
+    let (hour, rest) = digits(rest.strip_prefix(b" ")?, 2)?;
+    let (minute, rest) = digits(rest.strip_prefix(b":")?, 2)?;
+    let (second, rest) = match rest.strip_prefix(b":") {
+        Some(r) => digits(r, 2)?,
+        None => {
+            obsolete = true;
+            (0, rest)
+        }
+    };
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let rest = rest.strip_prefix(b" ")?;
+    let zlen = rest.iter().position(|&c| c == b' ').unwrap_or(rest.len());
+    let (ztok, tail) = rest.split_at(zlen);
+    if !ztok
+        .iter()
+        .all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'-')
+    {
+        return None;
+    }
+    let (offset_minutes, offset_known, zone_obsolete) = zone(ztok)?;
+    // After the zone: nothing, or one comment with no nesting or escapes.
+    match tail {
+        [] => {}
+        [b' ', b'(', comment @ .., b')']
+            if !comment.iter().any(|&c| matches!(c, b'(' | b')' | b'\\')) => {}
+        _ => return None,
+    }
+    let year = u16::try_from(year).ok()?;
+    if day == 0 || day > u32::from(days_in_month(year, mon)) {
+        return None;
+    }
+    Some(ParsedDate {
+        date: DateTime {
+            year,
+            month: mon,
+            day: day as u8,
+            hour: hour as u8,
+            minute: minute as u8,
+            second: second as u8,
+            offset_minutes,
+            offset_known,
+        },
+        obsolete: obsolete || zone_obsolete,
+    })
+}
+
+/// [`parse_date`] for every form: comments stripped, the tokens split at white space and
+/// commas, the obsolete and asctime orders.
+pub(crate) fn parse_date_general(input: &[u8]) -> Option<ParsedDate> {
     let cleaned = strip_comments(input);
     // A date is 5 to 7 tokens: room for 8 up front, so the vector is allocated once and not
     // grown from 4 (collect's first guess for a filtered iterator) to 8.
@@ -391,6 +491,110 @@ mod tests {
         ];
         for (input, want) in table {
             assert_eq!(p(input), want.map(|(s, o)| (s.to_owned(), o)), "{input}");
+        }
+    }
+
+    /// The one-pass reader, where it answers, answers as the general parser; true if it did.
+    fn common_equals_general(input: &[u8]) -> bool {
+        match parse_date_common(input) {
+            Some(d) => {
+                assert_eq!(
+                    Some(d),
+                    parse_date_general(input),
+                    "{:?}",
+                    String::from_utf8_lossy(input)
+                );
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Dates built from valid and invalid pieces of each part (day names, days, months, years
+    /// of 2 to 5 digits, times with and without seconds or out of range, numeric, named,
+    /// military and unknown zones, trailing comments and junk, odd spacing): the one-pass
+    /// reader agrees with the general parser wherever it answers, and both paths are taken.
+    #[test]
+    fn common_shape_equals_general_parser_on_generated_dates() {
+        let days_of_week = ["", "Fri, ", "fri, ", "Xyz, ", "Fri ", "Friday, "];
+        let days = ["1", "01", "21", "31", "0", "32", "123", " 1"];
+        let months = ["Jan", "feb", "NOV", "Foo", "January", "Fe"];
+        let years = [
+            "97", "49", "50", "103", "1997", "2000", "1900", "12345", "7",
+        ];
+        let times = [
+            "09:55:06",
+            "09:55",
+            "23:59:60",
+            "24:00:00",
+            "09:60:00",
+            "9:55:06",
+            "09:55:06:01",
+        ];
+        let zones = [
+            "+0000", "-0000", "-0600", "+0060", "+05", "EDT", "gmt", "Z", "A", "GMTX", "", "+0200x",
+        ];
+        let tails = [
+            "", " (EDT)", " (a (b))", " ", " x", "(c)", " (a\\)", ",", " :1",
+        ];
+        let (mut fast, mut all) = (0, 0);
+        for dow in days_of_week {
+            for day in days {
+                for mon in months {
+                    for year in years {
+                        for time in times {
+                            for zone in zones {
+                                for tail in tails {
+                                    // A sparse walk: every part value appears, not every mix.
+                                    all += 1;
+                                    if all % 7 != 0
+                                        && !(dow == "Fri, " && day == "21" && mon == "NOV")
+                                    {
+                                        continue;
+                                    }
+                                    let input =
+                                        format!("{dow}{day} {mon} {year} {time} {zone}{tail}");
+                                    if common_equals_general(input.as_bytes()) {
+                                        fast += 1;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(fast > 1000, "{fast}");
+        // What it reads and what it leaves.
+        assert!(common_equals_general(b"Thu, 19 Sep 91 12:41:43 EDT"));
+        assert!(common_equals_general(
+            b"Fri, 21 Nov 1997 09:55:06 -0600 (CST)"
+        ));
+        for rare in [
+            &b"Thu,\r\n 13\r\n Feb\r\n 1969\r\n 23:32\r\n -0330 (Newfoundland Time)"[..],
+            b"Mon, 1 January 2000 12 : 30 : 15 +0100",
+            b"Thu Nov 26 19:14:10 2026",
+            b"01 Jan 2001 00:01+0000",
+            b"30 Feb 2000 00:00:00 +0000",
+        ] {
+            assert!(!common_equals_general(rare), "{rare:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Random strings of date pieces: the one-pass reader, where it answers, answers as the
+        /// general parser.
+        #[test]
+        fn common_shape_equals_general_parser_on_any_pieces(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Fri", ",", " ", "  ", "1", "21", "0", "Nov", "nov", "97", "1997", "09", ":",
+                    "55", "60", "+", "-", "0600", "EDT", "Z", "(", ")", "\\", "x", "\t",
+                ]),
+                0..20,
+            )
+        ) {
+            common_equals_general(pieces.concat().as_bytes());
         }
     }
 

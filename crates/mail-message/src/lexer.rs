@@ -68,6 +68,12 @@ const fn atom_end_table(specials: Specials) -> [bool; 256] {
 static ATOM_END_RFC5322: [bool; 256] = atom_end_table(Specials::Rfc5322);
 static ATOM_END_MIME: [bool; 256] = atom_end_table(Specials::Mime);
 
+/// Whether `c` ends an RFC 5322 atom (white space or a special).
+#[inline]
+pub(crate) fn ends_atom(c: u8) -> bool {
+    ATOM_END_RFC5322[usize::from(c)]
+}
+
 /// A streaming lexer; `malformed` is set when a comment, quoted-string or domain literal is
 /// not closed.
 #[derive(Clone)]

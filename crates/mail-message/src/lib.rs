@@ -60,6 +60,8 @@ pub mod charset;
 pub mod date;
 pub mod decode;
 mod defect;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod header;
 mod lexer;
 pub mod mime;

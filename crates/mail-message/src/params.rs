@@ -694,6 +694,66 @@ impl TransferEncoding {
 /// assert!(!obsolete);
 /// ```
 pub fn parse_message_ids(input: &[u8]) -> (Vec<String>, bool) {
+    match message_ids_common(input) {
+        Some(ids) => (ids, false),
+        None => message_ids_general(input),
+    }
+}
+
+/// The common shape, `<left@right>` ids (each side an atom) with white space between, read
+/// without the lexer; `None` for anything else, which [`message_ids_general`] then reads.
+/// Gives what that general parser gives (the tests hold the two equal).
+pub(crate) fn message_ids_common(input: &[u8]) -> Option<Vec<String>> {
+    // One UTF-8 check for every id; each is then copied from this `str`.
+    let whole = if input.len() >= 64 {
+        crate::charset::utf8(input)
+    } else {
+        std::str::from_utf8(input).ok()
+    };
+    // An atom of at least one byte, not one the lexer would read as an encoded-word.
+    let atom = |s: &[u8]| -> usize {
+        if s.starts_with(b"=?") {
+            return 0;
+        }
+        s.iter()
+            .position(|&c| crate::lexer::ends_atom(c))
+            .unwrap_or(s.len())
+    };
+    let mut ids = Vec::new();
+    let mut pos = 0;
+    loop {
+        pos += input
+            .get(pos..)?
+            .iter()
+            .position(|&c| !is_wsp(c))
+            .unwrap_or(input.len() - pos);
+        if pos == input.len() {
+            return Some(ids);
+        }
+        if input.get(pos) != Some(&b'<') {
+            return None;
+        }
+        let start = pos + 1;
+        let left = atom(input.get(start..)?);
+        let at = start + left;
+        if left == 0 || input.get(at) != Some(&b'@') {
+            return None;
+        }
+        let right = atom(input.get(at + 1..)?);
+        let end = at + 1 + right;
+        if right == 0 || input.get(end) != Some(&b'>') {
+            return None;
+        }
+        ids.push(match whole {
+            Some(w) => w.get(start..end)?.to_owned(),
+            None => crate::charset::lossy_string(input.get(start..end)?),
+        });
+        pos = end + 1;
+    }
+}
+
+/// [`parse_message_ids`] for every form, with the lexer.
+pub(crate) fn message_ids_general(input: &[u8]) -> (Vec<String>, bool) {
     let mut lx = Lexer::new(input, Specials::Rfc5322);
     let mut ids = Vec::new();
     let mut obsolete = lx.malformed;
@@ -1098,6 +1158,65 @@ mod tests {
         assert_eq!(parse_message_ids(b"Your message of <a@b>").0, ["a@b"]);
         assert_eq!(parse_message_ids(b"<\"q p\"@x>").0, ["\"q p\"@x"]);
         assert!(parse_message_ids(b"").0.is_empty());
+    }
+
+    /// The reader of plain `<a@b>` lists, where it answers, answers as the general parser;
+    /// true if it did.
+    fn ids_common_equals_general(input: &[u8]) -> bool {
+        match message_ids_common(input) {
+            Some(ids) => {
+                assert_eq!((ids, false), message_ids_general(input), "{input:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn message_ids_common_shape_equals_general_parser() {
+        let pieces: [&[u8]; 14] = [
+            b"<a@b>",
+            b"<9109191641.AA12840@greenbush.bellcore.com>",
+            b"<j\xc3\xb6rg@x>",
+            b"<j\xf6rg@x>",
+            b"< a@b >",
+            b"<a@b@c>",
+            b"<\"q p\"@x>",
+            b"<=?utf-8?q?a?=@b>",
+            b"<@b>",
+            b"<a@>",
+            b"<ab>",
+            b"bare@id",
+            b"(c)",
+            b"<open@z",
+        ];
+        let seps: [&[u8]; 4] = [b"", b" ", b"\r\n ", b"\t"];
+        let mut fast = 0;
+        for a in pieces {
+            for b in pieces {
+                for sep in seps {
+                    fast += usize::from(ids_common_equals_general(&[sep, a, sep, b, sep].concat()));
+                }
+            }
+        }
+        assert!(fast >= 40, "{fast}");
+        assert!(ids_common_equals_general(b"<a@b> <c@d>\r\n <e@f>"));
+        assert!(!ids_common_equals_general(b"Your message of <a@b>"));
+    }
+
+    proptest::proptest! {
+        /// Random strings of id pieces: the plain reader agrees with the general parser.
+        #[test]
+        fn message_ids_common_equals_general_on_any_pieces(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "<", ">", "@", "a", "b.c", " ", "\r\n ", "\"", "(", ")", "=?", "\u{e9}", ",",
+                ]),
+                0..16,
+            )
+        ) {
+            ids_common_equals_general(pieces.concat().as_bytes());
+        }
     }
 
     /// The id buffer is reused: a short id after a long one (and a quoted one, and one that is
