@@ -104,7 +104,7 @@ pub mod tokio_codec;
 pub mod types;
 
 pub use codec::command::{parse_command, Command};
-pub use codec::ehlo::{Capability, EhloReply, OtherCapability};
+pub use codec::ehlo::{Capability, EhloReply, Extension, OtherCapability};
 pub use codec::reply::{parse_reply, Reply};
 pub use codec::{ParseError, ParseErrorKind};
 pub use error::{Error, LocalError, RemoteError};

@@ -3,17 +3,29 @@
 //! [`Capability::Other`].
 //!
 //! ```
-//! use smtp_proto::codec::ehlo::{Capability, EhloReply};
+//! use smtp_proto::codec::ehlo::{Capability, EhloReply, Extension};
 //! use smtp_proto::codec::reply::parse_reply;
+//! use mail_wire::sasl::Mechanism;
 //!
 //! let wire = b"250-mx.example.org greets you\r\n250-SIZE 35882577\r\n250-AUTH PLAIN LOGIN\r\n250-X-FOO bar\r\n250 PIPELINING\r\n";
 //! let (reply, _) = parse_reply(wire).unwrap().complete().unwrap();
 //! let ehlo = EhloReply::from_reply(&reply);
 //! assert_eq!(ehlo.size(), Some(35882577));
+//! assert!(ehlo.supports(Extension::Pipelining));
 //! assert!(ehlo.has(&Capability::Pipelining));
-//! assert_eq!(ehlo.auth_mechanisms().len(), 2);
+//! assert!(ehlo.offers_auth(&Mechanism::Login));
+//! assert_eq!(ehlo.auth_mechanisms().count(), 2);
+//! assert_eq!(ehlo.unknown()[0].keyword(), "X-FOO");
+//! // Every capability in the order sent.
+//! assert_eq!(ehlo.capabilities().nth(2), Some(Capability::Other(ehlo.unknown()[0].clone())));
 //! assert_eq!(ehlo.to_reply().to_bytes(), wire);
 //! ```
+//!
+//! An [`EhloReply`] keeps the keyword-only capabilities as a bit set, the parameters of the
+//! typed ones in fields (`AUTH` and `LIMITS` as the checked text, read on demand), the unknown
+//! lines in a list, and the order of the lines as one small tag each: a typical reply is read
+//! without allocating (the list of unknown lines is the only allocation) and dropped without a
+//! loop.
 
 use mail_wire::sasl::Mechanism;
 
@@ -75,7 +87,7 @@ pub enum Capability<'a> {
 
 /// A capability this crate does not type (or a known keyword with parameters it cannot read),
 /// kept as sent: the keyword, then after one space its parameters. It holds the line as one
-/// string, so a [`Capability`] stays small (a reply's capabilities are one compact vector).
+/// string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtherCapability<'a> {
     /// The line after the code; the keyword ends at the first space.
@@ -118,23 +130,153 @@ impl<'a> OtherCapability<'a> {
             line: self.line.into_owned(),
         }
     }
+
+    /// The same capability, borrowing from this one (no copy).
+    fn reborrow(&self) -> OtherCapability<'_> {
+        OtherCapability {
+            line: Text::known_ref(self.line.as_str()),
+        }
+    }
 }
 
-/// The keyword and its fixed spelling for the parameterless capabilities.
-const FLAGS: &[(&str, Capability<'static>)] = &[
-    ("PIPELINING", Capability::Pipelining),
-    ("CHUNKING", Capability::Chunking),
-    ("8BITMIME", Capability::EightBitMime),
-    ("BINARYMIME", Capability::BinaryMime),
-    ("SMTPUTF8", Capability::SmtpUtf8),
-    ("DSN", Capability::Dsn),
-    ("ENHANCEDSTATUSCODES", Capability::EnhancedStatusCodes),
-    ("STARTTLS", Capability::StartTls),
-    ("REQUIRETLS", Capability::RequireTls),
-    ("RRVS", Capability::Rrvs),
-    ("VRFY", Capability::Vrfy),
-    ("HELP", Capability::Help),
+/// An extension this crate types: what a capability line announces, without its parameters
+/// (for [`EhloReply::supports`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Extension {
+    /// `PIPELINING` (RFC 2920).
+    Pipelining,
+    /// `CHUNKING` (RFC 3030).
+    Chunking,
+    /// `8BITMIME` (RFC 6152).
+    EightBitMime,
+    /// `BINARYMIME` (RFC 3030).
+    BinaryMime,
+    /// `SMTPUTF8` (RFC 6531).
+    SmtpUtf8,
+    /// `DSN` (RFC 3461).
+    Dsn,
+    /// `ENHANCEDSTATUSCODES` (RFC 2034).
+    EnhancedStatusCodes,
+    /// `STARTTLS` (RFC 3207).
+    StartTls,
+    /// `REQUIRETLS` (RFC 8689).
+    RequireTls,
+    /// `RRVS` (RFC 7293).
+    Rrvs,
+    /// `VRFY`.
+    Vrfy,
+    /// `HELP`.
+    Help,
+    /// `SIZE` (RFC 1870).
+    Size,
+    /// `AUTH` (RFC 4954).
+    Auth,
+    /// `LIMITS` (RFC 9422).
+    Limits,
+    /// `MT-PRIORITY` (RFC 6710).
+    MtPriority,
+    /// `FUTURERELEASE` (RFC 4865).
+    FutureRelease,
+    /// `DELIVERBY` (RFC 2852).
+    DeliverBy,
+}
+
+impl Extension {
+    /// Every extension, in declaration order.
+    pub const ALL: [Self; 18] = [
+        Self::Pipelining,
+        Self::Chunking,
+        Self::EightBitMime,
+        Self::BinaryMime,
+        Self::SmtpUtf8,
+        Self::Dsn,
+        Self::EnhancedStatusCodes,
+        Self::StartTls,
+        Self::RequireTls,
+        Self::Rrvs,
+        Self::Vrfy,
+        Self::Help,
+        Self::Size,
+        Self::Auth,
+        Self::Limits,
+        Self::MtPriority,
+        Self::FutureRelease,
+        Self::DeliverBy,
+    ];
+
+    /// The EHLO keyword, upper case.
+    pub const fn keyword(self) -> &'static str {
+        match self {
+            Self::Pipelining => "PIPELINING",
+            Self::Chunking => "CHUNKING",
+            Self::EightBitMime => "8BITMIME",
+            Self::BinaryMime => "BINARYMIME",
+            Self::SmtpUtf8 => "SMTPUTF8",
+            Self::Dsn => "DSN",
+            Self::EnhancedStatusCodes => "ENHANCEDSTATUSCODES",
+            Self::StartTls => "STARTTLS",
+            Self::RequireTls => "REQUIRETLS",
+            Self::Rrvs => "RRVS",
+            Self::Vrfy => "VRFY",
+            Self::Help => "HELP",
+            Self::Size => "SIZE",
+            Self::Auth => "AUTH",
+            Self::Limits => "LIMITS",
+            Self::MtPriority => "MT-PRIORITY",
+            Self::FutureRelease => "FUTURERELEASE",
+            Self::DeliverBy => "DELIVERBY",
+        }
+    }
+
+    /// The capability of a keyword that takes no parameters; `None` for the others.
+    const fn flag(self) -> Option<Capability<'static>> {
+        Some(match self {
+            Self::Pipelining => Capability::Pipelining,
+            Self::Chunking => Capability::Chunking,
+            Self::EightBitMime => Capability::EightBitMime,
+            Self::BinaryMime => Capability::BinaryMime,
+            Self::SmtpUtf8 => Capability::SmtpUtf8,
+            Self::Dsn => Capability::Dsn,
+            Self::EnhancedStatusCodes => Capability::EnhancedStatusCodes,
+            Self::StartTls => Capability::StartTls,
+            Self::RequireTls => Capability::RequireTls,
+            Self::Rrvs => Capability::Rrvs,
+            Self::Vrfy => Capability::Vrfy,
+            Self::Help => Capability::Help,
+            _ => return None,
+        })
+    }
+
+    /// This extension's bit in [`EhloReply`]'s set.
+    const fn bit(self) -> u32 {
+        1 << self as u32
+    }
+}
+
+/// The SASL mechanisms an AUTH line's bit set has a bit for, in bit order; bit
+/// [`OTHER_MECHANISM`] stands for any other.
+const KNOWN_MECHANISMS: [Mechanism; 8] = [
+    Mechanism::Plain,
+    Mechanism::Login,
+    Mechanism::XOAuth2,
+    Mechanism::OAuthBearer,
+    Mechanism::CramMd5,
+    Mechanism::ScramSha1,
+    Mechanism::ScramSha256,
+    Mechanism::External,
 ];
+
+/// The bit of the AUTH set for a mechanism outside [`KNOWN_MECHANISMS`].
+const OTHER_MECHANISM: u16 = 1 << 8;
+
+/// The bit of `m` in an AUTH line's set.
+fn mechanism_bit(m: &Mechanism) -> u16 {
+    KNOWN_MECHANISMS
+        .iter()
+        .position(|k| k == m)
+        .map_or(OTHER_MECHANISM, |i| 1 << i)
+}
 
 fn number(s: &[u8]) -> Option<u64> {
     match s.len() {
@@ -315,23 +457,102 @@ const SCRAM_SHA_1: Word = Word::new(b"SCRAM-SHA-1");
 const SCRAM_SHA_256: Word = Word::new(b"SCRAM-SHA-256");
 const EXTERNAL: Word = Word::new(b"EXTERNAL");
 
-impl<'a> Capability<'a> {
-    /// Reads one EHLO line (after the code); the capability borrows `line`.
-    pub fn parse(line: &'a Text<'_>) -> Self {
-        Self::parse_str(line.as_str())
+/// The bit of the SASL mechanism `name` (of an AUTH line) in the AUTH set, without
+/// allocating; `None` for a name that is not one. `ahead` starts with the name and may go on
+/// past it (see [`folded`]).
+#[inline]
+fn mechanism_name_bit(name: &[u8], ahead: &[u8]) -> Option<u16> {
+    let w = folded(ahead, name);
+    let bit = |m: usize| 1u16 << m;
+    Some(match name.len() {
+        5 if PLAIN.is(w) => bit(0),
+        5 if LOGIN.is(w) => bit(1),
+        7 if XOAUTH2.is(w) => bit(2),
+        11 if OAUTHBEARER.is(w) => bit(3),
+        8 if CRAM_MD5.is(w) => bit(4),
+        11 if SCRAM_SHA_1.is(w) => bit(5),
+        13 if SCRAM_SHA_256.is(w) => bit(6),
+        8 if EXTERNAL.is(w) => bit(7),
+        // RFC 4422 3.1, as `Mechanism::from_bytes` and `AuthMechanism::new` check it.
+        1..=20
+            if name
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_') =>
+        {
+            OTHER_MECHANISM
+        }
+        _ => return None,
+    })
+}
+
+/// The mechanisms of checked AUTH parameters (names separated by one space).
+fn auth_names(names: &str) -> impl Iterator<Item = Mechanism> + '_ {
+    names
+        .split(' ')
+        .filter(|n| !n.is_empty())
+        .filter_map(|n| mechanism(n.as_bytes(), n.as_bytes()))
+}
+
+/// The pairs of checked LIMITS parameters (`name=value` separated by one space).
+fn limit_pairs(pairs: &str) -> impl Iterator<Item = (Keyword<'_>, u64)> + '_ {
+    pairs.split(' ').filter_map(|pair| {
+        let (name, n) = split_at_byte(pair, b'=');
+        let n = number(n?.as_bytes())?;
+        Some((Keyword::borrowed(name).ok()?, n))
+    })
+}
+
+/// What one capability line holds, as read, before [`EhloReply`] stores it: the typed
+/// parameters, `AUTH` and `LIMITS` as their checked text.
+#[derive(Debug)]
+enum Line<'a> {
+    /// A keyword without parameters.
+    Flag(Extension),
+    Size(Option<u64>),
+    /// The mechanism names and their bit set.
+    Auth(Text<'a>, u16),
+    /// The `name=value` pairs.
+    Limits(Text<'a>),
+    MtPriority(Option<Keyword<'a>>),
+    FutureRelease(u64, ParamValue<'a>),
+    DeliverBy(Option<u64>),
+    /// Kept as sent.
+    Other,
+}
+
+impl<'a> Line<'a> {
+    /// The extension of a typed line.
+    fn extension(&self) -> Option<Extension> {
+        Some(match self {
+            Self::Flag(e) => *e,
+            Self::Size(_) => Extension::Size,
+            Self::Auth(..) => Extension::Auth,
+            Self::Limits(_) => Extension::Limits,
+            Self::MtPriority(_) => Extension::MtPriority,
+            Self::FutureRelease(..) => Extension::FutureRelease,
+            Self::DeliverBy(_) => Extension::DeliverBy,
+            Self::Other => return None,
+        })
     }
 
-    /// [`Capability::parse`] of a line known to hold no control character.
-    fn parse_str(s: &'a str) -> Self {
-        let kw_len = memchr::memchr(b' ', s.as_bytes()).unwrap_or(s.len());
-        Self::parse_line(s, kw_len, s.as_bytes())
+    fn into_owned(self) -> Line<'static> {
+        match self {
+            Self::Flag(e) => Line::Flag(e),
+            Self::Size(n) => Line::Size(n),
+            Self::Auth(t, bits) => Line::Auth(t.into_owned(), bits),
+            Self::Limits(t) => Line::Limits(t.into_owned()),
+            Self::MtPriority(k) => Line::MtPriority(k.map(Keyword::into_owned)),
+            Self::FutureRelease(n, d) => Line::FutureRelease(n, d.into_owned()),
+            Self::DeliverBy(n) => Line::DeliverBy(n),
+            Self::Other => Line::Other,
+        }
     }
 
-    /// The capability of `line` (text without controls) whose keyword is its first `kw_len`
-    /// bytes (up to the first space or the end); `ahead` starts with the line and may hold
-    /// more bytes after it.
+    /// What a capability line (text without controls) holds; its keyword is its first `kw_len`
+    /// bytes (up to the first space or the end); `ahead` starts with the line and may hold more
+    /// bytes after it.
     #[inline]
-    fn parse_line(line: &'a str, kw_len: usize, ahead: &[u8]) -> Self {
+    fn read(line: &'a str, kw_len: usize, ahead: &[u8]) -> Self {
         let kw = line.as_bytes().get(..kw_len).unwrap_or_default();
         let w = folded(ahead, kw);
         let typed = match line.get(kw_len + 1..) {
@@ -340,9 +561,135 @@ impl<'a> Capability<'a> {
                 Self::with_params(kw, w, params, ahead.get(kw_len + 1..).unwrap_or_default())
             }
         };
-        match typed {
-            Some(c) => c,
-            None => Self::other(line),
+        typed.unwrap_or(Self::Other)
+    }
+
+    /// [`Line::read`] of a line without the bytes after it.
+    fn read_alone(line: &'a str) -> Self {
+        let kw_len = memchr::memchr(b' ', line.as_bytes()).unwrap_or(line.len());
+        Self::read(line, kw_len, line.as_bytes())
+    }
+
+    /// The typed line that is only the keyword `kw`, whose [`folded`] window is `w`, or `None`
+    /// for [`Line::Other`].
+    #[inline(always)]
+    fn flag(kw: &[u8], w: (u64, u64)) -> Option<Self> {
+        Some(Self::Flag(match kw.len() {
+            3 if DSN.is(w) => Extension::Dsn,
+            4 if SIZE.is(w) => return Some(Self::Size(None)),
+            4 if RRVS.is(w) => Extension::Rrvs,
+            4 if VRFY.is(w) => Extension::Vrfy,
+            4 if HELP.is(w) => Extension::Help,
+            8 if CHUNKING.is(w) => Extension::Chunking,
+            8 if EIGHTBITMIME.is(w) => Extension::EightBitMime,
+            8 if SMTPUTF8.is(w) => Extension::SmtpUtf8,
+            8 if STARTTLS.is(w) => Extension::StartTls,
+            9 if DELIVERBY.is(w) => return Some(Self::DeliverBy(None)),
+            10 if PIPELINING.is(w) => Extension::Pipelining,
+            10 if BINARYMIME.is(w) => Extension::BinaryMime,
+            10 if REQUIRETLS.is(w) => Extension::RequireTls,
+            11 if MT_PRIORITY.is(w) => return Some(Self::MtPriority(None)),
+            // The one keyword over 16 bytes: its first 16, then the last three folded alike.
+            19 if ENHANCEDSTATUSCO.is(w)
+                && matches!(kw.get(16..), Some([d, e, s])
+                    if d | 0x20 == b'd' && e | 0x20 == b'e' && s | 0x20 == b's') =>
+            {
+                Extension::EnhancedStatusCodes
+            }
+            _ => return None,
+        }))
+    }
+
+    /// The typed line of keyword `kw` (whose [`folded`] window is `w`) with parameters `rest`
+    /// (of a line known to hold no controls), or `None` for [`Line::Other`]. `after` starts
+    /// with `rest` and may go on past the line.
+    #[inline(never)]
+    fn with_params(kw: &[u8], w: (u64, u64), rest: &'a str, after: &[u8]) -> Option<Self> {
+        match kw.len() {
+            4 if SIZE.is(w) => number(rest.as_bytes()).map(|n| Self::Size(Some(n))),
+            4 if AUTH.is(w) => Self::auth(rest, after),
+            6 if LIMITS.is(w) => Self::limits(rest),
+            9 if DELIVERBY.is(w) => number(rest.as_bytes()).map(|n| Self::DeliverBy(Some(n))),
+            11 if MT_PRIORITY.is(w) => Keyword::borrowed(rest)
+                .ok()
+                .map(|k| Self::MtPriority(Some(k))),
+            13 if FUTURERELEASE.is(w) => Self::future_release(rest),
+            _ => None,
+        }
+    }
+
+    /// `AUTH` with its mechanisms `names`, checked and kept as text with their bit set;
+    /// `after` starts with them and may go on past the line.
+    #[inline]
+    fn auth(names: &'a str, after: &[u8]) -> Option<Self> {
+        let bytes = names.as_bytes();
+        let mut bits = 0;
+        let mut at = 0;
+        loop {
+            let ahead = after.get(at..).unwrap_or_default();
+            let len = word_len(ahead, bytes.get(at..)?);
+            bits |= mechanism_name_bit(bytes.get(at..at + len)?, ahead)?;
+            at += len;
+            match bytes.get(at) {
+                None => break,
+                Some(b' ') => at += 1,
+                Some(_) => return None,
+            }
+        }
+        Some(Self::Auth(Text::known_ref(names), bits))
+    }
+
+    /// `LIMITS` with its `name=value` pairs, checked and kept as text.
+    #[inline]
+    fn limits(pairs: &'a str) -> Option<Self> {
+        let mut rest = pairs;
+        loop {
+            let (pair, more) = split_at_byte(rest, b' ');
+            let (name, n) = split_at_byte(pair, b'=');
+            Keyword::borrowed(name).ok()?;
+            number(n?.as_bytes())?;
+            match more {
+                Some(more) => rest = more,
+                None => break,
+            }
+        }
+        Some(Self::Limits(Text::known_ref(pairs)))
+    }
+
+    /// `FUTURERELEASE` with its longest interval and latest date.
+    #[inline]
+    fn future_release(rest: &'a str) -> Option<Self> {
+        let (interval, date) = split_at_byte(rest, b' ');
+        Some(Self::FutureRelease(
+            number(interval.as_bytes())?,
+            ParamValue::borrowed(date?).ok()?,
+        ))
+    }
+}
+
+impl<'a> Capability<'a> {
+    /// Reads one EHLO line (after the code); the capability borrows `line`.
+    pub fn parse(line: &'a Text<'_>) -> Self {
+        let s = line.as_str();
+        let kw_len = memchr::memchr(b' ', s.as_bytes()).unwrap_or(s.len());
+        Self::from_line(s, kw_len, Line::read(s, kw_len, s.as_bytes()))
+    }
+
+    /// The capability `read` from `s`, whose keyword is its first `kw_len` bytes.
+    fn from_line(s: &'a str, kw_len: usize, read: Line<'a>) -> Self {
+        let params = s.get(kw_len + 1..).unwrap_or_default();
+        match read {
+            Line::Flag(e) => e.flag().unwrap_or(Self::other(s)),
+            Line::Size(n) => Self::Size(n),
+            Line::Auth(..) => Self::Auth(auth_names(params).collect()),
+            Line::Limits(_) => Self::Limits(limit_pairs(params).collect()),
+            Line::MtPriority(k) => Self::MtPriority(k),
+            Line::FutureRelease(max_interval, max_datetime) => Self::FutureRelease {
+                max_interval,
+                max_datetime,
+            },
+            Line::DeliverBy(n) => Self::DeliverBy(n),
+            Line::Other => Self::other(s),
         }
     }
 
@@ -350,6 +697,31 @@ impl<'a> Capability<'a> {
     fn other(line: &'a str) -> Self {
         Self::Other(OtherCapability {
             line: Text::known_ref(line),
+        })
+    }
+
+    /// The extension this capability announces; `None` for [`Capability::Other`].
+    pub fn extension(&self) -> Option<Extension> {
+        Some(match self {
+            Self::Size(_) => Extension::Size,
+            Self::Auth(_) => Extension::Auth,
+            Self::Pipelining => Extension::Pipelining,
+            Self::Chunking => Extension::Chunking,
+            Self::EightBitMime => Extension::EightBitMime,
+            Self::BinaryMime => Extension::BinaryMime,
+            Self::SmtpUtf8 => Extension::SmtpUtf8,
+            Self::Dsn => Extension::Dsn,
+            Self::EnhancedStatusCodes => Extension::EnhancedStatusCodes,
+            Self::StartTls => Extension::StartTls,
+            Self::RequireTls => Extension::RequireTls,
+            Self::Limits(_) => Extension::Limits,
+            Self::MtPriority(_) => Extension::MtPriority,
+            Self::FutureRelease { .. } => Extension::FutureRelease,
+            Self::DeliverBy(_) => Extension::DeliverBy,
+            Self::Rrvs => Extension::Rrvs,
+            Self::Vrfy => Extension::Vrfy,
+            Self::Help => Extension::Help,
+            Self::Other(_) => return None,
         })
     }
 
@@ -386,109 +758,8 @@ impl<'a> Capability<'a> {
         }
     }
 
-    /// The typed capability of a line that is only the keyword `kw`, whose [`folded`] window
-    /// is `w`, or `None` for [`Capability::Other`].
-    #[inline(always)]
-    fn flag(kw: &[u8], w: (u64, u64)) -> Option<Self> {
-        Some(match kw.len() {
-            3 if DSN.is(w) => Self::Dsn,
-            4 if SIZE.is(w) => Self::Size(None),
-            4 if RRVS.is(w) => Self::Rrvs,
-            4 if VRFY.is(w) => Self::Vrfy,
-            4 if HELP.is(w) => Self::Help,
-            8 if CHUNKING.is(w) => Self::Chunking,
-            8 if EIGHTBITMIME.is(w) => Self::EightBitMime,
-            8 if SMTPUTF8.is(w) => Self::SmtpUtf8,
-            8 if STARTTLS.is(w) => Self::StartTls,
-            9 if DELIVERBY.is(w) => Self::DeliverBy(None),
-            10 if PIPELINING.is(w) => Self::Pipelining,
-            10 if BINARYMIME.is(w) => Self::BinaryMime,
-            10 if REQUIRETLS.is(w) => Self::RequireTls,
-            11 if MT_PRIORITY.is(w) => Self::MtPriority(None),
-            // The one keyword over 16 bytes: its first 16, then the last three folded alike.
-            19 if ENHANCEDSTATUSCO.is(w)
-                && matches!(kw.get(16..), Some([d, e, s])
-                    if d | 0x20 == b'd' && e | 0x20 == b'e' && s | 0x20 == b's') =>
-            {
-                Self::EnhancedStatusCodes
-            }
-            _ => return None,
-        })
-    }
-
-    /// The typed capability of keyword `kw` (whose [`folded`] window is `w`) with parameters
-    /// `rest` (of a line known to hold no controls), or `None` for [`Capability::Other`].
-    /// `after` starts with `rest` and may go on past the line.
-    #[inline(never)]
-    fn with_params(kw: &[u8], w: (u64, u64), rest: &'a str, after: &[u8]) -> Option<Self> {
-        match kw.len() {
-            4 if SIZE.is(w) => number(rest.as_bytes()).map(|n| Self::Size(Some(n))),
-            4 if AUTH.is(w) => Self::auth(rest, after),
-            6 if LIMITS.is(w) => Self::limits(rest),
-            9 if DELIVERBY.is(w) => number(rest.as_bytes()).map(|n| Self::DeliverBy(Some(n))),
-            11 if MT_PRIORITY.is(w) => Keyword::borrowed(rest)
-                .ok()
-                .map(|k| Self::MtPriority(Some(k))),
-            13 if FUTURERELEASE.is(w) => Self::future_release(rest),
-            _ => None,
-        }
-    }
-
-    /// `AUTH` with its mechanisms `names`; `after` starts with them and may go on past the
-    /// line.
-    #[inline]
-    fn auth(names: &str, after: &[u8]) -> Option<Self> {
-        // Most servers offer a handful of mechanisms.
-        let mut mechs = Vec::with_capacity(6);
-        let names = names.as_bytes();
-        let mut at = 0;
-        loop {
-            let ahead = after.get(at..).unwrap_or_default();
-            let len = word_len(ahead, names.get(at..)?);
-            mechs.push(mechanism(names.get(at..at + len)?, ahead)?);
-            at += len;
-            match names.get(at) {
-                None => break,
-                Some(b' ') => at += 1,
-                Some(_) => return None,
-            }
-        }
-        Some(Self::Auth(mechs))
-    }
-
-    /// `LIMITS` with its `name=value` pairs.
-    #[inline]
-    fn limits(mut rest: &'a str) -> Option<Self> {
-        let mut v = Vec::with_capacity(3);
-        loop {
-            let (pair, more) = split_at_byte(rest, b' ');
-            let (name, n) = split_at_byte(pair, b'=');
-            v.push((Keyword::borrowed(name).ok()?, number(n?.as_bytes())?));
-            match more {
-                Some(more) => rest = more,
-                None => break,
-            }
-        }
-        Some(Self::Limits(v))
-    }
-
-    /// `FUTURERELEASE` with its longest interval and latest date.
-    #[inline]
-    fn future_release(rest: &'a str) -> Option<Self> {
-        let (interval, date) = split_at_byte(rest, b' ');
-        Some(Self::FutureRelease {
-            max_interval: number(interval.as_bytes())?,
-            max_datetime: ParamValue::borrowed(date?).ok()?,
-        })
-    }
-
     /// The line as it goes on the wire (after the code).
     pub fn to_line(&self) -> String {
-        for (name, cap) in FLAGS {
-            if cap == self {
-                return (*name).to_owned();
-            }
-        }
         match self {
             Self::Size(None) => "SIZE".into(),
             Self::Size(Some(n)) => format!("SIZE {n}"),
@@ -509,22 +780,171 @@ impl<'a> Capability<'a> {
             Self::DeliverBy(None) => "DELIVERBY".into(),
             Self::DeliverBy(Some(n)) => format!("DELIVERBY {n}"),
             Self::Other(o) => o.as_str().to_owned(),
-            _ => String::new(),
+            flag => flag
+                .extension()
+                .map(Extension::keyword)
+                .unwrap_or_default()
+                .to_owned(),
+        }
+    }
+}
+
+/// How many line tags [`Order`] holds before it spills to the heap: more than the 15 to 25
+/// capabilities large providers announce.
+const INLINE_ORDER: usize = 32;
+
+/// The order of an EHLO reply's capability lines, one tag each: the extension of a typed line,
+/// `None` for the next unknown line.
+#[derive(Clone)]
+struct Order {
+    len: usize,
+    inline: [Option<Extension>; INLINE_ORDER],
+    spill: Vec<Option<Extension>>,
+}
+
+impl Default for Order {
+    fn default() -> Self {
+        Self {
+            len: 0,
+            inline: [None; INLINE_ORDER],
+            spill: Vec::new(),
+        }
+    }
+}
+
+impl Order {
+    #[inline(always)]
+    fn push(&mut self, tag: Option<Extension>) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = tag,
+            None => self.spill.push(tag),
+        }
+        self.len += 1;
+    }
+
+    /// The tag of line `i` (the line after the greeting is 0).
+    #[inline]
+    fn get(&self, i: usize) -> Option<Option<Extension>> {
+        if i >= self.len {
+            return None;
+        }
+        match self.inline.get(i) {
+            Some(tag) => Some(*tag),
+            None => self.spill.get(i - INLINE_ORDER).copied(),
         }
     }
 }
 
 /// An EHLO reply: the greeting line and the capabilities. A parsed reply borrows the bytes (or
 /// the [`Reply`]) it was read from; [`EhloReply::into_owned`] makes it `'static`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Ask typed questions ([`supports`](Self::supports), [`size`](Self::size),
+/// [`auth_mechanisms`](Self::auth_mechanisms), [`limit`](Self::limit), ...), walk every
+/// capability in the order sent with [`capabilities`](Self::capabilities), and find the
+/// keywords this crate does not know, verbatim, in [`unknown`](Self::unknown).
+///
+/// A typed capability with parameters is stored once: when a server repeats one (a second
+/// `SIZE`), the later line is kept verbatim as [`Capability::Other`]. Two replies are equal
+/// when their greetings are and they hold the same capabilities in the same order.
+#[derive(Clone)]
 pub struct EhloReply<'a> {
     /// The first line: the server's domain and an optional greeting.
     pub greeting: Text<'a>,
-    /// The capabilities, in order.
-    pub capabilities: Vec<Capability<'a>>,
+    /// The bits of the extensions announced ([`Extension::bit`]).
+    present: u32,
+    order: Order,
+    /// `SIZE`'s number, if it has one.
+    size: Option<u64>,
+    /// `DELIVERBY`'s number, if it has one.
+    deliver_by: Option<u64>,
+    /// `MT-PRIORITY`'s policy, if it has one.
+    mt_priority: Option<Keyword<'a>>,
+    /// `FUTURERELEASE`'s parameters.
+    future_release: Option<(u64, ParamValue<'a>)>,
+    /// `AUTH`'s parameters, checked.
+    auth: Text<'a>,
+    /// The bits of `AUTH`'s mechanisms ([`KNOWN_MECHANISMS`], [`OTHER_MECHANISM`]).
+    auth_bits: u16,
+    /// `LIMITS`'s parameters, checked.
+    limits: Text<'a>,
+    /// The lines kept as sent, in order.
+    others: Vec<OtherCapability<'a>>,
 }
 
 impl<'a> EhloReply<'a> {
+    /// A reply of `greeting` and `capabilities`, to announce (a server's EHLO reply). Each
+    /// capability is stored as its line reads back (see [`EhloReply::push`]).
+    pub fn new(greeting: Text<'a>, capabilities: impl IntoIterator<Item = Capability<'a>>) -> Self {
+        let mut reply = Self::empty(greeting);
+        for c in capabilities {
+            reply.push(c);
+        }
+        reply
+    }
+
+    fn empty(greeting: Text<'a>) -> Self {
+        Self {
+            greeting,
+            present: 0,
+            order: Order::default(),
+            size: None,
+            deliver_by: None,
+            mt_priority: None,
+            future_release: None,
+            auth: Text::default(),
+            auth_bits: 0,
+            limits: Text::default(),
+            others: Vec::new(),
+        }
+    }
+
+    /// Adds a capability after the others, as its line ([`Capability::to_line`]) reads back:
+    /// an [`OtherCapability`] with a known keyword and parameters it fits is typed, a typed one
+    /// with parameters already there (or a name that is not one) is kept as
+    /// [`Capability::Other`].
+    pub fn push(&mut self, capability: Capability<'a>) {
+        let line = match capability {
+            Capability::Other(o) => o.line,
+            c => Text::known(&c.to_line()),
+        };
+        let read = Line::read_alone(line.as_str()).into_owned();
+        self.add(line, read);
+    }
+
+    /// Stores a keyword-only capability.
+    #[inline(always)]
+    fn add_flag(&mut self, e: Extension) {
+        self.present |= e.bit();
+        self.order.push(Some(e));
+    }
+
+    /// Stores the capability `read` from `line`.
+    #[inline]
+    fn add(&mut self, line: Text<'a>, read: Line<'a>) {
+        let e = match read.extension() {
+            Some(e) if e.flag().is_some() || self.present & e.bit() == 0 => e,
+            // Unknown, or typed with parameters for the second time.
+            _ => {
+                self.others.push(OtherCapability { line });
+                self.order.push(None);
+                return;
+            }
+        };
+        match read {
+            Line::Size(n) => self.size = n,
+            Line::DeliverBy(n) => self.deliver_by = n,
+            Line::MtPriority(k) => self.mt_priority = k,
+            Line::FutureRelease(n, d) => self.future_release = Some((n, d)),
+            Line::Auth(t, bits) => {
+                self.auth = t;
+                self.auth_bits = bits;
+            }
+            Line::Limits(t) => self.limits = t,
+            Line::Flag(_) | Line::Other => {}
+        }
+        self.add_flag(e);
+    }
+
     /// Parses a positive (`250`) EHLO reply at the front of `buf` straight into capabilities,
     /// in one pass over the bytes: `Complete(reply, consumed)`, or `Incomplete` until the last
     /// line has arrived. It accepts and refuses what [`parse_reply`] does (same limits), and
@@ -574,10 +994,8 @@ impl<'a> EhloReply<'a> {
         };
         let buf = text.as_bytes();
         let mut pos = 0;
-        let mut greeting = None;
-        // Large providers announce 15 to 25 capabilities; 32 of them are 1 KiB, which the
-        // allocator serves from its per-thread cache.
-        let mut capabilities = Vec::with_capacity(32);
+        let mut reply: Option<Self> = None;
+        let mut lines = 0;
         loop {
             let head: [u8; 4] = buf.get(pos..pos + 4)?.try_into().ok()?;
             let last = match u32::from_le_bytes(head) {
@@ -599,36 +1017,34 @@ impl<'a> EhloReply<'a> {
             }
             // The line as a string slice only where one is kept (not for a keyword alone).
             let line = || text.get(start..start + len);
-            match greeting {
+            match &mut reply {
                 None => {
                     // A digit may start an enhanced code, which the general parser strips.
                     if ahead.first().is_some_and(u8::is_ascii_digit) {
                         return None;
                     }
-                    greeting = Some(Text::known_ref(line()?));
+                    reply = Some(Self::empty(Text::known_ref(line()?)));
                 }
                 // A keyword alone (most lines) is read here; one with parameters apart.
-                Some(_) if len == kw_len => {
+                Some(r) if len == kw_len => {
                     let kw = ahead.get(..len)?;
-                    capabilities.push(match Capability::flag(kw, folded(ahead, kw)) {
-                        Some(c) => c,
-                        None => Capability::other(line()?),
-                    })
+                    match Line::flag(kw, folded(ahead, kw)) {
+                        Some(Line::Flag(e)) => r.add_flag(e),
+                        Some(read) => r.add(Text::known_ref(line()?), read),
+                        None => r.add(Text::known_ref(line()?), Line::Other),
+                    }
                 }
-                Some(_) => capabilities.push(Capability::parse_line(line()?, kw_len, ahead)),
+                Some(r) => {
+                    let line = line()?;
+                    r.add(Text::known_ref(line), Line::read(line, kw_len, ahead));
+                }
             }
             pos = start + len + 2;
+            lines += 1;
             if last {
-                let greeting = greeting?;
-                return Some((
-                    Self {
-                        greeting,
-                        capabilities,
-                    },
-                    pos,
-                ));
+                return Some((reply?, pos));
             }
-            if capabilities.len() + 1 >= limits.max_lines {
+            if lines >= limits.max_lines {
                 return None;
             }
         }
@@ -638,78 +1054,246 @@ impl<'a> EhloReply<'a> {
     pub fn from_reply(reply: &'a Reply<'_>) -> Self {
         // A reply's lines hold no control characters.
         let mut lines = reply.lines();
-        let greeting = Text::known_ref(lines.next().unwrap_or_default());
-        let mut capabilities = Vec::with_capacity(reply.line_count().saturating_sub(1));
-        capabilities.extend(lines.map(Capability::parse_str));
-        Self {
-            greeting,
-            capabilities,
+        let mut ehlo = Self::empty(Text::known_ref(lines.next().unwrap_or_default()));
+        for line in lines {
+            ehlo.add(Text::known_ref(line), Line::read_alone(line));
         }
+        ehlo
     }
 
     /// The same reply, owning its text, to keep past the bytes it was parsed from.
     pub fn into_owned(self) -> EhloReply<'static> {
         EhloReply {
             greeting: self.greeting.into_owned(),
-            capabilities: self
-                .capabilities
+            present: self.present,
+            order: self.order,
+            size: self.size,
+            deliver_by: self.deliver_by,
+            mt_priority: self.mt_priority.map(Keyword::into_owned),
+            future_release: self.future_release.map(|(n, d)| (n, d.into_owned())),
+            auth: self.auth.into_owned(),
+            auth_bits: self.auth_bits,
+            limits: self.limits.into_owned(),
+            others: self
+                .others
                 .into_iter()
-                .map(Capability::into_owned)
+                .map(OtherCapability::into_owned)
                 .collect(),
         }
     }
 
-    /// The `250` reply (no enhanced code: RFC 2034 does not put one on EHLO).
+    /// The `250` reply (no enhanced code: RFC 2034 does not put one on EHLO). `AUTH`, `LIMITS`
+    /// and unknown lines are written as they were read.
     pub fn to_reply(&self) -> Reply<'static> {
-        let mut lines = vec![self.greeting.clone()];
-        for c in &self.capabilities {
-            lines.push(Text::known(&c.to_line()));
+        let mut lines = Vec::with_capacity(self.len() + 1);
+        lines.push(self.greeting.clone());
+        let mut others = self.others.iter();
+        for i in 0..self.order.len {
+            let line = match self.order.get(i).flatten() {
+                None => others.next().map(|o| o.as_str().to_owned()),
+                Some(Extension::Auth) => Some(format!("AUTH {}", self.auth)),
+                Some(Extension::Limits) => Some(format!("LIMITS {}", self.limits)),
+                Some(e) => self.typed(e).map(|c| c.to_line()),
+            };
+            lines.push(Text::known(&line.unwrap_or_default()));
         }
         Reply::from_parts(ReplyCode::known(250), None, &lines)
     }
 
+    /// How many capabilities (lines after the greeting) the reply has.
+    pub fn len(&self) -> usize {
+        self.order.len
+    }
+
+    /// Whether the reply has no capabilities (only the greeting).
+    pub fn is_empty(&self) -> bool {
+        self.order.len == 0
+    }
+
+    /// Every capability, in the order sent. `AUTH` and `LIMITS` are read from their text as
+    /// they come (a vector each); the others are copied out of the reply without allocating.
+    pub fn capabilities(&self) -> Capabilities<'_, 'a> {
+        Capabilities {
+            reply: self,
+            at: 0,
+            other: 0,
+        }
+    }
+
+    /// The typed capability of extension `e`, if announced.
+    fn typed(&self, e: Extension) -> Option<Capability<'_>> {
+        if !self.supports(e) {
+            return None;
+        }
+        if let Some(c) = e.flag() {
+            return Some(c);
+        }
+        Some(match e {
+            Extension::Size => Capability::Size(self.size),
+            Extension::DeliverBy => Capability::DeliverBy(self.deliver_by),
+            Extension::MtPriority => Capability::MtPriority(
+                self.mt_priority
+                    .as_ref()
+                    .map(|k| Keyword::checked_ref(k.as_str())),
+            ),
+            Extension::FutureRelease => {
+                let (max_interval, d) = self.future_release.as_ref()?;
+                Capability::FutureRelease {
+                    max_interval: *max_interval,
+                    max_datetime: d.reborrow(),
+                }
+            }
+            Extension::Auth => Capability::Auth(self.auth_mechanisms().collect()),
+            Extension::Limits => Capability::Limits(self.limits().collect()),
+            _ => return None,
+        })
+    }
+
+    /// Whether an extension is announced (with any parameters).
+    #[inline]
+    pub fn supports(&self, extension: Extension) -> bool {
+        self.present & extension.bit() != 0
+    }
+
     /// Whether a capability is announced (parameters must match too).
     pub fn has(&self, cap: &Capability<'_>) -> bool {
-        self.capabilities.contains(cap)
+        match cap.extension() {
+            Some(e) if e.flag().is_some() => self.supports(e),
+            _ => self.capabilities().any(|c| c == *cap),
+        }
+    }
+
+    /// The capabilities kept as sent, in order: keywords this crate does not know, known ones
+    /// with parameters it cannot read, and repeated typed ones.
+    pub fn unknown(&self) -> &[OtherCapability<'a>] {
+        &self.others
     }
 
     /// The `SIZE` limit (`Some(0)` means announced without a fixed limit).
     pub fn size(&self) -> Option<u64> {
-        self.capabilities.iter().find_map(|c| match c {
-            Capability::Size(n) => Some(n.unwrap_or(0)),
-            _ => None,
-        })
+        self.supports(Extension::Size)
+            .then(|| self.size.unwrap_or(0))
     }
 
-    /// The SASL mechanisms of `AUTH`.
-    pub fn auth_mechanisms(&self) -> &[Mechanism] {
-        self.capabilities
-            .iter()
-            .find_map(|c| match c {
-                Capability::Auth(m) => Some(m.as_slice()),
-                _ => None,
-            })
-            .unwrap_or_default()
+    /// The SASL mechanisms of `AUTH`, in the order sent (none without `AUTH`). The common
+    /// ones come without allocating.
+    pub fn auth_mechanisms(&self) -> impl Iterator<Item = Mechanism> + '_ {
+        auth_names(self.auth.as_str())
+    }
+
+    /// Whether `AUTH` offers `mechanism`.
+    pub fn offers_auth(&self, mechanism: &Mechanism) -> bool {
+        match mechanism_bit(mechanism) {
+            OTHER_MECHANISM => {
+                self.auth_bits & OTHER_MECHANISM != 0
+                    && self.auth_mechanisms().any(|m| m == *mechanism)
+            }
+            bit => self.auth_bits & bit != 0,
+        }
+    }
+
+    /// The `name=value` pairs of `LIMITS`, in the order sent (none without `LIMITS`).
+    pub fn limits(&self) -> impl Iterator<Item = (Keyword<'_>, u64)> + '_ {
+        limit_pairs(self.limits.as_str())
     }
 
     /// The value of a `LIMITS` entry (`RCPTMAX`, `MAILMAX`, `RCPTDOMAINMAX`).
     pub fn limit(&self, name: &str) -> Option<u64> {
-        self.capabilities.iter().find_map(|c| match c {
-            Capability::Limits(v) => v
-                .iter()
-                .find(|(k, _)| k.as_str().eq_ignore_ascii_case(name))
-                .map(|(_, n)| *n),
-            _ => None,
-        })
+        self.limits()
+            .find(|(k, _)| k.as_str().eq_ignore_ascii_case(name))
+            .map(|(_, n)| n)
+    }
+
+    /// `MT-PRIORITY`: `Some(policy)` if announced, the policy `None` if not given.
+    pub fn mt_priority(&self) -> Option<Option<&Keyword<'a>>> {
+        self.supports(Extension::MtPriority)
+            .then_some(self.mt_priority.as_ref())
+    }
+
+    /// `FUTURERELEASE`: the longest hold in seconds and the latest release time, as sent.
+    pub fn future_release(&self) -> Option<(u64, &ParamValue<'a>)> {
+        self.future_release.as_ref().map(|(n, d)| (*n, d))
+    }
+
+    /// `DELIVERBY`'s shortest by-time (`Some(0)` means announced without one).
+    pub fn deliver_by(&self) -> Option<u64> {
+        self.supports(Extension::DeliverBy)
+            .then(|| self.deliver_by.unwrap_or(0))
     }
 }
+
+impl PartialEq for EhloReply<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.greeting == other.greeting
+            && self.present == other.present
+            && self.len() == other.len()
+            && self.capabilities().eq(other.capabilities())
+    }
+}
+
+impl Eq for EhloReply<'_> {}
+
+impl std::fmt::Debug for EhloReply<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EhloReply")
+            .field("greeting", &self.greeting)
+            .field("capabilities", &self.capabilities().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// The capabilities of an [`EhloReply`] in the order sent ([`EhloReply::capabilities`]).
+#[derive(Debug, Clone)]
+pub struct Capabilities<'s, 'a> {
+    reply: &'s EhloReply<'a>,
+    at: usize,
+    other: usize,
+}
+
+impl<'s> Iterator for Capabilities<'s, '_> {
+    type Item = Capability<'s>;
+
+    fn next(&mut self) -> Option<Capability<'s>> {
+        let tag = self.reply.order.get(self.at)?;
+        self.at += 1;
+        match tag {
+            Some(e) => self.reply.typed(e),
+            None => {
+                let o = self.reply.others.get(self.other)?;
+                self.other += 1;
+                Some(Capability::Other(o.reborrow()))
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.reply.len().saturating_sub(self.at);
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Capabilities<'_, '_> {}
 
 #[cfg(test)]
 mod tests {
     use mail_wire::sasl::Mechanism;
 
-    use super::{mechanism, word_len, Capability, OtherCapability, FLAGS};
-    use crate::types::Text;
+    use mail_wire::Status;
+
+    use super::{
+        mechanism, mechanism_bit, mechanism_name_bit, word_len, Capability, EhloReply, Extension,
+        Line, OtherCapability,
+    };
+    use crate::codec::reply::parse_reply;
+    use crate::types::{Keyword, Text};
+
+    /// The keywords without parameters, with their capability.
+    fn flags() -> Vec<(&'static str, Capability<'static>)> {
+        Extension::ALL
+            .iter()
+            .filter_map(|e| Some((e.keyword(), e.flag()?)))
+            .collect()
+    }
 
     /// Every keyword this crate types, and words a byte away from them.
     fn variants(words: &[&str]) -> Vec<String> {
@@ -741,7 +1325,7 @@ mod tests {
             ("DELIVERBY", Capability::DeliverBy(None)),
             ("MT-PRIORITY", Capability::MtPriority(None)),
         ];
-        FLAGS
+        flags()
             .iter()
             .chain(optional.iter())
             .find(|(name, _)| kw.eq_ignore_ascii_case(name))
@@ -757,7 +1341,7 @@ mod tests {
     /// reads it, in a window of 16 bytes and more (the fast path) and alone (the padded copy).
     #[test]
     fn keyword_words_agree_with_eq_ignore_ascii_case() {
-        let mut words: Vec<&str> = FLAGS.iter().map(|(name, _)| *name).collect();
+        let mut words: Vec<&str> = flags().iter().map(|(name, _)| *name).collect();
         words.extend([
             "SIZE",
             "AUTH",
@@ -769,7 +1353,7 @@ mod tests {
         for kw in variants(&words) {
             let long = format!("{kw}\r\n250-PIPELINING\r\n");
             for ahead in [kw.as_bytes(), long.as_bytes()] {
-                let c = Capability::parse_line(&kw, kw.len(), ahead);
+                let c = Capability::from_line(&kw, kw.len(), Line::read(&kw, kw.len(), ahead));
                 assert_eq!(c, slow(&kw), "{kw:?} {}", ahead.len());
             }
         }
@@ -796,6 +1380,12 @@ mod tests {
             let long = format!("{name} PLAIN LOGIN XOAUTH2\r\n");
             for ahead in [name.as_bytes(), long.as_bytes()] {
                 assert_eq!(mechanism(name.as_bytes(), ahead), slow, "{name:?}");
+                // The bit read without allocating is the bit of that mechanism.
+                assert_eq!(
+                    mechanism_name_bit(name.as_bytes(), ahead),
+                    slow.as_ref().map(mechanism_bit),
+                    "{name:?}"
+                );
             }
         }
     }
@@ -817,5 +1407,142 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The 20-line reply of a large provider, without its unknown line.
+    const TYPICAL: &[u8] = b"250-mx.example.com Hello client.example.org [192.0.2.1]\r\n\
+250-SIZE 52428800\r\n250-8BITMIME\r\n250-BINARYMIME\r\n250-CHUNKING\r\n250-PIPELINING\r\n\
+250-DSN\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250-STARTTLS\r\n250-REQUIRETLS\r\n\
+250-AUTH PLAIN LOGIN XOAUTH2 OAUTHBEARER SCRAM-SHA-256\r\n250-DELIVERBY 240\r\n\
+250-MT-PRIORITY MIXER\r\n250-FUTURERELEASE 604800 2030-01-01T00:00:00Z\r\n\
+250-LIMITS RCPTMAX=100 MAILMAX=50\r\n250-VRFY\r\n250-HELP\r\n250 RRVS\r\n";
+
+    /// Whether a reply holds nothing on the heap: every text borrowed, no unknown line, the
+    /// order inline.
+    fn all_borrowed(e: &EhloReply<'_>) -> bool {
+        e.greeting.is_borrowed()
+            && e.auth.is_borrowed()
+            && e.limits.is_borrowed()
+            && e.mt_priority.as_ref().is_none_or(Keyword::is_borrowed)
+            && e.future_release
+                .as_ref()
+                .is_none_or(|(_, d)| d.is_borrowed())
+            && e.others.capacity() == 0
+            && e.order.spill.capacity() == 0
+    }
+
+    /// A typical reply (every line typed) is read by the one-pass parser into the bit set and
+    /// fields, holding nothing on the heap; the general path reads the same.
+    #[test]
+    fn typical_reply_is_stored_without_allocating() {
+        let Ok(Status::Complete(e, n)) = EhloReply::parse(TYPICAL) else {
+            panic!()
+        };
+        assert_eq!(n, TYPICAL.len());
+        assert!(all_borrowed(&e));
+        assert_eq!(e.len(), 18);
+        for ext in Extension::ALL {
+            assert!(e.supports(ext), "{ext:?}");
+        }
+        assert_eq!(e.size(), Some(52428800));
+        assert_eq!(e.deliver_by(), Some(240));
+        assert_eq!(
+            e.mt_priority().flatten().map(Keyword::as_str),
+            Some("MIXER")
+        );
+        assert_eq!(
+            e.future_release().map(|(n, d)| (n, d.as_str())),
+            Some((604800, "2030-01-01T00:00:00Z"))
+        );
+        assert_eq!(e.limit("mailmax"), Some(50));
+        assert_eq!(e.limits().count(), 2);
+        assert!(e.offers_auth(&Mechanism::ScramSha256) && !e.offers_auth(&Mechanism::CramMd5));
+        assert!(!e.offers_auth(&Mechanism::Other("GSSAPI".into())));
+        assert_eq!(e.auth_mechanisms().count(), 5);
+        assert!(e.unknown().is_empty());
+        let (r, _) = parse_reply(TYPICAL).unwrap().complete().unwrap();
+        let general = EhloReply::from_reply(&r);
+        assert!(all_borrowed(&general));
+        assert_eq!(general, e);
+        assert_eq!(e.to_reply().to_bytes(), TYPICAL);
+        // The order is the order sent.
+        let keywords: Vec<String> = e
+            .capabilities()
+            .map(|c| c.to_line().split(' ').next().unwrap_or_default().to_owned())
+            .collect();
+        let sent: Vec<&str> = std::str::from_utf8(TYPICAL)
+            .unwrap()
+            .split("\r\n")
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .map(|l| l[4..].split(' ').next().unwrap())
+            .collect();
+        assert_eq!(keywords, sent);
+    }
+
+    /// A typed capability with parameters repeated is kept verbatim after the first, in its
+    /// place; a keyword-only one repeated is typed every time; unknown lines keep their
+    /// places between typed ones. The one-pass and general readings and `push` agree.
+    #[test]
+    fn repeated_and_unknown_lines_keep_their_places() {
+        let wire = b"250-mx\r\n250-X-ONE 1\r\n250-SIZE 10\r\n250-PIPELINING\r\n250-SIZE 20\r\n\
+250-PIPELINING\r\n250-AUTH PLAIN\r\n250-AUTH LOGIN\r\n250-X-TWO\r\n250 SIZE\r\n";
+        let Ok(Status::Complete(e, _)) = EhloReply::parse(wire) else {
+            panic!()
+        };
+        let (r, _) = parse_reply(wire).unwrap().complete().unwrap();
+        assert_eq!(EhloReply::from_reply(&r), e);
+        let other = |s: &'static str| {
+            Capability::Other(OtherCapability {
+                line: Text::known_ref(s),
+            })
+        };
+        let want = [
+            other("X-ONE 1"),
+            Capability::Size(Some(10)),
+            Capability::Pipelining,
+            other("SIZE 20"),
+            Capability::Pipelining,
+            Capability::Auth(vec![Mechanism::Plain]),
+            other("AUTH LOGIN"),
+            other("X-TWO"),
+            other("SIZE"),
+        ];
+        assert_eq!(e.capabilities().collect::<Vec<_>>(), want);
+        assert_eq!(e.size(), Some(10));
+        assert!(!e.offers_auth(&Mechanism::Login));
+        assert_eq!(e.unknown().len(), 5);
+        assert_eq!(e.to_reply().to_bytes(), wire);
+        let built = EhloReply::new(Text::known_ref("mx"), want.clone());
+        assert_eq!(built, e);
+        // `has` with parameters looks at the typed capability.
+        assert!(e.has(&Capability::Size(Some(10))) && !e.has(&Capability::Size(Some(20))));
+    }
+
+    /// More capabilities than the order holds inline spill to the heap, in order, on both
+    /// readings.
+    #[test]
+    fn many_capabilities_spill_in_order() {
+        let mut wire = b"250-mx\r\n".to_vec();
+        for i in 0..45 {
+            let line = match i % 3 {
+                0 => format!("X-N{i}"),
+                1 => "DSN".to_owned(),
+                _ => format!("X-P{i} {i}"),
+            };
+            let sep = if i == 44 { ' ' } else { '-' };
+            wire.extend_from_slice(format!("250{sep}{line}\r\n").as_bytes());
+        }
+        let Ok(Status::Complete(e, _)) = EhloReply::parse(&wire) else {
+            panic!()
+        };
+        assert_eq!(e.len(), 45);
+        assert!(e.order.spill.capacity() > 0);
+        let (r, _) = parse_reply(&wire).unwrap().complete().unwrap();
+        assert_eq!(EhloReply::from_reply(&r), e);
+        assert_eq!(e.to_reply().to_bytes(), wire);
+        assert_eq!(e.capabilities().len(), 45);
+        assert_eq!(e.capabilities().nth(43), Some(Capability::Dsn));
+        assert_eq!(e.into_owned().to_reply().to_bytes(), wire);
     }
 }

@@ -431,10 +431,9 @@ impl ClientSession {
 
     /// The server's capabilities, or none (after HELO).
     fn caps(&self) -> EhloReply<'static> {
-        self.ehlo.clone().unwrap_or(EhloReply {
-            greeting: crate::types::Text::default(),
-            capabilities: Vec::new(),
-        })
+        self.ehlo
+            .clone()
+            .unwrap_or_else(|| EhloReply::new(crate::types::Text::default(), []))
     }
 
     /// Whether a message goes over BDAT, and with which BODY, if the server can take it.
@@ -601,10 +600,10 @@ impl ClientSession {
 
     fn ready(&mut self) {
         self.phase = Phase::Ready;
-        let caps = self.ehlo.clone().unwrap_or(EhloReply {
-            greeting: crate::types::Text::default(),
-            capabilities: Vec::new(),
-        });
+        let caps = self
+            .ehlo
+            .clone()
+            .unwrap_or_else(|| EhloReply::new(crate::types::Text::default(), []));
         self.events.push_back(ClientEvent::Ready(caps));
     }
 
@@ -615,7 +614,7 @@ impl ClientSession {
         let offered = self
             .ehlo
             .as_ref()
-            .map(|e| e.auth_mechanisms().to_vec())
+            .map(|e| e.auth_mechanisms().collect::<Vec<_>>())
             .unwrap_or_default();
         let protected = self.tls || self.config.allow_plaintext_auth;
         let Some(mech) = select_mechanism(&offered, &[creds.kind()], protected) else {

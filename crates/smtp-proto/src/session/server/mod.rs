@@ -645,10 +645,10 @@ impl ServerSession {
             caps.push(Capability::Limits(vec![(k, c.max_recipients as u64)]));
         }
         caps.extend(extensions::announced(c, self.tls).cloned());
-        EhloReply {
-            greeting: Text::known(&format!("{} greets {client}", c.hostname)),
-            capabilities: caps,
-        }
+        EhloReply::new(
+            Text::known(&format!("{} greets {client}", c.hostname)),
+            caps,
+        )
         .to_reply()
     }
 
