@@ -9,9 +9,10 @@
 //! `Vec::set_len` leaves out.
 
 use core::arch::x86_64::{
-    __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_madd_epi16,
-    _mm256_maddubs_epi16, _mm256_or_si256, _mm256_permutevar8x32_epi32, _mm256_setzero_si256,
-    _mm256_shuffle_epi8, _mm256_srli_epi32, _mm256_testz_si256,
+    __m128i, __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_castsi256_si128, _mm256_cmpeq_epi8,
+    _mm256_extracti128_si256, _mm256_madd_epi16, _mm256_maddubs_epi16, _mm256_or_si256,
+    _mm256_permutevar8x32_epi32, _mm256_set_m128i, _mm256_setzero_si256, _mm256_shuffle_epi8,
+    _mm256_srli_epi32, _mm256_testz_si256,
 };
 use core::mem::MaybeUninit;
 
@@ -22,6 +23,9 @@ const SLACK: usize = 8;
 
 /// The characters of one block.
 const BLOCK: usize = 32;
+
+/// The characters of half a block (one 128-bit lane).
+const HALF: usize = 16;
 
 /// Decodes the regular lines of `shape` at the front of `input` with AVX2, if the CPU has it
 /// (`None`: it does not, take the scalar path).
@@ -53,6 +57,12 @@ fn lines(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> usize {
 
 /// The kernel for lines of `W` characters and an `EOL`-byte line break (`0, 0`: those of
 /// `shape`, which agree with `W` and `EOL` otherwise).
+///
+/// Lines whose last block would be short by up to 16 characters (76: 12, 72: 8) go two at a
+/// time: their whole blocks as usual, and the last 16 characters of both lines in one block,
+/// one line in each 128-bit half (each half decodes to 12 bytes, stored 16 at a time), which
+/// saves a block per two lines. A pair that fails leaves its lines to the one-line loop, which
+/// takes the good one and stops at the bad one.
 #[target_feature(enable = "avx2")]
 #[inline]
 fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> usize {
@@ -74,7 +84,53 @@ fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut V
     let spare = out.spare_capacity_mut();
     let mut written = 0;
     let mut used = 0;
-    for line in input.chunks_exact(stride) {
+    let short = width % BLOCK;
+    if short != 0 && short <= HALF {
+        // The whole blocks of a line are those before `whole`, the last 16 characters start at
+        // `tail`, and decode to the line's output from `tail_out`.
+        let whole = width - short;
+        let tail = width - HALF;
+        let tail_out = tail / 4 * 3;
+        for pair in input.chunks_exact(2 * stride) {
+            let (one, two) = pair.split_at(stride);
+            let (one, one_end) = one.split_at(width);
+            let (two, two_end) = two.split_at(width);
+            if !shape.is_line_end(one_end) || !shape.is_line_end(two_end) {
+                break;
+            }
+            let Some(dst) = spare.get_mut(written..written + 2 * line_out + SLACK) else {
+                break;
+            };
+            let (tails, mut bad) = match (half_at(one, tail), half_at(two, tail)) {
+                (Some(a), Some(b)) => tables.decode_halves(_mm256_set_m128i(b, a)),
+                _ => break,
+            };
+            // In order: each store's garbage is overwritten by the next or lies past the end.
+            let mut at = 0;
+            while at < whole {
+                bad = _mm256_or_si256(bad, block_at(&tables, one, at, dst, at / 4 * 3));
+                at += BLOCK;
+            }
+            store_half(dst, tail_out, _mm256_castsi256_si128(tails));
+            at = 0;
+            while at < whole {
+                let to = line_out + at / 4 * 3;
+                bad = _mm256_or_si256(bad, block_at(&tables, two, at, dst, to));
+                at += BLOCK;
+            }
+            store_half(
+                dst,
+                line_out + tail_out,
+                _mm256_extracti128_si256::<1>(tails),
+            );
+            if _mm256_testz_si256(bad, bad) == 0 {
+                break;
+            }
+            written += 2 * line_out;
+            used += 2 * stride;
+        }
+    }
+    for line in input.get(used..).unwrap_or_default().chunks_exact(stride) {
         let (data, end) = line.split_at(width);
         if !shape.is_line_end(end) {
             break;
@@ -85,10 +141,10 @@ fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut V
         let mut bad = _mm256_setzero_si256();
         let mut at = 0;
         while at < last {
-            bad = _mm256_or_si256(bad, block_at(&tables, data, at, dst));
+            bad = _mm256_or_si256(bad, block_at(&tables, data, at, dst, at / 4 * 3));
             at += BLOCK;
         }
-        bad = _mm256_or_si256(bad, block_at(&tables, data, last, dst));
+        bad = _mm256_or_si256(bad, block_at(&tables, data, last, dst, last / 4 * 3));
         if _mm256_testz_si256(bad, bad) == 0 {
             break;
         }
@@ -97,24 +153,51 @@ fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut V
     }
     #[allow(unsafe_code)]
     // SAFETY: `written` bytes of the spare capacity were initialised: each line counted in it
-    // had its `line_out` bytes written by its blocks (block `at` writes bytes `at / 4 * 3` to
-    // `at / 4 * 3 + 24` of the line's output, and the blocks cover the line), and they lie in
-    // the spare capacity (`get_mut` succeeded for each line), so `base + written` is within
-    // the capacity.
+    // had its `line_out` bytes written by its blocks (a block at character `at` writes bytes
+    // `at / 4 * 3` to `at / 4 * 3 + 24` of the line's output, a 16-character half 12 bytes
+    // likewise, and the blocks of a line cover it), and they lie in the spare capacity
+    // (`get_mut` succeeded for each line or pair), so `base + written` is within the capacity.
     unsafe {
         out.set_len(base + written);
     }
     used
 }
 
-/// Decodes the block of `data` at character `at` into `dst` at `at / 4 * 3`; non-zero bytes in
-/// the result mark characters outside the alphabet (all of it, if the block is not there).
+/// The 16 characters of `data` from `at`.
 #[target_feature(enable = "avx2")]
 #[inline]
-fn block_at(tables: &Tables, data: &[u8], at: usize, dst: &mut [MaybeUninit<u8>]) -> __m256i {
+fn half_at(data: &[u8], at: usize) -> Option<__m128i> {
+    let src = data.get(at..)?.first_chunk::<HALF>()?;
+    Some(bytemuck::cast(*src))
+}
+
+/// Stores the 16 bytes of `half` into `dst` at `to` (nothing if they do not fit, which the
+/// callers rule out).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn store_half(dst: &mut [MaybeUninit<u8>], to: usize, half: __m128i) {
+    if let Some(dst) = dst
+        .get_mut(to..)
+        .and_then(<[MaybeUninit<u8>]>::first_chunk_mut::<HALF>)
+    {
+        *dst = bytemuck::cast::<__m128i, [u8; HALF]>(half).map(MaybeUninit::new);
+    }
+}
+
+/// Decodes the block of `data` at character `at` into `dst` at `to`; non-zero bytes in the
+/// result mark characters outside the alphabet (all of it, if the block is not there).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn block_at(
+    tables: &Tables,
+    data: &[u8],
+    at: usize,
+    dst: &mut [MaybeUninit<u8>],
+    to: usize,
+) -> __m256i {
     let src = data.get(at..).and_then(<[u8]>::first_chunk::<BLOCK>);
     let dst = dst
-        .get_mut(at / 4 * 3..)
+        .get_mut(to..)
         .and_then(<[MaybeUninit<u8>]>::first_chunk_mut::<BLOCK>);
     match (src, dst) {
         (Some(src), Some(dst)) => {
@@ -257,6 +340,15 @@ impl Tables {
     #[target_feature(enable = "avx2")]
     #[inline]
     fn decode(&self, chars: __m256i) -> (__m256i, __m256i) {
+        let (halves, bad) = self.decode_halves(chars);
+        (_mm256_permutevar8x32_epi32(halves, self.halves), bad)
+    }
+
+    /// The 12 bytes of the 16 characters of each 128-bit half (at the bottom of that half, 4
+    /// garbage bytes above), and non-zero bytes where a character is not base64.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn decode_halves(&self, chars: __m256i) -> (__m256i, __m256i) {
         let high = _mm256_and_si256(_mm256_srli_epi32::<4>(chars), self.low_nibble);
         let low = _mm256_and_si256(chars, self.low_nibble);
         let bad = _mm256_and_si256(
@@ -268,8 +360,6 @@ impl Tables {
         let values = _mm256_add_epi8(chars, _mm256_shuffle_epi8(self.shift, row));
         let pairs = _mm256_maddubs_epi16(values, self.join_pairs);
         let quads = _mm256_madd_epi16(pairs, self.join_quads);
-        let bytes =
-            _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(quads, self.order), self.halves);
-        (bytes, bad)
+        (_mm256_shuffle_epi8(quads, self.order), bad)
     }
 }
