@@ -314,6 +314,24 @@ const fn plain_token_table() -> [bool; 256] {
 
 static PLAIN_TOKEN: [bool; 256] = plain_token_table();
 
+/// The bytes `table[c]` marks, from a list (for the stop sets of the fast path's value scans).
+const fn byte_table(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+/// Where a quoted value of the fast path stops: its closing quote, or a byte it leaves to the
+/// general parser (a quoted-pair, a line break).
+static QUOTED_STOP: [bool; 256] = byte_table(b"\"\\\r\n");
+
+/// Where a plain value of the fast path stops: where the general parser's token ends.
+static PLAIN_STOP: [bool; 256] = byte_table(b";\"( \t\r\n");
+
 /// The Content-Type of nearly every part, `type/subtype` then `; name=value` parameters with
 /// plain or simply quoted values, read in one pass without the lexer. `None` hands anything
 /// else (comments, white space inside the type, quoted-pairs, RFC 2231 names, a name twice,
@@ -363,17 +381,20 @@ fn content_type_plain(input: &[u8]) -> Option<ContentType> {
             // `name==x`: the general parser skips every `=` before the value.
             return None;
         } else if input.get(i) == Some(&b'"') {
-            let len = input[i + 1..].iter().position(|&c| c == b'"')?;
-            let v = &input[i + 1..i + 1 + len];
-            if v.iter().any(|&c| matches!(c, b'\\' | b'\r' | b'\n')) {
+            // One pass to the closing quote; a quoted-pair or line break before it is refused.
+            let len = input[i + 1..]
+                .iter()
+                .position(|&c| QUOTED_STOP[usize::from(c)])?;
+            if input.get(i + 1 + len) != Some(&b'"') {
                 return None;
             }
+            let v = &input[i + 1..i + 1 + len];
             i += len + 2;
             v
         } else {
             let len = input[i..]
                 .iter()
-                .position(|&c| c == b';' || ws(c) || c == b'"' || c == b'(')
+                .position(|&c| PLAIN_STOP[usize::from(c)])
                 .unwrap_or(input.len() - i);
             let v = &input[i..i + len];
             i += len;
@@ -857,6 +878,9 @@ mod tests {
             "\"",
             "\"quoted value\"",
             "\"a\\\"b\"",
+            "\"a\r\n b\"",
+            "\"unclosed",
+            "\"a(b)c\"",
             "utf-8",
             "=?utf-8?q?x?=",
             "(c)",
