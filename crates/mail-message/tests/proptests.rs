@@ -208,6 +208,40 @@ proptest! {
         let _ = mail_message::charset::decode("utf-7", &input);
     }
 
+    /// The header's fast paths give what the general ones do: `name()` (a known spelling or a
+    /// UTF-8 check) is the name's bytes, `text()` (one line, folded, plain, with encoded-words,
+    /// not UTF-8) is the text `text_with_defects()` decodes the general way.
+    #[test]
+    fn header_fast_paths_equal_the_general_ones(fields in prop::collection::vec((
+        prop::sample::select(vec!["Subject", "subject", "X-Mailer", "Content-Type", "From", "CC", "X-\u{e9}"]),
+        prop::collection::vec(prop::sample::select(vec![
+            "a", "b c", " ", "\t", "\r\n ", "\n\t", "=", "?", "=?utf-8?q?x?=", "=?iso-8859-1?b?6Q==?=",
+            "=?bad", "\u{e9}", "\u{20ac}", "\u{fffd}", "\r",
+        ]), 0..12),
+        any::<bool>(),
+    ), 1..6)) {
+        let mut input = Vec::new();
+        for (name, pieces, latin1) in &fields {
+            input.extend_from_slice(name.as_bytes());
+            input.extend_from_slice(b":");
+            for p in pieces {
+                input.extend_from_slice(p.as_bytes());
+            }
+            if *latin1 {
+                input.push(0xe9);
+            }
+            input.extend_from_slice(b"\r\n");
+        }
+        input.extend_from_slice(b"\r\nbody");
+        let msg = Message::parse(&input);
+        for f in msg.header().iter() {
+            let raw = f.raw();
+            let colon = raw.iter().position(|&c| c == b':').unwrap();
+            prop_assert_eq!(f.name().as_bytes(), &raw[..colon]);
+            prop_assert_eq!(f.text(), f.text_with_defects().0);
+        }
+    }
+
     /// A header block fed in two pieces: Incomplete for the first piece (unless the block
     /// already ended there), the same fields once whole.
     #[test]
