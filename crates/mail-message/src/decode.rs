@@ -783,6 +783,72 @@ mod tests {
         }
     }
 
+    /// `base64_decode_into` runs mail-simd's line kernel first: bodies it takes in full but the
+    /// last line, bodies where it stops early (a space in a line, a change of line length, a
+    /// line of 75), and bodies it does not take at all; the result is always the tolerant
+    /// decoder's.
+    #[test]
+    fn base64_line_kernel_then_the_rest() {
+        let line = |n: usize, k: usize| -> Vec<u8> {
+            (0..n)
+                .map(|i| {
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                        [(i * 11 + k) % 64]
+                })
+                .collect()
+        };
+        let body = |widths: &[usize], eol: &[u8], end: &[u8]| -> Vec<u8> {
+            let mut v = Vec::new();
+            for (k, &w) in widths.iter().enumerate() {
+                v.extend_from_slice(&line(w, k));
+                v.extend_from_slice(eol);
+            }
+            v.extend_from_slice(end);
+            v
+        };
+        let cases: [(Vec<u8>, usize); 7] = [
+            // (body, how much of it the kernel takes on its first call)
+            (body(&[76; 30], b"\r\n", b"QUI="), 30 * 78),
+            (body(&[72; 9], b"\n", b"QUJD\n"), 9 * 73),
+            (body(&[64; 5], b"\r\n", b""), 5 * 66),
+            (body(&[76, 76, 76, 64, 64, 64], b"\r\n", b"QQ=="), 3 * 78),
+            (body(&[75; 6], b"\r\n", b"QQ=="), 0),
+            (
+                body(&[76; 4], b"\r\n", b" QUI=\r\n").replace_at(2 * 78 + 10, b' '),
+                2 * 78,
+            ),
+            (
+                body(&[76; 4], b"\r\n", b"").replace_at(3 * 78 + 75, b'='),
+                3 * 78,
+            ),
+        ];
+        for (i, (input, taken)) in cases.iter().enumerate() {
+            let mut kernel = Vec::new();
+            assert_eq!(
+                mail_simd::decode_base64_lines(input, &mut kernel),
+                *taken,
+                "{i}"
+            );
+            let mut want = b"prefix".to_vec();
+            let want_ok = base64_decode_scalar(input, &mut want);
+            let mut got = b"prefix".to_vec();
+            assert_eq!(base64_decode_into(input, &mut got), want_ok, "{i}");
+            assert_eq!(got, want, "{i}");
+            assert_eq!(want[6..].get(..kernel.len()), Some(&kernel[..]), "{i}");
+        }
+    }
+
+    trait ReplaceAt {
+        fn replace_at(self, at: usize, byte: u8) -> Self;
+    }
+
+    impl ReplaceAt for Vec<u8> {
+        fn replace_at(mut self, at: usize, byte: u8) -> Self {
+            self[at] = byte;
+            self
+        }
+    }
+
     #[test]
     fn base64_regular_line_runs_and_the_lines_that_break_them() {
         let line = |n: usize, k: usize| -> Vec<u8> {
