@@ -996,7 +996,14 @@ impl<'m, 'a> Part<'m, 'a> {
 
     /// The `charset` parameter, if any.
     pub fn charset(&self) -> Option<&'m str> {
-        self.node.content_type.param("charset")
+        // The parser stores parameter names in lower case: compared as they are, not by
+        // `ContentType::param`'s case-insensitive comparison (~40 instructions a call).
+        self.node
+            .content_type
+            .params
+            .iter()
+            .find(|(name, _)| name == "charset")
+            .map(|(_, value)| value.as_ref())
     }
 
     /// The body with its transfer encoding undone; borrowed when there is nothing to undo.
@@ -1284,6 +1291,33 @@ mod tests {
         );
         assert_eq!(super::transfer_encoding_fast(b" base64 "), None);
         assert_eq!(super::transfer_encoding_fast(b" binary"), None);
+    }
+
+    /// The charset of a part is the `charset` parameter however its name was written.
+    #[test]
+    fn charset_is_the_parameter_in_any_case() {
+        for (field, want) in [
+            ("text/plain; charset=utf-8", Some("utf-8")),
+            ("text/plain; CharSet=\"ISO-8859-1\"", Some("ISO-8859-1")),
+            ("text/plain; CHARSET*=utf-8''x; format=flowed", Some("x")),
+            (
+                "text/plain; format=flowed; charset=us-ascii",
+                Some("us-ascii"),
+            ),
+            ("text/plain; format=flowed", None),
+            ("text/plain; charset=a; charset=b", Some("a")),
+            ("garbage; Charset=koi8-r", Some("koi8-r")),
+        ] {
+            let input = format!("Content-Type: {field}\r\n\r\nbody");
+            let msg = crate::Message::parse(input.as_bytes());
+            let root = msg.root();
+            assert_eq!(root.charset(), want, "{field}");
+            assert_eq!(
+                root.charset(),
+                root.content_type().param("charset"),
+                "{field}"
+            );
+        }
     }
 
     /// The first Content-Type and Content-Transfer-Encoding are what `Header::get` finds.
