@@ -29,32 +29,47 @@ pub struct Message<'a> {
     fields: Vec<HeaderField<'a>>,
     /// The children of every multipart, as indices into `nodes`; each multipart holds a range.
     children: Vec<usize>,
+    /// What only multiparts have, one for each, indexed by their [`Kind::Multipart`].
+    multiparts: Vec<MultipartNode>,
+    /// The defects of every part; each part holds a range of them.
+    defects: Vec<Defect>,
     root: usize,
 }
 
-/// One part as stored in the message.
+/// One part as stored in the message: what every part has, kept small (232 bytes, most of it
+/// the Content-Type), since a message of many parts writes one for each (it was 288 bytes with
+/// the multipart ranges and a defect vector in place).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Node {
     fields: Range<usize>,
-    header_range: Range<usize>,
-    body_range: Range<usize>,
+    /// The header is `start..body_start`, the body `body_start..end`.
+    start: usize,
+    body_start: usize,
+    end: usize,
     content_type: ContentType,
-    transfer_encoding: TransferEncoding,
+    /// Into `Message::defects`.
+    defects: Range<usize>,
     kind: Kind,
-    defects: Vec<Defect>,
+    transfer_encoding: TransferEncoding,
 }
 
 /// A node's body shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
     Leaf,
-    Multipart {
-        preamble: Range<usize>,
-        epilogue: Range<usize>,
-        /// Into `Message::children`.
-        children: Range<usize>,
-    },
+    /// Into `Message::multiparts`.
+    Multipart(usize),
+    /// Into `Message::nodes`.
     Message(usize),
+}
+
+/// The body of a multipart as stored in the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MultipartNode {
+    preamble: Range<usize>,
+    epilogue: Range<usize>,
+    /// Into `Message::children`.
+    children: Range<usize>,
 }
 
 /// One MIME entity of a [`Message`]: a header and a body, which is a leaf, a multipart or a
@@ -70,12 +85,12 @@ impl std::fmt::Debug for Part<'_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Part")
             .field("header", &self.header())
-            .field("header_range", &self.node.header_range)
-            .field("body_range", &self.node.body_range)
+            .field("header_range", &self.header_range())
+            .field("body_range", &self.body_range())
             .field("content_type", &self.node.content_type)
             .field("transfer_encoding", &self.node.transfer_encoding)
             .field("body", &self.body())
-            .field("defects", &self.node.defects)
+            .field("defects", &self.defects())
             .finish()
     }
 }
@@ -163,6 +178,8 @@ impl<'a> Message<'a> {
             delimiters: Vec::new(),
             dash_from: None,
             dash_lines: Vec::new(),
+            multiparts: Vec::new(),
+            defects: Vec::new(),
         };
         let root = b.parse_part(0, input.len(), DefaultType::TextPlain, 0);
         Self {
@@ -170,6 +187,8 @@ impl<'a> Message<'a> {
             nodes: b.nodes,
             fields: b.fields,
             children: b.children,
+            multiparts: b.multiparts,
+            defects: b.defects,
             root,
         }
     }
@@ -280,7 +299,7 @@ impl<'a> Message<'a> {
     pub fn defects(&self) -> Vec<Defect> {
         let mut out = Vec::new();
         self.root()
-            .visit(&mut |p| out.extend_from_slice(&p.node.defects));
+            .visit(&mut |p| out.extend_from_slice(p.defects()));
         out
     }
 
@@ -380,6 +399,8 @@ struct TreeBuilder<'a, 'l> {
     dash_from: Option<usize>,
     /// The line starts from `dash_from` on whose first two bytes are `--`, in order.
     dash_lines: Vec<usize>,
+    multiparts: Vec<MultipartNode>,
+    defects: Vec<Defect>,
 }
 
 impl TreeBuilder<'_, '_> {
@@ -477,14 +498,17 @@ impl TreeBuilder<'_, '_> {
             }
             Kind::Leaf
         };
+        let first_defect = self.defects.len();
+        self.defects.append(&mut defects);
         self.nodes.push(Node {
             fields,
-            header_range: start..body_start,
-            body_range: body_start..end,
+            start,
+            body_start,
+            end,
             content_type,
-            transfer_encoding,
+            defects: first_defect..self.defects.len(),
             kind,
-            defects,
+            transfer_encoding,
         });
         self.nodes.len() - 1
     }
@@ -889,11 +913,12 @@ impl TreeBuilder<'_, '_> {
         }
         let first_child = self.children.len();
         self.children.extend(self.child_stack.drain(child_base..));
-        Kind::Multipart {
+        self.multiparts.push(MultipartNode {
             preamble,
             epilogue,
             children: first_child..self.children.len(),
-        }
+        });
+        Kind::Multipart(self.multiparts.len() - 1)
     }
 }
 
@@ -910,28 +935,22 @@ impl<'m, 'a> Part<'m, 'a> {
 
     /// The header in the input, the empty line after it included (IMAP `HEADER` / `MIME`).
     pub fn header_range(&self) -> Range<usize> {
-        self.node.header_range.clone()
+        self.node.start..self.node.body_start
     }
 
     /// The body in the input (IMAP `TEXT`, or the part's content for a leaf).
     pub fn body_range(&self) -> Range<usize> {
-        self.node.body_range.clone()
+        self.node.body_start..self.node.end
     }
 
     /// The raw header bytes.
     pub fn raw_header(&self) -> &'a [u8] {
-        self.msg
-            .input
-            .get(self.node.header_range.clone())
-            .unwrap_or_default()
+        self.msg.input.get(self.header_range()).unwrap_or_default()
     }
 
     /// The raw (still transfer-encoded) body bytes.
     pub fn raw_body(&self) -> &'a [u8] {
-        self.msg
-            .input
-            .get(self.node.body_range.clone())
-            .unwrap_or_default()
+        self.msg.input.get(self.body_range()).unwrap_or_default()
     }
 
     /// Number of lines in the raw body (IMAP BODYSTRUCTURE `body-fld-lines`).
@@ -957,25 +976,32 @@ impl<'m, 'a> Part<'m, 'a> {
 
     /// The body's shape.
     pub fn body(&self) -> Body<'m, 'a> {
-        match &self.node.kind {
+        match self.node.kind {
             Kind::Leaf => Body::Leaf,
-            Kind::Multipart {
-                preamble,
-                epilogue,
-                children,
-            } => Body::Multipart(Multipart {
-                msg: self.msg,
-                preamble,
-                epilogue,
-                children: self.msg.children.get(children.clone()).unwrap_or_default(),
-            }),
-            Kind::Message(i) => Body::Message(self.msg.part(*i)),
+            Kind::Multipart(i) => match self.msg.multiparts.get(i) {
+                Some(m) => Body::Multipart(Multipart {
+                    msg: self.msg,
+                    preamble: &m.preamble,
+                    epilogue: &m.epilogue,
+                    children: self
+                        .msg
+                        .children
+                        .get(m.children.clone())
+                        .unwrap_or_default(),
+                }),
+                // Not reached: every index was returned by a push onto `multiparts`.
+                None => Body::Leaf,
+            },
+            Kind::Message(i) => Body::Message(self.msg.part(i)),
         }
     }
 
     /// What was wrong with this part (not its children).
     pub fn defects(&self) -> &'m [Defect] {
-        &self.node.defects
+        self.msg
+            .defects
+            .get(self.node.defects.clone())
+            .unwrap_or_default()
     }
 
     /// The Content-Disposition, if present and valid.
@@ -1031,7 +1057,7 @@ impl<'m, 'a> Part<'m, 'a> {
             ),
             _ => return (Cow::Borrowed(raw), None),
         };
-        let defect = (!ok).then(|| Defect::new(kind, self.node.body_range.start));
+        let defect = (!ok).then(|| Defect::new(kind, self.node.body_start));
         (Cow::Owned(out), defect)
     }
 
@@ -1092,13 +1118,13 @@ impl<'m, 'a> Part<'m, 'a> {
     /// Writes the part back from its ranges and children.
     pub fn write_to(&self, out: &mut Vec<u8>) {
         let input = self.msg.input;
-        let full = self.node.header_range.start..self.node.body_range.end;
+        let full = self.node.start..self.node.end;
         let mut pos = full.start;
         let mut write_child = |c: Self, out: &mut Vec<u8>| {
-            let cs = c.node.header_range.start;
+            let cs = c.node.start;
             out.extend_from_slice(input.get(pos..cs).unwrap_or_default());
             c.write_to(out);
-            pos = c.node.body_range.end;
+            pos = c.node.end;
         };
         match self.body() {
             Body::Multipart(m) => m.parts().for_each(|c| write_child(c, out)),
@@ -1293,6 +1319,15 @@ mod tests {
         assert_eq!(super::transfer_encoding_fast(b" binary"), None);
     }
 
+    /// A part record stays small: the Content-Type and 80 bytes (232 bytes in all when this
+    /// was written), not the ranges only multiparts have nor a vector per part.
+    #[test]
+    fn part_record_is_small() {
+        let node = std::mem::size_of::<super::Node>();
+        let content_type = std::mem::size_of::<crate::params::ContentType>();
+        assert!(node <= content_type + 80, "{node} bytes");
+    }
+
     /// The charset of a part is the `charset` parameter however its name was written.
     #[test]
     fn charset_is_the_parameter_in_any_case() {
@@ -1420,6 +1455,8 @@ mod tests {
             delimiters: Vec::new(),
             dash_from: None,
             dash_lines: Vec::new(),
+            multiparts: Vec::new(),
+            defects: Vec::new(),
         }
     }
 
@@ -1432,16 +1469,13 @@ mod tests {
         let limits = Limits::default();
         let input: &[u8] = b"x--b\r\n--b\r\n\r\none\r\n--b \r\n\r\n-- two\r\n--bb\r\n--b--\r\ntail";
         let summary = |b: &TreeBuilder<'_, '_>, kind: &Kind| match kind {
-            Kind::Multipart {
-                preamble,
-                epilogue,
-                children,
-            } => {
-                let bodies: Vec<_> = b.children[children.clone()]
+            Kind::Multipart(m) => {
+                let m = &b.multiparts[*m];
+                let bodies: Vec<_> = b.children[m.children.clone()]
                     .iter()
-                    .map(|&i| b.nodes[i].body_range.clone())
+                    .map(|&i| b.nodes[i].body_start..b.nodes[i].end)
                     .collect();
-                (preamble.clone(), epilogue.clone(), bodies)
+                (m.preamble.clone(), m.epilogue.clone(), bodies)
             }
             _ => panic!("not a multipart: {kind:?}"),
         };
