@@ -184,7 +184,7 @@ struct Scan<'a> {
 
 impl Scan<'_> {
     /// The next token: one of [`tok`]'s codes or a special.
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> u8 {
         loop {
             let Some(&c) = self.input.get(self.pos) else {

@@ -239,6 +239,14 @@ pub fn parse_date(input: &[u8]) -> Option<ParsedDate> {
     parse_date_common(input).or_else(|| parse_date_general(input))
 }
 
+/// Three ASCII letters, lower case; `None` if any is not a letter.
+fn lower3(a: u8, b: u8, c: u8) -> Option<[u8; 3]> {
+    let l = [a, b, c];
+    l.iter()
+        .all(u8::is_ascii_alphabetic)
+        .then(|| l.map(|c| c.to_ascii_lowercase()))
+}
+
 /// `n` ASCII digits at the start of `s`, as a number, and the rest.
 fn digits(s: &[u8], n: usize) -> Option<(u32, &[u8])> {
     let (d, rest) = s.split_at_checked(n)?;
@@ -259,7 +267,10 @@ fn digits(s: &[u8], n: usize) -> Option<(u32, &[u8])> {
 pub(crate) fn parse_date_common(input: &[u8]) -> Option<ParsedDate> {
     let mut s = input;
     if let [a, b, c, b',', b' ', rest @ ..] = s {
-        if !is_day_name(&[*a, *b, *c]) {
+        if !matches!(
+            &lower3(*a, *b, *c)?,
+            b"mon" | b"tue" | b"wed" | b"thu" | b"fri" | b"sat" | b"sun"
+        ) {
             return None;
         }
         s = rest;
@@ -273,7 +284,21 @@ pub(crate) fn parse_date_common(input: &[u8]) -> Option<ParsedDate> {
     let [m1, m2, m3, b' ', rest @ ..] = rest else {
         return None;
     };
-    let mon = month(&[*m1, *m2, *m3])?;
+    let mon = match &lower3(*m1, *m2, *m3)? {
+        b"jan" => 1,
+        b"feb" => 2,
+        b"mar" => 3,
+        b"apr" => 4,
+        b"may" => 5,
+        b"jun" => 6,
+        b"jul" => 7,
+        b"aug" => 8,
+        b"sep" => 9,
+        b"oct" => 10,
+        b"nov" => 11,
+        b"dec" => 12,
+        _ => return None,
+    };
     let ylen = rest.iter().position(|&c| c == b' ')?;
     if !(2..=4).contains(&ylen) {
         return None;
@@ -306,7 +331,22 @@ pub(crate) fn parse_date_common(input: &[u8]) -> Option<ParsedDate> {
     {
         return None;
     }
-    let (offset_minutes, offset_known, zone_obsolete) = zone(ztok)?;
+    let (offset_minutes, offset_known, zone_obsolete) = match ztok {
+        // `+hhmm` / `-hhmm` read here; the named zones by zone()
+        [sign @ (b'+' | b'-'), z @ ..] => {
+            let (n, _) = digits(z, 4).filter(|(_, r)| r.is_empty())?;
+            if n % 100 > 59 {
+                return None;
+            }
+            let minutes = (n / 100 * 60 + n % 100) as i16;
+            if *sign == b'-' {
+                (-minutes, minutes != 0, false)
+            } else {
+                (minutes, true, false)
+            }
+        }
+        _ => zone(ztok)?,
+    };
     // After the zone: nothing, or one comment with no nesting or escapes.
     match tail {
         [] => {}
