@@ -262,6 +262,9 @@ impl Scan<'_> {
     }
 }
 
+/// The most words of a display name that [`parse_common`] reads.
+const MAX_NAME_WORDS: usize = 16;
+
 /// The common shapes of a list (`a@b`, `Name <a@b>`, `"Quoted" <a@b>`, `=?..?= <a@b>`, a bare
 /// word, `<a>`, empty elements, simple comments between tokens; valid UTF-8) read straight
 /// from the bytes, with no token vector; `None` for anything else (groups, obs-route, domain
@@ -307,6 +310,11 @@ pub(crate) fn parse_common(input: &[u8]) -> Option<AddressList<'_>> {
                 first = (start, end);
                 spaced_atoms = t == tok::ATOM;
             } else {
+                // A name of more words is rare: the general parser reads it, after a bounded
+                // waste here (not a scan of a long list of words read twice).
+                if n == MAX_NAME_WORDS {
+                    return None;
+                }
                 spaced_atoms &=
                     t == tok::ATOM && start == last_end + 1 && input.get(last_end) == Some(&b' ');
             }
@@ -920,6 +928,7 @@ mod tests {
             &b"a@b"[..],
             b"Mary Smith <mary@x.test>, jdoe@example.org, \"Who?\" <one@y.test>",
             b"=?utf-8?q?J=C3=B6rg?= <j@x>",
+            b"a b c d e f g h i j k l m n o p <sixteen@words.test>",
             b"abel, bianchi, stornett@flash, tkl",
             b"nsb (Nathaniel Borenstein)",
         ] {
@@ -935,6 +944,7 @@ mod tests {
             b"<>",
             b"\xe9 <k@x>",
             b"Mary  Smith <two@spaces.test>",
+            b"a b c d e f g h i j k l m n o p q <seventeen@words.test>",
         ] {
             assert!(parse_common(rare).is_none(), "{rare:?}");
             assert_eq!(
