@@ -131,6 +131,13 @@ impl<'a> OtherCapability<'a> {
         }
     }
 
+    /// A filler for unused places.
+    fn empty() -> Self {
+        Self {
+            line: Text::default(),
+        }
+    }
+
     /// The same capability, borrowing from this one (no copy).
     fn reborrow(&self) -> OtherCapability<'_> {
         OtherCapability {
@@ -299,6 +306,34 @@ fn number(s: &[u8]) -> Option<u64> {
         }),
         _ => None,
     }
+}
+
+/// [`number`] of `s`, which `ahead` starts with (and may go on past): up to eight digits read
+/// at once from the first eight bytes of `ahead` when it has them.
+#[inline]
+fn number_at(s: &[u8], ahead: &[u8]) -> Option<u64> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    let (Some(word), 1..=8) = (ahead.first_chunk::<8>(), s.len()) else {
+        return number(s);
+    };
+    // The digits in the top bytes (the first, most significant, lowest), zeros below them.
+    let drop = 8 * (8 - s.len() as u32);
+    let x = u64::from_le_bytes(*word) << drop;
+    let mask = u64::MAX << drop;
+    // Every digit byte is 0x30..=0x39: its high nibble is 3, and so is that of the byte + 6 (a
+    // byte that fails the first test may carry into the next, but the result is false anyway).
+    const HIGH_NIBBLES: u64 = ONES * 0xf0;
+    let threes = (ONES * 0x30) & mask;
+    let digits = (x & HIGH_NIBBLES) == threes
+        && (x.wrapping_add(ONES * 0x06) & HIGH_NIBBLES & mask) == threes;
+    if !digits {
+        return None;
+    }
+    // Pairs, then fours, then eight: each lane is the lower digit times ten plus the next.
+    let v = x & (ONES * 0x0f);
+    let v = (v.wrapping_mul(10).wrapping_add(v >> 8)) & 0x00ff_00ff_00ff_00ff;
+    let v = (v.wrapping_mul(100).wrapping_add(v >> 16)) & 0x0000_ffff_0000_ffff;
+    Some((v.wrapping_mul(10000).wrapping_add(v >> 32)) & 0xffff_ffff)
 }
 
 /// A SASL mechanism name from an AUTH line; the common ones without allocating. `ahead`
@@ -551,7 +586,7 @@ impl<'a> Line<'a> {
     /// What a capability line (text without controls) holds; its keyword is its first `kw_len`
     /// bytes (up to the first space or the end); `ahead` starts with the line and may hold more
     /// bytes after it.
-    #[inline]
+    #[inline(always)]
     fn read(line: &'a str, kw_len: usize, ahead: &[u8]) -> Self {
         let kw = line.as_bytes().get(..kw_len).unwrap_or_default();
         let w = folded(ahead, kw);
@@ -606,14 +641,16 @@ impl<'a> Line<'a> {
     #[inline(never)]
     fn with_params(kw: &[u8], w: (u64, u64), rest: &'a str, after: &[u8]) -> Option<Self> {
         match kw.len() {
-            4 if SIZE.is(w) => number(rest.as_bytes()).map(|n| Self::Size(Some(n))),
+            4 if SIZE.is(w) => number_at(rest.as_bytes(), after).map(|n| Self::Size(Some(n))),
             4 if AUTH.is(w) => Self::auth(rest, after),
             6 if LIMITS.is(w) => Self::limits(rest),
-            9 if DELIVERBY.is(w) => number(rest.as_bytes()).map(|n| Self::DeliverBy(Some(n))),
+            9 if DELIVERBY.is(w) => {
+                number_at(rest.as_bytes(), after).map(|n| Self::DeliverBy(Some(n)))
+            }
             11 if MT_PRIORITY.is(w) => Keyword::borrowed(rest)
                 .ok()
                 .map(|k| Self::MtPriority(Some(k))),
-            13 if FUTURERELEASE.is(w) => Self::future_release(rest),
+            13 if FUTURERELEASE.is(w) => Self::future_release(rest, after),
             _ => None,
         }
     }
@@ -658,11 +695,18 @@ impl<'a> Line<'a> {
 
     /// `FUTURERELEASE` with its longest interval and latest date.
     #[inline]
-    fn future_release(rest: &'a str) -> Option<Self> {
+    fn future_release(rest: &'a str, after: &[u8]) -> Option<Self> {
         let (interval, date) = split_at_byte(rest, b' ');
+        let date = date?;
+        // Printable ASCII but `=` (the common date) is a parameter value; anything else is
+        // checked the general way (UTF-8 is allowed, RFC 6531).
+        let date = match first_outside(date.as_bytes(), b'!', b"=") {
+            None if !date.is_empty() => ParamValue::checked_ref(date),
+            _ => ParamValue::borrowed(date).ok()?,
+        };
         Some(Self::FutureRelease(
-            number(interval.as_bytes())?,
-            ParamValue::borrowed(date?).ok()?,
+            number_at(interval.as_bytes(), after)?,
+            date,
         ))
     }
 }
@@ -835,6 +879,66 @@ impl Order {
     }
 }
 
+/// How many unknown lines [`Others`] holds before it moves them to the heap: servers announce
+/// a few (`X-EXPS`, `XCLIENT`, `ETRN`), rarely more.
+const INLINE_OTHERS: usize = 4;
+
+/// The lines of an EHLO reply kept as sent, in order: the first [`INLINE_OTHERS`] in place,
+/// all of them on the heap past that (one contiguous slice either way).
+#[derive(Clone)]
+struct Others<'a> {
+    len: usize,
+    inline: [OtherCapability<'a>; INLINE_OTHERS],
+    spill: Vec<OtherCapability<'a>>,
+}
+
+impl Default for Others<'_> {
+    fn default() -> Self {
+        Self {
+            len: 0,
+            inline: std::array::from_fn(|_| OtherCapability::empty()),
+            spill: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Others<'a> {
+    fn push(&mut self, o: OtherCapability<'a>) {
+        if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = o;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.reserve(2 * INLINE_OTHERS);
+                let held = self.inline.iter_mut();
+                self.spill
+                    .extend(held.map(|o| std::mem::replace(o, OtherCapability::empty())));
+            }
+            self.spill.push(o);
+        }
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[OtherCapability<'a>] {
+        if self.spill.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default()
+        } else {
+            &self.spill
+        }
+    }
+
+    fn into_owned(self) -> Others<'static> {
+        Others {
+            len: self.len,
+            inline: self.inline.map(OtherCapability::into_owned),
+            spill: self
+                .spill
+                .into_iter()
+                .map(OtherCapability::into_owned)
+                .collect(),
+        }
+    }
+}
+
 /// An EHLO reply: the greeting line and the capabilities. A parsed reply borrows the bytes (or
 /// the [`Reply`]) it was read from; [`EhloReply::into_owned`] makes it `'static`.
 ///
@@ -868,7 +972,7 @@ pub struct EhloReply<'a> {
     /// `LIMITS`'s parameters, checked.
     limits: Text<'a>,
     /// The lines kept as sent, in order.
-    others: Vec<OtherCapability<'a>>,
+    others: Others<'a>,
 }
 
 impl<'a> EhloReply<'a> {
@@ -894,7 +998,7 @@ impl<'a> EhloReply<'a> {
             auth: Text::default(),
             auth_bits: 0,
             limits: Text::default(),
-            others: Vec::new(),
+            others: Others::default(),
         }
     }
 
@@ -919,7 +1023,7 @@ impl<'a> EhloReply<'a> {
     }
 
     /// Stores the capability `read` from `line`.
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, line: Text<'a>, read: Line<'a>) {
         let e = match read.extension() {
             Some(e) if e.flag().is_some() || self.present & e.bit() == 0 => e,
@@ -1074,11 +1178,7 @@ impl<'a> EhloReply<'a> {
             auth: self.auth.into_owned(),
             auth_bits: self.auth_bits,
             limits: self.limits.into_owned(),
-            others: self
-                .others
-                .into_iter()
-                .map(OtherCapability::into_owned)
-                .collect(),
+            others: self.others.into_owned(),
         }
     }
 
@@ -1087,7 +1187,7 @@ impl<'a> EhloReply<'a> {
     pub fn to_reply(&self) -> Reply<'static> {
         let mut lines = Vec::with_capacity(self.len() + 1);
         lines.push(self.greeting.clone());
-        let mut others = self.others.iter();
+        let mut others = self.others.as_slice().iter();
         for i in 0..self.order.len {
             let line = match self.order.get(i).flatten() {
                 None => others.next().map(|o| o.as_str().to_owned()),
@@ -1166,7 +1266,7 @@ impl<'a> EhloReply<'a> {
     /// The capabilities kept as sent, in order: keywords this crate does not know, known ones
     /// with parameters it cannot read, and repeated typed ones.
     pub fn unknown(&self) -> &[OtherCapability<'a>] {
-        &self.others
+        self.others.as_slice()
     }
 
     /// The `SIZE` limit (`Some(0)` means announced without a fixed limit).
@@ -1259,7 +1359,7 @@ impl<'s> Iterator for Capabilities<'s, '_> {
         match tag {
             Some(e) => self.reply.typed(e),
             None => {
-                let o = self.reply.others.get(self.other)?;
+                let o = self.reply.others.as_slice().get(self.other)?;
                 self.other += 1;
                 Some(Capability::Other(o.reborrow()))
             }
@@ -1427,7 +1527,7 @@ mod tests {
             && e.future_release
                 .as_ref()
                 .is_none_or(|(_, d)| d.is_borrowed())
-            && e.others.capacity() == 0
+            && e.others.spill.capacity() == 0
             && e.order.spill.capacity() == 0
     }
 
@@ -1544,5 +1644,55 @@ mod tests {
         assert_eq!(e.capabilities().len(), 45);
         assert_eq!(e.capabilities().nth(43), Some(Capability::Dsn));
         assert_eq!(e.into_owned().to_reply().to_bytes(), wire);
+    }
+
+    /// Digits read eight at a time give what [`number`] gives, for every byte value at every
+    /// place of numbers of 0 to 20 digits, alone and with the line going on after them.
+    #[test]
+    fn number_at_agrees_with_number() {
+        for len in 0..=20usize {
+            let digits: Vec<u8> = (0..len).map(|i| b'0' + ((i * 7 + 3) % 10) as u8).collect();
+            let mut cases = vec![digits.clone(), vec![b'9'; len], vec![b'0'; len]];
+            for at in 0..len {
+                for c in 0..=255u8 {
+                    let mut d = digits.clone();
+                    d[at] = c;
+                    cases.push(d);
+                }
+            }
+            for d in cases {
+                let mut long = d.clone();
+                long.extend_from_slice(b" 2030-01-01T00:00:00Z\r\n");
+                let slow = super::number(&d);
+                assert_eq!(super::number_at(&d, &long), slow, "{d:?}");
+                assert_eq!(super::number_at(&d, &d), slow, "{d:?}");
+            }
+        }
+    }
+
+    /// Up to four unknown lines stay in place, the fifth moves them all to the heap; either
+    /// way they come out in order, the same on both readings and after `into_owned`.
+    #[test]
+    fn unknown_lines_in_place_then_on_the_heap() {
+        for n in 0..8 {
+            let mut wire = b"250-mx\r\n".to_vec();
+            for i in 0..n {
+                wire.extend_from_slice(format!("250-X-K{i} v{i}\r\n250-DSN\r\n").as_bytes());
+            }
+            wire.extend_from_slice(b"250 PIPELINING\r\n");
+            let Ok(Status::Complete(e, _)) = EhloReply::parse(&wire) else {
+                panic!()
+            };
+            assert_eq!(e.others.spill.capacity() > 0, n > 4, "{n}");
+            let (r, _) = parse_reply(&wire).unwrap().complete().unwrap();
+            assert_eq!(EhloReply::from_reply(&r), e);
+            let names: Vec<String> = (0..n).map(|i| format!("X-K{i} v{i}")).collect();
+            let got: Vec<&str> = e.unknown().iter().map(OtherCapability::as_str).collect();
+            assert_eq!(got, names);
+            assert_eq!(e.to_reply().to_bytes(), wire);
+            let owned = e.clone().into_owned();
+            assert_eq!(owned, e);
+            assert_eq!(owned.unknown().len(), n);
+        }
     }
 }

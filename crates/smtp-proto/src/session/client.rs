@@ -187,7 +187,8 @@ pub enum ClientEvent {
     /// Authenticated.
     Authenticated,
     /// Ready for [`ClientSession::send_mail`]; the server's capabilities.
-    Ready(EhloReply<'static>),
+    /// (Boxed: an [`EhloReply`] keeps its capabilities in place, which makes it large.)
+    Ready(Box<EhloReply<'static>>),
     /// The server waits for the message of a transaction begun with
     /// [`ClientSession::start_mail`]: hand it over with [`ClientSession::send_body`] (draining
     /// [`ClientSession::poll_transmit`] after each piece), then [`ClientSession::end_body`].
@@ -604,7 +605,7 @@ impl ClientSession {
             .ehlo
             .clone()
             .unwrap_or_else(|| EhloReply::new(crate::types::Text::default(), []));
-        self.events.push_back(ClientEvent::Ready(caps));
+        self.events.push_back(ClientEvent::Ready(Box::new(caps)));
     }
 
     fn start_auth(&mut self) {

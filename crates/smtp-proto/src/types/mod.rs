@@ -817,6 +817,12 @@ impl<'a> ParamValue<'a> {
         ParamValue(Cow::Owned(self.0.into_owned()))
     }
 
+    /// For the parser, which has checked the value already.
+    pub(crate) fn checked_ref(s: &'a str) -> Self {
+        debug_assert!(ParamValue::borrowed(s).is_ok(), "{s:?}");
+        Self(Cow::Borrowed(s))
+    }
+
     /// The same value, borrowing from this one (no copy).
     pub(crate) fn reborrow(&self) -> ParamValue<'_> {
         ParamValue(Cow::Borrowed(&self.0))
