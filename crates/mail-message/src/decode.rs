@@ -47,7 +47,9 @@ pub fn base64_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
     // (each reserving for its part grew the vector, a copy of what the kernel wrote).
     out.reserve(input.len() / 4 * 3 + 8);
     let mut rest = input;
-    loop {
+    // Short input (an encoded word, a body of one short line) goes straight to the scalar
+    // decoder, with no look for a line break first.
+    while rest.len() >= 64 {
         let used = mail_simd::decode_base64_lines(rest, out);
         if used == 0 {
             break;
