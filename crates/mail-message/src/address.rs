@@ -274,11 +274,7 @@ const MAX_NAME_WORDS: usize = 16;
 /// two equal).
 pub(crate) fn parse_common(input: &[u8]) -> Option<AddressList<'_>> {
     // One UTF-8 check of the whole list; every word is then cut from this `str`.
-    let whole = if input.len() >= WHOLE_STR_FROM {
-        crate::charset::utf8(input)?
-    } else {
-        std::str::from_utf8(input).ok()?
-    };
+    let whole = crate::charset::utf8(input)?;
     let text = |(start, end): (usize, usize)| whole.get(start..end).map(Cow::Borrowed);
     // Room for an address per 8 bytes (a bare word and its comma take about that; counting
     // the commas costs more than the room), up to a bound past which the vector grows.

@@ -726,11 +726,7 @@ pub fn parse_message_ids(input: &[u8]) -> (Vec<String>, bool) {
 /// Gives what that general parser gives (the tests hold the two equal).
 pub(crate) fn message_ids_common(input: &[u8]) -> Option<Vec<String>> {
     // One UTF-8 check for every id; each is then copied from this `str`.
-    let whole = if input.len() >= 64 {
-        crate::charset::utf8(input)
-    } else {
-        std::str::from_utf8(input).ok()
-    };
+    let whole = crate::charset::utf8(input);
     // An atom of at least one byte, not one the lexer would read as an encoded-word.
     let atom = |s: &[u8]| -> usize {
         if s.starts_with(b"=?") {
