@@ -427,3 +427,40 @@ fn body_to_a_sink_matches_the_events() {
         );
     }
 }
+
+/// An RCPT in the common shape is read in one pass by the session, the same as through its
+/// line framer; but not the tail of an over-long line the framer is skipping: that is never a
+/// command, however the input is split.
+#[test]
+fn plain_rcpt_read_in_one_pass_but_not_after_a_long_line() {
+    let mut cfg = config();
+    cfg.max_line = 100;
+    let base = b"EHLO c.example\r\nMAIL FROM:<a@c.example>\r\nRCPT TO:<b@mx.example.org> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;b@mx.example.org\r\n".to_vec();
+    let mut input = base.clone();
+    // A line over the limit whose tail looks like an RCPT; then a real one.
+    input.extend_from_slice(b"NOOP ");
+    input.extend_from_slice(&[b'x'; 120]);
+    input
+        .extend_from_slice(b"RCPT TO:<c@mx.example.org>\r\nRCPT TO:<d@mx.example.org>\r\nQUIT\r\n");
+    for cut in 0..=input.len() {
+        let (run, _) = run_split(&|| ServerSession::new(cfg.clone()), &input, &[cut]);
+        let rcpts: Vec<String> = run
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                ServerEvent::RcptTo { to, .. } => Some(to.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            rcpts,
+            ["<b@mx.example.org>", "<d@mx.example.org>"],
+            "cut {cut}"
+        );
+        assert_eq!(
+            run.codes(),
+            [220, 250, 250, 250, 500, 250, 221],
+            "cut {cut}"
+        );
+    }
+}

@@ -969,7 +969,7 @@ fn plain_rcpt_params_scan(line: &[u8], mut i: usize) -> Option<(PlainRcptParams,
 /// one pass over its bytes, with no line search first; with the bytes it takes. `None` for
 /// anything else, which [`parse_command_with`] then reads line first.
 #[inline(always)]
-fn plain_rcpt(buf: &[u8], max_line: usize) -> Option<(Command<'_>, usize)> {
+pub(crate) fn plain_rcpt(buf: &[u8], max_line: usize) -> Option<(Command<'_>, usize)> {
     if !RCPT_TO.at(buf, 0) || buf.get(8) != Some(&b'<') {
         return None;
     }

@@ -53,12 +53,12 @@ pub use mail_wire::sasl::{AuthAnswer, AuthRequest, Credentials, ScramHash, Scram
 pub use mail_wire::Secret;
 use mail_wire::Status;
 
-use crate::codec::command::{Body, Command, MailParams, RcptParams};
-use crate::codec::ehlo::{Capability, EhloReply};
+use crate::codec::command::{plain_rcpt, Body, Command, MailParams, RcptParams};
+use crate::codec::ehlo::Capability;
 use crate::codec::reply::Reply;
 use crate::codec::{ParseError, ParseErrorKind};
 use crate::error::{Error, LocalError, RemoteError};
-use crate::types::{Domain, ForwardPath, Keyword, ReversePath, Text};
+use crate::types::{Domain, ForwardPath, Keyword, ReplyCode, ReversePath, Text};
 
 mod body;
 mod config;
@@ -127,6 +127,9 @@ pub struct ServerSession {
     buf: Vec<u8>,
     pos: usize,
     framer: LineFramer,
+    /// The framer is between lines (not skipping the rest of one it reported as an error), so
+    /// a command line may be read without it.
+    framer_clean: bool,
     events: VecDeque<ServerEvent>,
     out: Vec<u8>,
     hello: Option<bool>,
@@ -155,6 +158,7 @@ impl ServerSession {
             buf: Vec::new(),
             pos: 0,
             framer,
+            framer_clean: true,
             events: VecDeque::new(),
             out: Vec::new(),
             hello: None,
@@ -429,7 +433,21 @@ impl ServerSession {
             match &mut self.mode {
                 Mode::Command | Mode::AuthResponse => {
                     let rest = self.buf.get(self.pos..).unwrap_or_default();
-                    match self.framer.decode(rest) {
+                    // Nearly every command of a transaction is an RCPT in the common shape: read
+                    // in one pass (the line and the command the framer and `parse_line` give).
+                    if matches!(self.mode, Mode::Command) && self.framer_clean {
+                        let max_line = self.framer.config().max_line;
+                        if let Some((cmd, used)) = plain_rcpt(rest, max_line) {
+                            let cmd = cmd.into_owned();
+                            self.framer.advance(used);
+                            self.pos += used;
+                            self.command_line(Ok(cmd), used - 2);
+                            continue;
+                        }
+                    }
+                    let decoded = self.framer.decode(rest);
+                    self.framer_clean = !matches!(decoded, Err(_) | Ok(Status::Incomplete));
+                    match decoded {
                         Ok(Status::Incomplete) => break,
                         Ok(Status::Complete(Frame::Skipped, n)) => self.pos += n,
                         Ok(Status::Complete(Frame::Line(line), n)) => {
@@ -645,11 +663,11 @@ impl ServerSession {
             caps.push(Capability::Limits(vec![(k, c.max_recipients as u64)]));
         }
         caps.extend(extensions::announced(c, self.tls).cloned());
-        EhloReply::new(
-            Text::known(&format!("{} greets {client}", c.hostname)),
-            caps,
-        )
-        .to_reply()
+        // The lines straight from the capabilities (an `EhloReply` would read each back).
+        let mut lines = Vec::with_capacity(caps.len() + 1);
+        lines.push(Text::known(&format!("{} greets {client}", c.hostname)));
+        lines.extend(caps.iter().map(|cap| Text::known(&cap.to_line())));
+        Reply::from_parts(ReplyCode::known(250), None, &lines)
     }
 
     fn auth_allowed(&self) -> bool {
