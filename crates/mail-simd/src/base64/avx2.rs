@@ -1,12 +1,14 @@
 //! The AVX2 kernel: each regular line decoded from 32-byte blocks read in place.
 //!
 //! A line of `w` characters is read as blocks at offsets 0, 32, ... and a last block at
-//! `w - 32` (76: 0, 32, 44; 72: 0, 32, 40; 64: 0, 32). Each block is checked against the
+//! `w - 32` (64: 0, 32; 96: 0, 32, 64; 100: 0, 32, 64, 68). Each block is checked against the
 //! alphabet with two nibble lookups and translated to 6-bit values, packed to 24 bytes and
 //! stored as 32 bytes at `offset / 4 * 3` in the output. The stores go in order, so the 8
 //! garbage bytes after each block's 24 are overwritten by the next store or lie past the end of
 //! the line's output, in the spare capacity ([`SLACK`] bytes past the end of the data) that
-//! `Vec::set_len` leaves out.
+//! `Vec::set_len` leaves out. Lines whose last block would overlap the one before by 16 or more
+//! characters (76, 72) go two at a time, the last 16 characters of both in one block (see
+//! [`run`]).
 
 use core::arch::x86_64::{
     __m128i, __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_castsi256_si128, _mm256_cmpeq_epi8,
