@@ -50,6 +50,13 @@ pub fn base64_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
     // Short input (an encoded word, a body of one short line) goes straight to the scalar
     // decoder, with no look for a line break first.
     while rest.len() >= 64 {
+        // Line breaks and blanks the decoder would skip anyway (an empty line before the
+        // data or between two runs of lines) are stepped over, so the next run starts on data.
+        let blank = rest
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
+            .count();
+        rest = rest.get(blank..).unwrap_or_default();
         let used = mail_simd::decode_base64_lines(rest, out);
         if used == 0 {
             break;
@@ -808,7 +815,12 @@ mod tests {
             v.extend_from_slice(end);
             v
         };
-        let cases: [(Vec<u8>, usize); 7] = [
+        let blank_lines = |mut v: Vec<u8>| {
+            v.splice(3 * 78..3 * 78, *b"\r\n\r\n\t");
+            v.splice(0..0, *b"\r\n \r\n");
+            v
+        };
+        let cases: [(Vec<u8>, usize); 8] = [
             // (body, how much of it the kernel takes on its first call)
             (body(&[76; 30], b"\r\n", b"QUI="), 30 * 78),
             (body(&[72; 9], b"\n", b"QUJD\n"), 9 * 73),
@@ -823,6 +835,9 @@ mod tests {
                 body(&[76; 4], b"\r\n", b"").replace_at(3 * 78 + 75, b'='),
                 3 * 78,
             ),
+            // Blank lines before the data and between two runs: base64_decode_into steps
+            // over them (the kernel alone takes nothing).
+            (blank_lines(body(&[76; 6], b"\r\n", b"QUI=")), 0),
         ];
         for (i, (input, taken)) in cases.iter().enumerate() {
             let mut kernel = Vec::new();
