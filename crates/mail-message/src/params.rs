@@ -537,10 +537,11 @@ fn percent_decode(v: &[u8], out: &mut Vec<u8>) {
 }
 
 fn plain_value(name: &str, v: &[u8]) -> Cow<'static, str> {
-    if name != "boundary" && crate::rfc2047::has_encoded_word_start(v) {
-        Cow::Owned(crate::rfc2047::decode_text(v).0.into_owned())
-    } else if let Some(common) = common_value(v) {
+    // A common value (`utf-8`) first: none holds "=?", so the search for one is skipped.
+    if let Some(common) = common_value(v) {
         Cow::Borrowed(common)
+    } else if name != "boundary" && crate::rfc2047::has_encoded_word_start(v) {
+        Cow::Owned(crate::rfc2047::decode_text(v).0.into_owned())
     } else {
         Cow::Owned(crate::charset::lossy_string(v))
     }
@@ -929,6 +930,12 @@ mod tests {
         assert!(ct.is("multipart", "mixed"));
         assert_eq!(ct.param("boundary"), Some("----=_Part_0"));
         assert_eq!(ct.param("charset"), Some("utf-8"));
+        // A common value is not allocated; one that holds an encoded-word is decoded.
+        assert!(matches!(ct.params[1].1, Cow::Borrowed("utf-8")));
+        let ct = content_type_plain(b"text/plain; name==?utf-8?q?caf=C3=A9?=").map(|c| c.params);
+        assert!(ct.is_none(), "'==' is the general parser's");
+        let ct = content_type_plain(b"text/plain; name=\"=?utf-8?q?caf=C3=A9?=\"").unwrap();
+        assert_eq!(ct.param("name"), Some("caf\u{e9}"));
         for value in [
             &b"text/plain (comment)"[..],
             b"text / plain",
