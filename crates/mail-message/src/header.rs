@@ -241,20 +241,28 @@ fn has_cr_or_lf(value: &[u8]) -> bool {
     if value.len() >= 64 {
         return memchr::memchr2(b'\r', b'\n', value).is_some();
     }
+    // Non-zero when some byte is below 14 (the "has less than" test, exact for a word as a
+    // whole); which one is read from the bytes.
+    let has_break = |word: [u8; 8]| {
+        let w = u64::from_le_bytes(word);
+        w.wrapping_sub(ONES * 14) & !w & HIGH != 0 && word.iter().any(is_break)
+    };
     let chunks = value.chunks_exact(8);
     let tail = chunks.remainder();
     for chunk in chunks {
-        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
             break;
         };
-        let w = u64::from_le_bytes(bytes);
-        // Non-zero when some byte is below 14 (the "has less than" test, exact for a word as
-        // a whole); which one is read from the bytes.
-        if w.wrapping_sub(ONES * 14) & !w & HIGH != 0 && chunk.iter().any(is_break) {
+        if has_break(word) {
             return true;
         }
     }
-    tail.iter().any(is_break)
+    // The last bytes under a word: the value's last 8 bytes (read again in part) when it has
+    // them, else byte by byte.
+    match value.last_chunk::<8>() {
+        Some(&word) => !tail.is_empty() && has_break(word),
+        None => tail.iter().any(is_break),
+    }
 }
 
 /// The fields a message header is given room for before it grows (real ones have 10 to 40).
