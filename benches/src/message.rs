@@ -167,20 +167,22 @@ pub fn ours_headers_decoded(m: &[u8]) -> usize {
     else {
         return 0;
     };
+    use mail_message::header::FieldName as N;
     let mut n = 0;
     for f in block.header().iter() {
-        let name = f.name();
-        let is = |s: &str| name.eq_ignore_ascii_case(s);
-        n += if is("from") || is("to") || is("cc") || is("bcc") || is("reply-to") || is("sender") {
-            address::parse_address_list(&f.unfolded()).addresses.len()
-        } else if is("date") {
-            usize::from(date::parse_date(&f.unfolded()).is_some())
-        } else if is("message-id") || is("references") || is("in-reply-to") {
-            params::parse_message_ids(&f.unfolded()).0.len()
-        } else if is("content-type") {
-            params::parse_content_type(&f.unfolded()).map_or(0, |c| c.params.len())
-        } else {
-            f.text().len()
+        // One match on the field's name (any case), as mail-parser's own dispatch does.
+        n += match f.field_name() {
+            N::From | N::To | N::Cc | N::Bcc | N::ReplyTo | N::Sender => {
+                address::parse_address_list(&f.unfolded()).addresses.len()
+            }
+            N::Date => usize::from(date::parse_date(&f.unfolded()).is_some()),
+            N::MessageId | N::References | N::InReplyTo => {
+                params::parse_message_ids(&f.unfolded()).0.len()
+            }
+            N::ContentType => {
+                params::parse_content_type(&f.unfolded()).map_or(0, |c| c.params.len())
+            }
+            _ => f.text().len(),
         };
     }
     n

@@ -164,9 +164,145 @@ impl<'a> HeaderField<'a> {
         out
     }
 
+    /// Which of the fields this crate reads by their grammar this one is (in any case), so a
+    /// reader can dispatch with one `match` instead of comparing the name with each.
+    ///
+    /// ```
+    /// use mail_message::header::FieldName;
+    /// use mail_message::Message;
+    /// let msg = Message::parse(b"SUBJECT: hi\r\nX-Mailer: m\r\n\r\n");
+    /// let names: Vec<FieldName> = msg.header().iter().map(|f| f.field_name()).collect();
+    /// assert_eq!(names, [FieldName::Subject, FieldName::Other]);
+    /// ```
+    pub fn field_name(&self) -> FieldName {
+        FieldName::of(self.name_bytes())
+    }
+
     /// Whether the field's name is `name`, ignoring ASCII case.
     pub fn is(&self, name: &str) -> bool {
         self.name_bytes().eq_ignore_ascii_case(name.as_bytes())
+    }
+}
+
+/// The fields [`HeaderField::field_name`] tells apart: the ones RFC 5322, RFC 2045 and RFC 2183
+/// give a grammar, and the trace fields. Anything else is [`Other`](Self::Other).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldName {
+    /// `From` (RFC 5322 3.6.2).
+    From,
+    /// `Sender` (RFC 5322 3.6.2).
+    Sender,
+    /// `Reply-To` (RFC 5322 3.6.2).
+    ReplyTo,
+    /// `To` (RFC 5322 3.6.3).
+    To,
+    /// `Cc` (RFC 5322 3.6.3).
+    Cc,
+    /// `Bcc` (RFC 5322 3.6.3).
+    Bcc,
+    /// `Date` (RFC 5322 3.6.1).
+    Date,
+    /// `Message-ID` (RFC 5322 3.6.4).
+    MessageId,
+    /// `In-Reply-To` (RFC 5322 3.6.4).
+    InReplyTo,
+    /// `References` (RFC 5322 3.6.4).
+    References,
+    /// `Subject` (RFC 5322 3.6.5).
+    Subject,
+    /// `Comments` (RFC 5322 3.6.5).
+    Comments,
+    /// `Keywords` (RFC 5322 3.6.5).
+    Keywords,
+    /// `Received` (RFC 5322 3.6.7).
+    Received,
+    /// `Return-Path` (RFC 5322 3.6.7).
+    ReturnPath,
+    /// `MIME-Version` (RFC 2045 4).
+    MimeVersion,
+    /// `Content-Type` (RFC 2045 5).
+    ContentType,
+    /// `Content-Transfer-Encoding` (RFC 2045 6).
+    ContentTransferEncoding,
+    /// `Content-ID` (RFC 2045 7).
+    ContentId,
+    /// `Content-Description` (RFC 2045 8).
+    ContentDescription,
+    /// `Content-Disposition` (RFC 2183).
+    ContentDisposition,
+    /// Any other name.
+    Other,
+}
+
+impl FieldName {
+    /// The field a name (in any case) names. The usual spellings are one `match`; another
+    /// case is lower-cased on the stack and looked up again.
+    pub fn of(name: &[u8]) -> Self {
+        if let Some(known) = Self::usual_spelling(name).or_else(|| Self::lower_case(name)) {
+            return known;
+        }
+        // No known name is longer than 25 bytes.
+        let mut buf = [0u8; 25];
+        let Some(lower) = buf.get_mut(..name.len()) else {
+            return Self::Other;
+        };
+        for (l, c) in lower.iter_mut().zip(name) {
+            *l = c.to_ascii_lowercase();
+        }
+        Self::lower_case(lower).unwrap_or(Self::Other)
+    }
+
+    fn usual_spelling(name: &[u8]) -> Option<Self> {
+        Some(match name {
+            b"From" => Self::From,
+            b"Sender" => Self::Sender,
+            b"Reply-To" => Self::ReplyTo,
+            b"To" => Self::To,
+            b"Cc" | b"CC" => Self::Cc,
+            b"Bcc" => Self::Bcc,
+            b"Date" => Self::Date,
+            b"Message-ID" | b"Message-Id" => Self::MessageId,
+            b"In-Reply-To" => Self::InReplyTo,
+            b"References" => Self::References,
+            b"Subject" => Self::Subject,
+            b"Received" => Self::Received,
+            b"Return-Path" => Self::ReturnPath,
+            b"MIME-Version" | b"Mime-Version" => Self::MimeVersion,
+            b"Content-Type" | b"Content-type" => Self::ContentType,
+            b"Content-Transfer-Encoding" => Self::ContentTransferEncoding,
+            b"Content-ID" => Self::ContentId,
+            b"Content-Description" => Self::ContentDescription,
+            b"Content-Disposition" => Self::ContentDisposition,
+            _ => return None,
+        })
+    }
+
+    fn lower_case(name: &[u8]) -> Option<Self> {
+        Some(match name {
+            b"from" => Self::From,
+            b"sender" => Self::Sender,
+            b"reply-to" => Self::ReplyTo,
+            b"to" => Self::To,
+            b"cc" => Self::Cc,
+            b"bcc" => Self::Bcc,
+            b"date" => Self::Date,
+            b"message-id" => Self::MessageId,
+            b"in-reply-to" => Self::InReplyTo,
+            b"references" => Self::References,
+            b"subject" => Self::Subject,
+            b"comments" => Self::Comments,
+            b"keywords" => Self::Keywords,
+            b"received" => Self::Received,
+            b"return-path" => Self::ReturnPath,
+            b"mime-version" => Self::MimeVersion,
+            b"content-type" => Self::ContentType,
+            b"content-transfer-encoding" => Self::ContentTransferEncoding,
+            b"content-id" => Self::ContentId,
+            b"content-description" => Self::ContentDescription,
+            b"content-disposition" => Self::ContentDisposition,
+            _ => return None,
+        })
     }
 }
 
@@ -711,6 +847,86 @@ mod tests {
         assert_eq!(end.body_start, 5);
         // Debug shows the name as text, as it did when it was stored as `str`.
         assert!(format!("{:?}", h.fields()[0]).starts_with("HeaderField { name: \"A\", "));
+    }
+
+    #[test]
+    fn field_names_in_any_case() {
+        const ALL: [(&str, FieldName); 21] = [
+            ("From", FieldName::From),
+            ("Sender", FieldName::Sender),
+            ("Reply-To", FieldName::ReplyTo),
+            ("To", FieldName::To),
+            ("Cc", FieldName::Cc),
+            ("Bcc", FieldName::Bcc),
+            ("Date", FieldName::Date),
+            ("Message-ID", FieldName::MessageId),
+            ("In-Reply-To", FieldName::InReplyTo),
+            ("References", FieldName::References),
+            ("Subject", FieldName::Subject),
+            ("Comments", FieldName::Comments),
+            ("Keywords", FieldName::Keywords),
+            ("Received", FieldName::Received),
+            ("Return-Path", FieldName::ReturnPath),
+            ("MIME-Version", FieldName::MimeVersion),
+            ("Content-Type", FieldName::ContentType),
+            (
+                "Content-Transfer-Encoding",
+                FieldName::ContentTransferEncoding,
+            ),
+            ("Content-ID", FieldName::ContentId),
+            ("Content-Description", FieldName::ContentDescription),
+            ("Content-Disposition", FieldName::ContentDisposition),
+        ];
+        // Every name in random mixes of case (the usual-spelling match, the lower-case one,
+        // the stack copy) is what a case-insensitive comparison with the list says; so are
+        // near misses and other names.
+        let mut seed = 7u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            seed >> 16
+        };
+        let general = |name: &[u8]| {
+            ALL.iter()
+                .find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(name))
+                .map_or(FieldName::Other, |&(_, k)| k)
+        };
+        let mut names: Vec<Vec<u8>> = ["Message-Id", "Mime-Version", "Content-type", "CC"]
+            .iter()
+            .map(|n| n.as_bytes().to_vec())
+            .collect();
+        for (n, _) in ALL {
+            for _ in 0..20 {
+                let mixed: Vec<u8> = n
+                    .bytes()
+                    .map(|c| {
+                        if next() % 2 == 0 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c.to_ascii_lowercase()
+                        }
+                    })
+                    .collect();
+                names.push(mixed);
+            }
+            names.push(n.as_bytes()[1..].to_vec());
+            names.push([n.as_bytes(), b"x"].concat());
+            names.push([n.as_bytes(), b"-content-description-xyz"].concat());
+        }
+        names.extend([&b""[..], b"X-Mailer", b"\xff", b"Fr\xc3\xb6m"].map(<[u8]>::to_vec));
+        for n in &names {
+            assert_eq!(
+                FieldName::of(n),
+                general(n),
+                "{:?}",
+                String::from_utf8_lossy(n)
+            );
+        }
+        for (n, k) in ALL {
+            assert_eq!(FieldName::of(n.as_bytes()), k);
+        }
+        let (h, _, _) = parse(b"content-TYPE: text/plain\r\nX-A: 1\r\n\r\n");
+        assert_eq!(h.fields()[0].field_name(), FieldName::ContentType);
+        assert_eq!(h.fields()[1].field_name(), FieldName::Other);
     }
 
     #[test]
