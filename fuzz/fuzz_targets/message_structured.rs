@@ -1,6 +1,8 @@
 //! The structured-field parsers and decoders on any bytes: no panic; base64 folded into lines
 //! decodes as it does in one line; the one-pass readers of the common address-list, date and
-//! message-id shapes, where they answer, answer as the general parsers.
+//! message-id shapes, and the MIME tree's readings of field names and transfer encodings,
+//! where they answer, answer as the general parsers; the quoted-printable run search is a
+//! plain search.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -52,13 +54,42 @@ fuzz_target!(|data: &[u8]| {
     let _ = decode::quoted_printable_decode_into(data, &mut out);
     let _ = decode::uudecode_into(data, &mut out);
     let _ = charset::decode("utf-7", data);
-    let _ = header::parse_header_block(data, &Limits::default());
+    // The MIME tree's in-place readings of field names and transfer encodings, where they
+    // answer, answer as the general ones; the quoted-printable run search is a plain search.
+    if let mail_message::Status::Complete(block, _) =
+        header::parse_header_block(data, &Limits::default())
+    {
+        for f in block.header().iter() {
+            if let Some(fast) = fuzzing::content_field_fast(f.raw()) {
+                assert_eq!(fast, fuzzing::content_field_general(f));
+            }
+            if let Some(fast) = fuzzing::transfer_encoding_fast(f.raw_value()) {
+                assert_eq!(fast, fuzzing::transfer_encoding_general(f.raw_value()));
+            }
+        }
+    }
+    if let Some(fast) = fuzzing::transfer_encoding_fast(data) {
+        assert_eq!(fast, fuzzing::transfer_encoding_general(data));
+    }
+    for from in [0, data.len() / 3, data.len()] {
+        let plain = data[from..]
+            .iter()
+            .position(|&c| matches!(c, b'=' | b'\r' | b'\n'))
+            .map_or(data.len(), |p| from + p);
+        assert_eq!(fuzzing::quoted_printable_next_special(data, from), plain);
+    }
 });
 
 /// Which strings of each mailbox borrow the input (name, local part, domain).
 fn borrows(list: &address::AddressList<'_>) -> Vec<[bool; 3]> {
     let b = |c: Option<&Cow<'_, str>>| matches!(c, Some(Cow::Borrowed(_)));
     list.mailboxes()
-        .map(|m| [b(m.name.as_ref()), b(Some(&m.local_part)), b(m.domain.as_ref())])
+        .map(|m| {
+            [
+                b(m.name.as_ref()),
+                b(Some(&m.local_part)),
+                b(m.domain.as_ref()),
+            ]
+        })
         .collect()
 }

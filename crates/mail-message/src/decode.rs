@@ -537,7 +537,7 @@ const QP_WORD_SCAN: usize = 16;
 /// bytes are read 8 at a time in a register (callgrind, nested-200: a `memchr3` call cost ~70
 /// instructions for a run of ~20 bytes), the rest by `memchr3`.
 #[inline(always)]
-fn next_special(input: &[u8], from: usize) -> usize {
+pub(crate) fn next_special(input: &[u8], from: usize) -> usize {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
     let mut k = from;

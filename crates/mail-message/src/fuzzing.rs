@@ -36,3 +36,33 @@ pub fn message_ids_common(input: &[u8]) -> Option<Vec<String>> {
 pub fn message_ids_general(input: &[u8]) -> (Vec<String>, bool) {
     crate::params::message_ids_general(input)
 }
+
+/// Which of Content-Type (`"type"`), Content-Transfer-Encoding (`"transfer-encoding"`) or
+/// neither (`"other"`) a whole raw field (name first) is, read from its raw bytes the way
+/// `Message::parse` reads it; `None` where it leaves the field to [`content_field_general`].
+pub fn content_field_fast(raw: &[u8]) -> Option<&'static str> {
+    crate::mime::content_field_fast(raw).map(crate::mime::ContentField::as_str)
+}
+
+/// Which of the two names (or neither) the field has, by the case-insensitive comparison of
+/// its name.
+pub fn content_field_general(field: &crate::header::HeaderField<'_>) -> &'static str {
+    crate::mime::content_field_general(field).as_str()
+}
+
+/// The in-place reading of the usual Content-Transfer-Encoding values (the raw value, after
+/// the colon); `None` where it leaves the value to [`transfer_encoding_general`].
+pub fn transfer_encoding_fast(raw_value: &[u8]) -> Option<crate::params::TransferEncoding> {
+    crate::mime::transfer_encoding_fast(raw_value)
+}
+
+/// The value unfolded and read by `TransferEncoding::parse`.
+pub fn transfer_encoding_general(raw_value: &[u8]) -> crate::params::TransferEncoding {
+    crate::params::TransferEncoding::parse(&crate::header::unfold(raw_value))
+}
+
+/// Where the quoted-printable decoder's run ends: the first `=`, CR or LF at or after `from`
+/// (or the length), found a word at a time and then by `memchr3`.
+pub fn quoted_printable_next_special(input: &[u8], from: usize) -> usize {
+    crate::decode::next_special(input, from)
+}

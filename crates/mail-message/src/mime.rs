@@ -516,10 +516,21 @@ impl TreeBuilder<'_, '_> {
 
 /// A field name [`content_fields`] looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ContentField {
+pub(crate) enum ContentField {
     Type,
     TransferEncoding,
     Other,
+}
+
+impl ContentField {
+    /// A name for the fuzz targets.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Type => "type",
+            Self::TransferEncoding => "transfer-encoding",
+            Self::Other => "other",
+        }
+    }
 }
 
 /// The first Content-Type and the first Content-Transfer-Encoding of `fields`, in one pass
@@ -547,7 +558,7 @@ fn content_field(f: &HeaderField<'_>) -> ContentField {
     content_field_fast(f.raw()).unwrap_or_else(|| content_field_general(f))
 }
 
-fn content_field_general(f: &HeaderField<'_>) -> ContentField {
+pub(crate) fn content_field_general(f: &HeaderField<'_>) -> ContentField {
     if f.is("content-type") {
         ContentField::Type
     } else if f.is("content-transfer-encoding") {
@@ -563,7 +574,7 @@ fn content_field_general(f: &HeaderField<'_>) -> ContentField {
 /// bytes are not `content-` (in any case), so the name is neither, or when the name is one of
 /// the two followed at once by its colon; `None` (ask the general way) otherwise, such as for
 /// white space before the colon.
-fn content_field_fast(raw: &[u8]) -> Option<ContentField> {
+pub(crate) fn content_field_fast(raw: &[u8]) -> Option<ContentField> {
     // `c | 0x20` is a lower-case letter for exactly that letter in either case; the dashes
     // are compared as they are.
     let word = |at: usize| -> Option<u64> {
@@ -611,7 +622,7 @@ fn transfer_encoding(f: &HeaderField<'_>) -> TransferEncoding {
 /// `7bit` or `8bit` in any case and nothing more, compared byte by byte (callgrind,
 /// nested-200: the unfolded copy and the general reading cost ~140 instructions more a part);
 /// `None` for anything else.
-fn transfer_encoding_fast(raw_value: &[u8]) -> Option<TransferEncoding> {
+pub(crate) fn transfer_encoding_fast(raw_value: &[u8]) -> Option<TransferEncoding> {
     // `c | 0x20` is a lower-case letter for exactly that letter in either case; digits and
     // dashes are compared as they are.
     fn matches(value: &[u8], token: &[u8]) -> bool {
