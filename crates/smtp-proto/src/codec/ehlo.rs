@@ -643,7 +643,7 @@ impl<'a> Line<'a> {
         match kw.len() {
             4 if SIZE.is(w) => number_at(rest.as_bytes(), after).map(|n| Self::Size(Some(n))),
             4 if AUTH.is(w) => Self::auth(rest, after),
-            6 if LIMITS.is(w) => Self::limits(rest),
+            6 if LIMITS.is(w) => Self::limits(rest, after),
             9 if DELIVERBY.is(w) => {
                 number_at(rest.as_bytes(), after).map(|n| Self::DeliverBy(Some(n)))
             }
@@ -676,18 +676,35 @@ impl<'a> Line<'a> {
         Some(Self::Auth(Text::known_ref(names), bits))
     }
 
-    /// `LIMITS` with its `name=value` pairs, checked and kept as text.
+    /// `LIMITS` with its `name=value` pairs (separated by one space), checked in one pass and
+    /// kept as text: each name a keyword, each value a number. `after` starts with `pairs`
+    /// and may go on past the line.
     #[inline]
-    fn limits(pairs: &'a str) -> Option<Self> {
-        let mut rest = pairs;
+    fn limits(pairs: &'a str, after: &[u8]) -> Option<Self> {
+        let b = pairs.as_bytes();
+        let mut at = 0;
         loop {
-            let (pair, more) = split_at_byte(rest, b' ');
-            let (name, n) = split_at_byte(pair, b'=');
-            Keyword::borrowed(name).ok()?;
-            number(n?.as_bytes())?;
-            match more {
-                Some(more) => rest = more,
+            // A letter or digit, then letters, digits and `-`, up to `=`.
+            if !b.get(at)?.is_ascii_alphanumeric() {
+                return None;
+            }
+            at += 1;
+            loop {
+                match b.get(at)? {
+                    b'=' => break,
+                    c if c.is_ascii_alphanumeric() || *c == b'-' => at += 1,
+                    _ => return None,
+                }
+            }
+            at += 1;
+            let value = at;
+            while b.get(at).is_some_and(|&c| c != b' ') {
+                at += 1;
+            }
+            number_at(b.get(value..at)?, after.get(value..).unwrap_or_default())?;
+            match b.get(at) {
                 None => break,
+                _ => at += 1,
             }
         }
         Some(Self::Limits(Text::known_ref(pairs)))
@@ -1693,6 +1710,51 @@ mod tests {
             let owned = e.clone().into_owned();
             assert_eq!(owned, e);
             assert_eq!(owned.unknown().len(), n);
+        }
+    }
+
+    /// LIMITS parameters checked in one pass are accepted when the pairs split at spaces and
+    /// `=` are keywords and numbers, on near misses of a valid list.
+    #[test]
+    fn limits_one_pass_agrees_with_split_pairs() {
+        let slow = |s: &str| {
+            !s.is_empty()
+                && s.split(' ').all(|pair| match pair.split_once('=') {
+                    Some((name, n)) => {
+                        Keyword::borrowed(name).is_ok() && super::number(n.as_bytes()).is_some()
+                    }
+                    None => false,
+                })
+        };
+        let base = "RCPTMAX=100 MAILMAX=50 RCPTDOMAINMAX=18446744073709551615";
+        let mut cases = vec![
+            String::new(),
+            " ".into(),
+            "A=1 ".into(),
+            " A=1".into(),
+            "A=1  B=2".into(),
+            "A=1=2".into(),
+            "=1".into(),
+            "A=".into(),
+            "-A=1".into(),
+            "A-B=1".into(),
+            "A=18446744073709551616".into(),
+        ];
+        for at in 0..base.len() {
+            for c in [
+                b' ', b'=', b'-', b'0', b'9', b'a', b'Z', b'_', b'!', b'\t', 0x7f,
+            ] {
+                let mut v = base.as_bytes().to_vec();
+                v[at] = c;
+                cases.push(String::from_utf8(v).unwrap());
+            }
+            cases.push(base[..at].to_string());
+        }
+        for s in cases {
+            let long = format!("{s}\r\n250 PIPELINING\r\n");
+            for after in [s.as_bytes(), long.as_bytes()] {
+                assert_eq!(Line::limits(&s, after).is_some(), slow(&s), "{s:?}");
+            }
         }
     }
 }
