@@ -205,18 +205,24 @@ impl Scan<'_> {
                 b')' | b'[' | b']' | b':' | b';' => return tok::OTHER,
                 _ => {
                     let start = self.pos;
-                    let rest = self.input.get(start..).unwrap_or_default();
-                    let len = if c == b'=' {
-                        Self::encoded_word_len(rest)
-                    } else {
-                        None
-                    }
-                    .unwrap_or_else(|| {
-                        rest.iter()
-                            .position(|&c| crate::lexer::ends_atom(c))
-                            .unwrap_or(rest.len())
-                    });
-                    self.pos = start + len;
+                    let ew = match c {
+                        b'=' => Self::encoded_word_len(self.input.get(start..).unwrap_or_default()),
+                        _ => None,
+                    };
+                    self.pos = match ew {
+                        Some(len) => start + len,
+                        // `c` is an atom byte: the scan goes on from the next
+                        None => {
+                            let mut end = start + 1;
+                            while let Some(&c) = self.input.get(end) {
+                                if crate::lexer::ends_atom(c) {
+                                    break;
+                                }
+                                end += 1;
+                            }
+                            end
+                        }
+                    };
                     self.span = (start, self.pos);
                     return tok::ATOM;
                 }
@@ -332,7 +338,7 @@ pub(crate) fn parse_common(input: &[u8]) -> Option<AddressList<'_>> {
                     None => None,
                     Some(span) => {
                         let raw = input.get(span.0..span.1)?;
-                        if crate::rfc2047::has_encoded_word_start(raw) {
+                        if raw.contains(&b'=') && crate::rfc2047::has_encoded_word_start(raw) {
                             Some(decode_text(raw).0)
                         } else {
                             text(span)
