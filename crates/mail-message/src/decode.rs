@@ -408,14 +408,8 @@ impl QpSink for StrSink<'_, '_> {
     }
     #[inline(always)]
     fn escaped(&mut self, byte: u8) {
-        if byte < 0x80 && self.needed == 0 {
-            self.out.push(char::from(byte));
-            return;
-        }
-        if self.ascii_only {
-            self.failed = true;
-            return;
-        }
+        // A continuation byte first: most escapes are the bytes of characters outside ASCII
+        // (no continuation is expected with `ascii_only`, which refuses every lead byte).
         if self.needed > 0 {
             if byte & 0xc0 != 0x80 {
                 self.failed = true;
@@ -429,6 +423,14 @@ impl QpSink for StrSink<'_, '_> {
                     _ => self.failed = true,
                 }
             }
+            return;
+        }
+        if byte < 0x80 {
+            self.out.push(char::from(byte));
+            return;
+        }
+        if self.ascii_only {
+            self.failed = true;
             return;
         }
         (self.code, self.needed, self.min) = match byte {

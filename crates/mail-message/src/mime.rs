@@ -575,41 +575,58 @@ pub(crate) fn content_field_general(f: &HeaderField<'_>) -> ContentField {
 /// the two followed at once by its colon; `None` (ask the general way) otherwise, such as for
 /// white space before the colon.
 pub(crate) fn content_field_fast(raw: &[u8]) -> Option<ContentField> {
-    // `c | 0x20` is a lower-case letter for exactly that letter in either case; the dashes
-    // are compared as they are.
-    let word = |at: usize| -> Option<u64> {
-        let bytes = <[u8; 8]>::try_from(raw.get(at..at + 8)?).ok()?;
-        Some(u64::from_le_bytes(bytes))
-    };
-    let lower = |w: u64, pattern: &[u8; 8]| -> bool {
-        let mut case = [0u8; 8];
-        for (m, c) in case.iter_mut().zip(pattern) {
-            *m = if c.is_ascii_lowercase() { 0x20 } else { 0 };
-        }
-        w | u64::from_le_bytes(case) == u64::from_le_bytes(*pattern)
-    };
-    let Some(head) = word(0) else {
-        // Shorter than `content-` and its colon: neither name.
-        return Some(ContentField::Other);
-    };
-    if !lower(head, b"content-") {
+    if !raw
+        .get(..8)
+        .is_some_and(|head| same_any_case(head, b"content-"))
+    {
+        // Shorter than `content-` and its colon, or another name: neither.
         return Some(ContentField::Other);
     }
-    let letters = |from: usize, text: &[u8]| {
-        raw.get(from..from + text.len())
-            .is_some_and(|r| r.iter().zip(text).all(|(&c, &t)| c | 0x20 == t))
-    };
-    if raw.get(12) == Some(&b':') && letters(8, b"type") {
+    if raw.get(12) == Some(&b':') && raw.get(8..12).is_some_and(|t| same_any_case(t, b"type")) {
         return Some(ContentField::Type);
     }
     if raw.get(25) == Some(&b':')
-        && word(8).is_some_and(|w| lower(w, b"transfer"))
-        && word(16).is_some_and(|w| lower(w, b"-encodin"))
-        && letters(24, b"g")
+        && raw
+            .get(8..25)
+            .is_some_and(|t| same_any_case(t, b"transfer-encoding"))
     {
         return Some(ContentField::TransferEncoding);
     }
     None
+}
+
+/// Whether `value` is `pattern` (lower-case letters, digits and dashes) with its letters in
+/// any case, compared 8 bytes at a time: `c | 0x20` is a lower-case letter for exactly that
+/// letter in either case, and the other bytes of the pattern are compared as they are.
+#[inline(always)]
+fn same_any_case(value: &[u8], pattern: &[u8]) -> bool {
+    fn case_mask(pattern: &[u8]) -> [u8; 8] {
+        let mut mask = [0u8; 8];
+        for (m, c) in mask.iter_mut().zip(pattern) {
+            *m = if c.is_ascii_lowercase() { 0x20 } else { 0 };
+        }
+        mask
+    }
+    if value.len() != pattern.len() {
+        return false;
+    }
+    let (mut v, mut p) = (value.chunks_exact(8), pattern.chunks_exact(8));
+    for (a, b) in v.by_ref().zip(p.by_ref()) {
+        let (Ok(a), Ok(b)) = (<[u8; 8]>::try_from(a), <[u8; 8]>::try_from(b)) else {
+            return false;
+        };
+        let mask = u64::from_le_bytes(case_mask(&b));
+        if u64::from_le_bytes(a) | mask != u64::from_le_bytes(b) {
+            return false;
+        }
+    }
+    v.remainder().iter().zip(p.remainder()).all(|(&c, &t)| {
+        if t.is_ascii_lowercase() {
+            c | 0x20 == t
+        } else {
+            c == t
+        }
+    })
 }
 
 /// The transfer encoding a Content-Transfer-Encoding field names: [`transfer_encoding_fast`]
@@ -619,28 +636,16 @@ fn transfer_encoding(f: &HeaderField<'_>) -> TransferEncoding {
 }
 
 /// The value as nearly every writer puts it, one space then `quoted-printable`, `base64`,
-/// `7bit` or `8bit` in any case and nothing more, compared byte by byte (callgrind,
+/// `7bit` or `8bit` in any case and nothing more, compared a word at a time (callgrind,
 /// nested-200: the unfolded copy and the general reading cost ~140 instructions more a part);
 /// `None` for anything else.
 pub(crate) fn transfer_encoding_fast(raw_value: &[u8]) -> Option<TransferEncoding> {
-    // `c | 0x20` is a lower-case letter for exactly that letter in either case; digits and
-    // dashes are compared as they are.
-    fn matches(value: &[u8], token: &[u8]) -> bool {
-        value.len() == token.len()
-            && value.iter().zip(token).all(|(&c, &t)| {
-                if t.is_ascii_lowercase() {
-                    c | 0x20 == t
-                } else {
-                    c == t
-                }
-            })
-    }
     let token = raw_value.strip_prefix(b" ")?;
     let te = match token.len() {
-        16 if matches(token, b"quoted-printable") => TransferEncoding::QuotedPrintable,
-        6 if matches(token, b"base64") => TransferEncoding::Base64,
-        4 if matches(token, b"7bit") => TransferEncoding::SevenBit,
-        4 if matches(token, b"8bit") => TransferEncoding::EightBit,
+        16 if same_any_case(token, b"quoted-printable") => TransferEncoding::QuotedPrintable,
+        6 if same_any_case(token, b"base64") => TransferEncoding::Base64,
+        4 if same_any_case(token, b"7bit") => TransferEncoding::SevenBit,
+        4 if same_any_case(token, b"8bit") => TransferEncoding::EightBit,
         _ => return None,
     };
     Some(te)
@@ -1365,6 +1370,45 @@ mod tests {
                 root.content_type().param("charset"),
                 "{field}"
             );
+        }
+    }
+
+    /// The word-at-a-time comparison is the byte-by-byte one (letters in any case, other
+    /// bytes exact) for every byte value at every place of each pattern it is used with.
+    #[test]
+    fn same_any_case_is_a_plain_comparison() {
+        let plain = |v: &[u8], p: &[u8]| {
+            v.len() == p.len()
+                && v.iter().zip(p).all(|(&c, &t)| {
+                    if t.is_ascii_alphabetic() {
+                        c.eq_ignore_ascii_case(&t)
+                    } else {
+                        c == t
+                    }
+                })
+        };
+        for pattern in [
+            &b"content-"[..],
+            b"type",
+            b"transfer-encoding",
+            b"quoted-printable",
+            b"base64",
+            b"7bit",
+            b"8bit",
+        ] {
+            for i in 0..pattern.len() {
+                for c in 0..=255u8 {
+                    let mut v = pattern.to_vec();
+                    v[i] = c;
+                    assert_eq!(
+                        super::same_any_case(&v, pattern),
+                        plain(&v, pattern),
+                        "{v:?}"
+                    );
+                }
+            }
+            assert!(super::same_any_case(&pattern.to_ascii_uppercase(), pattern));
+            assert!(!super::same_any_case(&pattern[1..], pattern));
         }
     }
 
