@@ -67,6 +67,14 @@ impl<'a> HeaderField<'a> {
     /// The value unfolded and RFC 2047-decoded, as unstructured text (RFC 6532 UTF-8 read as is;
     /// other non-ASCII bytes replaced with U+FFFD).
     pub fn text(&self) -> Cow<'a, str> {
+        // The usual short value: one line with no "=?", found in one pass; the text is the
+        // value when it is UTF-8.
+        let value = trim_start_fws(self.raw_value);
+        if is_short_plain_line(value) {
+            if let Ok(text) = std::str::from_utf8(value) {
+                return Cow::Borrowed(text);
+            }
+        }
         match unfold(self.raw_value) {
             // One line with no encoded-word: the text is the value, when it is UTF-8.
             Cow::Borrowed(b) if !crate::rfc2047::has_encoded_word_start(b) => {
@@ -343,13 +351,59 @@ fn known_name(name: &[u8]) -> Option<&'static str> {
     })
 }
 
-/// Removes every CR and LF and the leading white space.
-pub(crate) fn unfold(value: &[u8]) -> Cow<'_, [u8]> {
+/// `value` without the white space and line breaks it starts with.
+fn trim_start_fws(value: &[u8]) -> &[u8] {
     let start = value
         .iter()
         .position(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
         .unwrap_or(value.len());
-    let value = &value[start..];
+    value.get(start..).unwrap_or_default()
+}
+
+/// Whether `value` is under 64 bytes and holds neither a CR or LF nor "=?": what
+/// [`has_cr_or_lf`] and `rfc2047::has_encoded_word_start` say together, in one pass of one
+/// test per word for a byte below 14 or a `=` (a word with either is read byte by byte).
+fn is_short_plain_line(value: &[u8]) -> bool {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    if value.len() >= 64 {
+        return false;
+    }
+    let stops_at = |i: usize| match value.get(i) {
+        Some(b'\r' | b'\n') => true,
+        Some(b'=') => value.get(i + 1) == Some(&b'?'),
+        _ => false,
+    };
+    let flagged = |word: [u8; 8]| {
+        let w = u64::from_le_bytes(word);
+        let eq = w ^ (ONES * u64::from(b'='));
+        (w.wrapping_sub(ONES * 14) & !w | eq.wrapping_sub(ONES) & !eq) & HIGH != 0
+    };
+    let chunks = value.chunks_exact(8);
+    let tail_len = chunks.remainder().len();
+    let mut at = 0;
+    for chunk in chunks {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        if flagged(word) && (at..at + 8).any(stops_at) {
+            return false;
+        }
+        at += 8;
+    }
+    // The last bytes under a word: the value's last 8 bytes (read again in part) when it has
+    // them, else byte by byte.
+    match value.last_chunk::<8>() {
+        Some(&word) => {
+            tail_len == 0 || !(flagged(word) && (value.len() - 8..value.len()).any(stops_at))
+        }
+        None => !(0..value.len()).any(stops_at),
+    }
+}
+
+/// Removes every CR and LF and the leading white space.
+pub(crate) fn unfold(value: &[u8]) -> Cow<'_, [u8]> {
+    let value = trim_start_fws(value);
     if !has_cr_or_lf(value) {
         return Cow::Borrowed(value);
     }
@@ -1006,6 +1060,38 @@ mod tests {
         assert!(matches!(texts[6], Cow::Borrowed(_)));
         for f in h.iter() {
             assert_eq!(f.text(), f.text_with_defects().0);
+        }
+    }
+
+    #[test]
+    fn short_plain_line_matches_the_two_scans() {
+        fn general(v: &[u8]) -> bool {
+            v.len() < 64 && !has_cr_or_lf(v) && !crate::rfc2047::has_encoded_word_start(v)
+        }
+        // CR, LF, "=?", a lone '=' or '?', "?=" at every place of values of 0 to 70 bytes
+        // (words, the tail, a pair across two words, the limit), on backgrounds near them.
+        for len in 0..=70 {
+            for background in [b'a', b'=', b'?', 0x09, 0x0c, 0x3c, 0xbd] {
+                let mut v = vec![background; len];
+                assert_eq!(is_short_plain_line(&v), general(&v), "{v:?}");
+                for at in 0..len {
+                    for (c, d) in [
+                        (b'=', b'?'),
+                        (b'=', b'x'),
+                        (b'?', b'='),
+                        (b'\r', b'a'),
+                        (b'\n', b'='),
+                    ] {
+                        let keep = v.clone();
+                        v[at] = c;
+                        if let Some(next) = v.get_mut(at + 1) {
+                            *next = d;
+                        }
+                        assert_eq!(is_short_plain_line(&v), general(&v), "{v:?}");
+                        v = keep;
+                    }
+                }
+            }
         }
     }
 
