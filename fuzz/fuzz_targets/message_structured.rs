@@ -1,6 +1,6 @@
 //! The structured-field parsers and decoders on any bytes: no panic; base64 folded into lines
 //! decodes as it does in one line; the one-pass readers of the common address-list, date and
-//! message-id shapes, and the MIME tree's readings of field names and transfer encodings,
+//! message-id shapes, the encoded-word length, and the MIME tree's readings of field names and transfer encodings,
 //! where they answer, answer as the general parsers; the quoted-printable run search is a
 //! plain search.
 #![no_main]
@@ -19,6 +19,14 @@ fuzz_target!(|data: &[u8]| {
         let general = fuzzing::address_list_general(data);
         assert_eq!(fast, general);
         assert_eq!(borrows(&fast), borrows(&general));
+    }
+    // The encoded-word length at every `=?` of the input.
+    for (at, _) in data.windows(2).enumerate().filter(|(_, w)| *w == b"=?") {
+        let rest = &data[at..];
+        assert_eq!(
+            fuzzing::encoded_word_len_fast(rest),
+            fuzzing::encoded_word_len_general(rest)
+        );
     }
     if let Some(fast) = fuzzing::date_common(data) {
         assert_eq!(Some(fast), fuzzing::date_general(data));

@@ -233,7 +233,7 @@ impl Scan<'_> {
     /// An encoded-word is one atom even with specials inside (as the lexer reads it).
     #[cold]
     fn encoded_word_len(rest: &[u8]) -> Option<usize> {
-        crate::rfc2047::parse_encoded_word(rest).map(|ew| ew.len)
+        crate::lexer::encoded_word_len(rest)
     }
 
     /// Skips a comment with no nesting or escapes; false for any other.

@@ -66,3 +66,14 @@ pub fn transfer_encoding_general(raw_value: &[u8]) -> crate::params::TransferEnc
 pub fn quoted_printable_next_special(input: &[u8], from: usize) -> usize {
     crate::decode::next_special(input, from)
 }
+
+/// The length of the encoded-word at the start of `input` as the lexers read it (one pass,
+/// the text eight bytes at a time); the same as [`encoded_word_len_general`].
+pub fn encoded_word_len_fast(input: &[u8]) -> Option<usize> {
+    crate::lexer::encoded_word_len(input)
+}
+
+/// The length of the encoded-word at the start of `input` from `rfc2047::parse_encoded_word`.
+pub fn encoded_word_len_general(input: &[u8]) -> Option<usize> {
+    crate::rfc2047::parse_encoded_word(input).map(|w| w.len)
+}
