@@ -1,6 +1,6 @@
-//! The base64 line kernel of mail-simd: its AVX2 and scalar paths equal each other, the lines
-//! it takes decode as the tolerant decoder decodes them, the rest then gives the whole
-//! (`prefix + rest == whole`), and mail-message's decoder (kernel, then its own paths) equals a
+//! The base64 line kernel of mail-simd: its AVX-512, AVX2 and scalar paths (those the CPU
+//! has) equal each other, the lines it takes decode as the tolerant decoder decodes them, the
+//! rest then gives the whole (`prefix + rest == whole`), and mail-message's decoder (kernel, then its own paths) equals a
 //! plain tolerant decoder. The input is taken raw, and also as the seed of a body in regular
 //! lines (width, line break, data) with the fuzzer's bytes written over it.
 #![no_main]
@@ -49,6 +49,14 @@ fn check(input: &[u8]) {
     let mut slow = vec![7];
     let used_scalar = mail_simd::decode_base64_lines_scalar(input, &mut slow);
     assert_eq!((used, &fast), (used_scalar, &slow));
+    // Each path this CPU has (AVX-512 VBMI, AVX2, scalar), forced.
+    for path in mail_simd::Path::ALL {
+        let mut direct = vec![7];
+        match mail_simd::decode_base64_lines_with(path, input, &mut direct) {
+            Some(n) => assert_eq!((n, &direct), (used, &slow), "{path:?}"),
+            None => assert_eq!(direct, [7]),
+        }
+    }
     let (head, rest) = input.split_at(used);
     assert!(head.is_empty() || head.ends_with(b"\n"));
     let (want_head, head_clean) = tolerant(head);

@@ -8,6 +8,8 @@
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 
 /// The shortest line [`decode_base64_lines`] takes: one 32-byte AVX2 block.
 pub const MIN_LINE: usize = 32;
@@ -59,13 +61,19 @@ impl Shape {
 /// rest of `input` gives what decoding the whole input gives, with any decoder that skips line
 /// breaks: `prefix + rest == whole`.
 ///
-/// With AVX2 (x86_64, detected at run time) each line is read as 32-byte blocks at offsets 0,
-/// 32, ... and a last block overlapping the one before; elsewhere a scalar loop does the same
-/// ([`decode_base64_lines_scalar`], same results).
+/// With AVX-512 VBMI (x86_64, detected at run time) each line of 64 characters or more is
+/// read as 64-byte blocks at offsets 0, 64, ... and a last block overlapping the one before
+/// (lines of 76 or 72 four at a time, their last 16 characters in one block); with AVX2,
+/// likewise in 32-byte blocks (two lines of 76 or 72 at a time); elsewhere a scalar
+/// loop does the same ([`decode_base64_lines_scalar`]). All give the same results.
 pub fn decode_base64_lines(input: &[u8], out: &mut Vec<u8>) -> usize {
     let Some(shape) = Shape::of(input) else {
         return 0;
     };
+    #[cfg(target_arch = "x86_64")]
+    if let Some(used) = avx512::decode_lines(shape, input, out) {
+        return used;
+    }
     #[cfg(target_arch = "x86_64")]
     if let Some(used) = avx2::decode_lines(shape, input, out) {
         return used;
@@ -74,9 +82,45 @@ pub fn decode_base64_lines(input: &[u8], out: &mut Vec<u8>) -> usize {
 }
 
 /// [`decode_base64_lines`] without SIMD: the path of other targets and of CPUs without AVX2,
-/// public so that tests and fuzz targets can hold the two equal.
+/// public so that tests and fuzz targets can hold the paths equal.
 pub fn decode_base64_lines_scalar(input: &[u8], out: &mut Vec<u8>) -> usize {
     Shape::of(input).map_or(0, |shape| scalar_lines(shape, input, out))
+}
+
+/// The paths of [`decode_base64_lines`], for [`decode_base64_lines_with`].
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Path {
+    /// AVX-512 F, BW and VBMI, lines of 64 characters or more.
+    Avx512,
+    /// AVX2.
+    Avx2,
+    /// No SIMD.
+    Scalar,
+}
+
+impl Path {
+    /// Every path, the fastest first.
+    pub const ALL: [Self; 3] = [Self::Avx512, Self::Avx2, Self::Scalar];
+}
+
+/// [`decode_base64_lines`] on one path, for tests and fuzz targets that hold the paths equal:
+/// `None` (and `out` untouched) when this CPU or target lacks the path, or (AVX-512) the first
+/// line is shorter than its block of 64 characters.
+#[doc(hidden)]
+pub fn decode_base64_lines_with(path: Path, input: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+    let Some(shape) = Shape::of(input) else {
+        return Some(0);
+    };
+    match path {
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx512 => avx512::decode_lines(shape, input, out),
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx2 => avx2::decode_lines(shape, input, out),
+        #[cfg(not(target_arch = "x86_64"))]
+        Path::Avx512 | Path::Avx2 => None,
+        Path::Scalar => Some(scalar_lines(shape, input, out)),
+    }
 }
 
 /// The value of each byte in the standard base64 alphabet, [`INVALID`] for the others.

@@ -6,7 +6,8 @@
 //! hold the two equal.
 //!
 //! - [`decode_base64_lines`]: base64 in the regular lines of a MIME body (76, 72, 64
-//!   characters...) decoded with AVX2 straight from the lines, without gathering them first.
+//!   characters...) decoded with AVX-512 VBMI or AVX2 straight from the lines, without
+//!   gathering them first.
 //!
 //! ```
 //! let body = b"TWFpbCBib2RpZXMgY29tZSBpbiBsaW5lcyBvZiBleGFjdGx5IDc2IGNoYXJhY3RlcnMsIGVhY2gg\r\n\
@@ -22,14 +23,17 @@
 //!
 //! # Unsafe code
 //!
-//! `unsafe` is denied at the crate root. The base64 kernel uses it in two places, each with a
-//! `// SAFETY:` comment: the call of the AVX2 function after `is_x86_feature_detected!`, and
-//! `Vec::set_len` over the bytes the kernel wrote into the vector's spare capacity. Loads and
-//! stores go through safe casts between `[u8; 32]` and `__m256i` (`bytemuck`), and the
-//! arithmetic intrinsics are safe inside `#[target_feature(enable = "avx2")]` functions.
+//! `unsafe` is denied at the crate root. Each base64 kernel (AVX-512, AVX2) uses it in two
+//! places, each with a `// SAFETY:` comment: the call of its `#[target_feature]` function
+//! after `is_x86_feature_detected!` of those features, and `Vec::set_len` over the bytes the
+//! kernel wrote into the vector's spare capacity. Loads and stores go through safe casts
+//! between byte arrays and `__m128i`, `__m256i`, `__m512i` (`bytemuck`), and the arithmetic
+//! intrinsics are safe inside `#[target_feature]` functions.
 #![deny(unsafe_code)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 mod base64;
 
 pub use base64::{decode_base64_lines, decode_base64_lines_scalar, MAX_LINE, MIN_LINE};
+#[doc(hidden)]
+pub use base64::{decode_base64_lines_with, Path};

@@ -54,8 +54,8 @@ fn tolerant(input: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Both paths on `input` (after `prefix` already in the output), held equal to each other and
-/// to the tolerant decoder of the consumed part; returns what they consumed.
+/// Every path this CPU has on `input` (after `prefix` already in the output), held equal to
+/// each other and to the tolerant decoder of the consumed part; returns what they consumed.
 fn check(input: &[u8]) -> usize {
     let mut fast = b"prefix".to_vec();
     let used = decode_base64_lines(input, &mut fast);
@@ -67,11 +67,11 @@ fn check(input: &[u8]) -> usize {
         "{:?}",
         String::from_utf8_lossy(input)
     );
-    #[cfg(target_arch = "x86_64")]
-    if let Some(shape) = Shape::of(input) {
+    for path in Path::ALL {
         let mut direct = b"prefix".to_vec();
-        if let Some(n) = avx2::decode_lines(shape, input, &mut direct) {
-            assert_eq!((n, &direct), (used, &slow));
+        match decode_base64_lines_with(path, input, &mut direct) {
+            Some(n) => assert_eq!((n, &direct), (used, &slow), "{path:?}"),
+            None => assert_eq!(direct, b"prefix"),
         }
     }
     let (head, rest) = input.split_at(used);
@@ -104,6 +104,57 @@ fn alphabet_table_and_the_kernel_agree_on_every_byte() {
     }
 }
 
+/// The paths this CPU has, so that a run on a CPU without AVX-512 says so rather than passing
+/// quietly on fewer paths.
+#[test]
+fn the_paths_this_cpu_has() {
+    let input = encode_lines(&data(57 * 4), 76, b"\r\n");
+    let taken: Vec<Path> = Path::ALL
+        .into_iter()
+        .filter(|&path| decode_base64_lines_with(path, &input, &mut Vec::new()).is_some())
+        .collect();
+    eprintln!("paths on this CPU: {taken:?}");
+    assert!(taken.contains(&Path::Scalar));
+    #[cfg(target_arch = "x86_64")]
+    {
+        let avx512 = std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512bw")
+            && std::is_x86_feature_detected!("avx512vbmi");
+        assert_eq!(taken.contains(&Path::Avx512), avx512);
+        assert_eq!(
+            taken.contains(&Path::Avx2),
+            std::is_x86_feature_detected!("avx2")
+        );
+    }
+    // Lines shorter than a 64-character block are left to the other paths.
+    let short = encode_lines(&data(45 * 4), 60, b"\r\n");
+    assert_eq!(
+        decode_base64_lines_with(Path::Avx512, &short, &mut Vec::new()),
+        None
+    );
+    assert_eq!(check(&short), 62 * 4);
+}
+
+#[test]
+fn every_byte_at_every_place_of_a_64_character_block() {
+    // Each byte value at each place of lines of 64 (one block) and 76 (blocks at 0 and 12, so
+    // the places 12..64 are in both), the second of three lines: the AVX-512 lookup against
+    // the scalar table.
+    for (width, eol) in [(64, &b"\n"[..]), (76, b"\r\n")] {
+        let input = encode_lines(&data(width / 4 * 3 * 3), width, eol);
+        let stride = width + eol.len();
+        for byte in 0..=255u8 {
+            for at in 0..width {
+                let mut input = input.clone();
+                input[stride + at] = byte;
+                let ok = VALUE[usize::from(byte)] != INVALID;
+                let want = if ok { 3 * stride } else { stride };
+                assert_eq!(check(&input), want, "{width} {byte:#x} at {at}");
+            }
+        }
+    }
+}
+
 #[test]
 fn every_line_length_and_ending() {
     let d = data(3000);
@@ -127,7 +178,15 @@ fn every_line_length_and_ending() {
 
 #[test]
 fn a_bad_byte_at_every_place_of_a_line() {
-    for (width, eol) in [(76, &b"\r\n"[..]), (72, b"\n"), (64, b"\r\n"), (100, b"\n")] {
+    for (width, eol) in [
+        (76, &b"\r\n"[..]),
+        (76, b"\n"),
+        (72, b"\n"),
+        (72, b"\r\n"),
+        (64, b"\r\n"),
+        (100, b"\n"),
+        (132, b"\r\n"),
+    ] {
         let input = encode_lines(&data(width / 4 * 3 * 5), width, eol);
         let stride = width + eol.len();
         for line in 0..5 {
