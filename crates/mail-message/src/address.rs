@@ -106,11 +106,173 @@ impl Address<'_> {
     }
 }
 
+/// The addresses of a list in order: a slice (through `Deref`), kept in place when there is
+/// one (most From, Sender and To fields hold one address; a list of one then costs no
+/// allocation) and in a `Vec` from the second on.
+#[derive(Clone, Default)]
+pub struct Addresses<'a>(AddressesRepr<'a>);
+
+#[derive(Clone)]
+enum AddressesRepr<'a> {
+    /// None or one address.
+    Inline(Option<Address<'a>>),
+    /// Two or more (or any number, when made from a `Vec`).
+    Heap(Vec<Address<'a>>),
+}
+
+impl Default for AddressesRepr<'_> {
+    fn default() -> Self {
+        Self::Inline(None)
+    }
+}
+
+impl<'a> Addresses<'a> {
+    /// No addresses.
+    pub const fn new() -> Self {
+        Self(AddressesRepr::Inline(None))
+    }
+
+    /// Adds an address at the end.
+    pub fn push(&mut self, address: Address<'a>) {
+        self.push_reserving(address, 4);
+    }
+
+    /// [`Self::push`], with room for `capacity` addresses when the second moves them to the heap.
+    #[inline]
+    pub(crate) fn push_reserving(&mut self, address: Address<'a>, capacity: usize) {
+        match &mut self.0 {
+            AddressesRepr::Heap(v) => v.push(address),
+            AddressesRepr::Inline(slot @ None) => *slot = Some(address),
+            AddressesRepr::Inline(Some(_)) => self.spill(address, capacity),
+        }
+    }
+
+    /// Moves the one address in place to a `Vec` of `capacity` and adds `address`.
+    #[cold]
+    #[inline(never)]
+    fn spill(&mut self, address: Address<'a>, capacity: usize) {
+        if let AddressesRepr::Inline(slot) = &mut self.0 {
+            let mut v = Vec::with_capacity(capacity.max(2));
+            v.extend(slot.take());
+            v.push(address);
+            self.0 = AddressesRepr::Heap(v);
+        }
+    }
+
+    /// The addresses as a slice.
+    #[inline]
+    pub fn as_slice(&self) -> &[Address<'a>] {
+        match &self.0 {
+            AddressesRepr::Inline(one) => one.as_slice(),
+            AddressesRepr::Heap(v) => v,
+        }
+    }
+
+    /// The addresses as a mutable slice.
+    pub fn as_mut_slice(&mut self) -> &mut [Address<'a>] {
+        match &mut self.0 {
+            AddressesRepr::Inline(one) => one.as_mut_slice(),
+            AddressesRepr::Heap(v) => v,
+        }
+    }
+
+    /// The addresses in a `Vec`.
+    pub fn into_vec(self) -> Vec<Address<'a>> {
+        match self.0 {
+            AddressesRepr::Inline(one) => one.into_iter().collect(),
+            AddressesRepr::Heap(v) => v,
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for Addresses<'a> {
+    type Target = [Address<'a>];
+    fn deref(&self) -> &[Address<'a>] {
+        self.as_slice()
+    }
+}
+
+impl std::ops::DerefMut for Addresses<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.as_mut_slice()
+    }
+}
+
+impl std::fmt::Debug for Addresses<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl<'b> PartialEq<Addresses<'b>> for Addresses<'_> {
+    fn eq(&self, other: &Addresses<'b>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Addresses<'_> {}
+
+impl std::hash::Hash for Addresses<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state);
+    }
+}
+
+impl<'a, 'b> PartialEq<Vec<Address<'b>>> for Addresses<'a> {
+    fn eq(&self, other: &Vec<Address<'b>>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<'a, 'b, const N: usize> PartialEq<[Address<'b>; N]> for Addresses<'a> {
+    fn eq(&self, other: &[Address<'b>; N]) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<'a, 'b> PartialEq<[Address<'b>]> for Addresses<'a> {
+    fn eq(&self, other: &[Address<'b>]) -> bool {
+        self.as_slice() == other
+    }
+}
+
+impl<'a> From<Vec<Address<'a>>> for Addresses<'a> {
+    fn from(v: Vec<Address<'a>>) -> Self {
+        Self(AddressesRepr::Heap(v))
+    }
+}
+
+impl<'a> FromIterator<Address<'a>> for Addresses<'a> {
+    fn from_iter<I: IntoIterator<Item = Address<'a>>>(iter: I) -> Self {
+        let mut out = Self::new();
+        for a in iter {
+            out.push(a);
+        }
+        out
+    }
+}
+
+impl<'a> IntoIterator for Addresses<'a> {
+    type Item = Address<'a>;
+    type IntoIter = std::vec::IntoIter<Address<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_vec().into_iter()
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s Addresses<'a> {
+    type Item = &'s Address<'a>;
+    type IntoIter = std::slice::Iter<'s, Address<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
 /// An address list and whether it needed tolerance.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AddressList<'a> {
     /// The addresses in order.
-    pub addresses: Vec<Address<'a>>,
+    pub addresses: Addresses<'a>,
     /// Whether something did not follow the grammar (junk skipped, a missing `>` or `@`,
     /// an unclosed quote or comment).
     pub malformed: bool,
@@ -282,9 +444,11 @@ pub(crate) fn parse_common(input: &[u8]) -> Option<AddressList<'_>> {
     // One UTF-8 check of the whole list; every word is then cut from this `str`.
     let whole = crate::charset::utf8(input)?;
     let text = |(start, end): (usize, usize)| whole.get(start..end).map(Cow::Borrowed);
-    // Room for an address per 8 bytes (a bare word and its comma take about that; counting
-    // the commas costs more than the room), up to a bound past which the vector grows.
-    let mut addresses = Vec::with_capacity((input.len() / 8 + 1).min(1024));
+    // Room for an address per 8 bytes once there are two (a bare word and its comma take about
+    // that; counting the commas costs more than the room), up to a bound past which the vector
+    // grows.
+    let capacity = (input.len() / 8 + 1).min(1024);
+    let mut addresses = Addresses::new();
     let (mut malformed, mut obsolete) = (false, false);
     let mut sc = Scan {
         input,
@@ -396,7 +560,7 @@ pub(crate) fn parse_common(input: &[u8]) -> Option<AddressList<'_>> {
             }
             _ => return None,
         };
-        addresses.push(Address::Mailbox(mailbox));
+        addresses.push_reserving(Address::Mailbox(mailbox), capacity);
         t = match t {
             tok::END => tok::END,
             b',' => sc.next(),
@@ -441,7 +605,8 @@ pub(crate) fn parse_address_list_with(input: &[u8], whole_str: bool) -> AddressL
     // An address takes two tokens at the least (a word and a comma): room for the longest
     // list these tokens can hold, which for a single address is what the first push would
     // allocate anyway.
-    let mut addresses = Vec::with_capacity(tokens.len() / 2 + 1);
+    let capacity = tokens.len() / 2 + 1;
+    let mut addresses = Addresses::new();
     while p.i < tokens.len() {
         if p.eat(b',') {
             p.obsolete = true;
@@ -449,7 +614,7 @@ pub(crate) fn parse_address_list_with(input: &[u8], whole_str: bool) -> AddressL
         }
         let before = p.i;
         if let Some(a) = p.address(true) {
-            addresses.push(a);
+            addresses.push_reserving(a, capacity);
         }
         if !p.eat(b',') && p.i < tokens.len() {
             // junk after an address: skip to the next comma
@@ -724,6 +889,53 @@ impl<'a> Parser<'_, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_inline_and_on_the_heap_read_alike() {
+        use std::hash::{BuildHasher, RandomState};
+        let m = |s: &'static str| {
+            Address::Mailbox(Mailbox {
+                name: None,
+                local_part: s.into(),
+                domain: Some("example.org".into()),
+            })
+        };
+        let mut inline = Addresses::new();
+        assert!(inline.is_empty());
+        assert_eq!(inline, Addresses::from(Vec::new()));
+        inline.push(m("a"));
+        assert!(matches!(inline.0, AddressesRepr::Inline(Some(_))));
+        let heap = Addresses::from(vec![m("a")]);
+        assert_eq!(inline, heap);
+        let state = RandomState::new();
+        assert_eq!(state.hash_one(&inline), state.hash_one(&heap));
+        assert_eq!(format!("{inline:?}"), format!("{heap:?}"));
+        inline.push(m("b"));
+        assert!(matches!(inline.0, AddressesRepr::Heap(_)));
+        inline.push(m("c"));
+        let all = vec![m("a"), m("b"), m("c")];
+        assert_eq!(inline, all);
+        assert_eq!(inline.iter().count(), 3);
+        assert_eq!((&inline).into_iter().count(), 3);
+        assert_eq!(all.iter().cloned().collect::<Addresses<'_>>(), inline);
+        assert_eq!(inline.clone().into_vec(), all);
+        assert_eq!(inline.into_iter().collect::<Vec<_>>(), all);
+        // One parsed address stays in place, two go to the heap, by either parser.
+        for general in [false, true] {
+            let parse = |s: &'static [u8]| {
+                if general {
+                    parse_address_list_with(s, true)
+                } else {
+                    parse_common(s).unwrap()
+                }
+            };
+            let one = parse(b"a@example.org");
+            assert!(matches!(one.addresses.0, AddressesRepr::Inline(Some(_))));
+            let two = parse(b"a@example.org, b@example.org");
+            assert!(matches!(two.addresses.0, AddressesRepr::Heap(_)));
+            assert_eq!(two.addresses, [m("a"), m("b")]);
+        }
+    }
 
     type Flat = (Option<String>, String);
 
