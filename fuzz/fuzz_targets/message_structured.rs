@@ -79,6 +79,10 @@ fuzz_target!(|data: &[u8]| {
     if let Some(fast) = fuzzing::transfer_encoding_fast(data) {
         assert_eq!(fast, fuzzing::transfer_encoding_general(data));
     }
+    // The one-pass Content-Type reader, where it answers, answers as the lexer's parser.
+    if let Some(fast) = fuzzing::content_type_fast(data) {
+        assert_eq!(Some(fast), fuzzing::content_type_general(data));
+    }
     for from in [0, data.len() / 3, data.len()] {
         let plain = data[from..]
             .iter()
