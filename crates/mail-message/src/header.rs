@@ -609,7 +609,7 @@ pub(crate) fn scan_block<'a>(
             too_long_flagged = true;
             defects.push(Defect::new(DefectKind::LineTooLong, pos));
         }
-        if line_content[0] == b' ' || line_content[0] == b'\t' {
+        if let Some(b' ' | b'\t') = line_content.first() {
             defects.push(Defect::new(DefectKind::FirstLineIsContinuation, pos));
             pos += nl.map_or(line_len, |n| n + 1);
             continue;
@@ -647,12 +647,8 @@ pub(crate) fn scan_block<'a>(
         // Extend over continuation lines.
         let mut field_end = pos + nl.map_or(line_len, |n| n + 1);
         let mut value_end = pos + line_len;
-        while field_end < end {
-            match region[field_end] {
-                b' ' | b'\t' => {}
-                _ => break,
-            }
-            let rest = &region[field_end..];
+        while let Some(b' ' | b'\t') = region.get(field_end) {
+            let rest = region.get(field_end..).unwrap_or_default();
             let (len, next) = match find_lf(rest) {
                 Some(n) => (n, field_end + n + 1),
                 None if !at_eof => return None,
