@@ -616,8 +616,15 @@ pub(crate) fn scan_block<'a>(
         }
         // The usual shape first: printable ASCII straight up to the colon, found in one pass.
         let k = name_end(line_content);
-        let (colon, raw_name, name) = match line_content.get(k) {
-            Some(b':') => (k, &line_content[..k], &line_content[..k]),
+        // Each shape checks its own name: the usual one is empty only at a colon first, and
+        // has no white space before the colon.
+        let (colon, name) = match line_content.get(k) {
+            Some(b':') => {
+                if k == 0 {
+                    defects.push(Defect::new(DefectKind::InvalidFieldName, pos));
+                }
+                (k, &line_content[..k])
+            }
             _ => {
                 let Some(colon) = memchr::memchr(b':', line_content) else {
                     defects.push(Defect::new(DefectKind::MissingHeaderBodySeparator, pos));
@@ -635,15 +642,15 @@ pub(crate) fn scan_block<'a>(
                         body_start: pos,
                     });
                 }
-                (colon, raw_name, name)
+                if name.is_empty() {
+                    defects.push(Defect::new(DefectKind::InvalidFieldName, pos));
+                }
+                if name.len() != raw_name.len() {
+                    defects.push(Defect::new(DefectKind::ObsoleteWhitespaceBeforeColon, pos));
+                }
+                (colon, name)
             }
         };
-        if name.is_empty() {
-            defects.push(Defect::new(DefectKind::InvalidFieldName, pos));
-        }
-        if name.len() != raw_name.len() {
-            defects.push(Defect::new(DefectKind::ObsoleteWhitespaceBeforeColon, pos));
-        }
         // Extend over continuation lines.
         let mut field_end = pos + nl.map_or(line_len, |n| n + 1);
         let mut value_end = pos + line_len;
@@ -1206,6 +1213,21 @@ mod tests {
             d,
             [Defect::new(DefectKind::ObsoleteWhitespaceBeforeColon, 0)]
         );
+        // An empty name: the colon first (the usual shape), or a name of one byte that is not
+        // a name byte (the general shape, which ends the header); a name then white space.
+        let (h, _, d) = parse(b": v\r\nA\t: w\r\n\r\n");
+        assert_eq!(h.len(), 2);
+        assert_eq!(h.iter().map(|f| f.name()).collect::<Vec<_>>(), ["", "A"]);
+        assert_eq!(
+            d,
+            [
+                Defect::new(DefectKind::InvalidFieldName, 0),
+                Defect::new(DefectKind::ObsoleteWhitespaceBeforeColon, 5)
+            ]
+        );
+        let (h, _, d) = parse(b"A: v\r\n\x01: w\r\n\r\n");
+        assert_eq!(h.len(), 1);
+        assert_eq!(d, [Defect::new(DefectKind::MissingHeaderBodySeparator, 6)]);
         let (h, _, d) = parse(b"From MAILER-DAEMON Mon Jan 1 00:00:00 2001\nTo: x\n\n");
         assert_eq!(h.len(), 1);
         assert_eq!(d[0].kind, DefectKind::MboxFromLine);
