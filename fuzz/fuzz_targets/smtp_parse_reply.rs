@@ -12,6 +12,11 @@ fuzz_target!(|data: &[u8]| {
     match (parse_reply(data), EhloReply::parse(data)) {
         (Ok(Status::Complete(reply, n)), Ok(Status::Complete(ehlo, m))) => {
             assert_eq!(reply.code().get(), 250);
+            // The owned copy equals the borrowed reply, and so does the owned copy of that.
+            let owned = ehlo.clone().into_owned();
+            assert_eq!(owned, ehlo);
+            assert_eq!(owned.clone().into_owned(), ehlo);
+            assert_eq!(owned.to_reply(), ehlo.to_reply());
             assert_eq!((EhloReply::from_reply(&reply), n), (ehlo, m));
         }
         (Ok(Status::Complete(reply, _)), Err(_)) => assert_ne!(reply.code().get(), 250),

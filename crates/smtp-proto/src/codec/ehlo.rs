@@ -1757,4 +1757,67 @@ mod tests {
             }
         }
     }
+
+    /// Every kind of capability (each flag, every typed one with parameters, unknown lines in
+    /// place and spilled to the heap, repeated typed lines) survives `into_owned` equal, with a
+    /// short and a long greeting, from the one-pass parser and from the general reading, and
+    /// owned twice.
+    #[test]
+    fn owned_reply_equals_borrowed_for_every_capability() {
+        for greeting_len in [10, 600] {
+            for unknown in [1, 4, 9] {
+                let mut lines = vec![format!("mx.example.com {}", "g".repeat(greeting_len))];
+                lines.extend(flags().iter().map(|(kw, _)| kw.to_string()));
+                lines.extend(
+                    [
+                        "SIZE 52428800",
+                        "DELIVERBY 240",
+                        "MT-PRIORITY STANAG4406",
+                        "FUTURERELEASE 604800 2030-01-01T00:00:00Z",
+                        "AUTH PLAIN LOGIN XOAUTH2 X-OTHER",
+                        "LIMITS RCPTMAX=100 MAILMAX=50",
+                        "SIZE 10",
+                        "AUTH CRAM-MD5",
+                    ]
+                    .map(str::to_owned),
+                );
+                lines.extend((0..unknown).map(|i| format!("X-UNKNOWN{i} a b={i}")));
+                let mut wire = Vec::new();
+                for (i, l) in lines.iter().enumerate() {
+                    let sep = if i + 1 == lines.len() { ' ' } else { '-' };
+                    wire.extend_from_slice(format!("250{sep}{l}\r\n").as_bytes());
+                }
+                let Ok(Status::Complete(e, _)) = EhloReply::parse(&wire) else {
+                    panic!("{lines:?}")
+                };
+                let (r, _) = parse_reply(&wire).unwrap().complete().unwrap();
+                for borrowed in [e, EhloReply::from_reply(&r)] {
+                    let owned = borrowed.clone().into_owned();
+                    assert_eq!(owned, borrowed);
+                    assert_eq!(owned.greeting, borrowed.greeting);
+                    assert_eq!(owned.to_reply(), borrowed.to_reply());
+                    assert_eq!(owned.to_reply().to_bytes(), wire);
+                    assert!(owned.auth_mechanisms().eq(borrowed.auth_mechanisms()));
+                    assert_eq!(owned.unknown().len(), unknown + 2);
+                    assert_eq!(owned.unknown(), borrowed.unknown());
+                    let again = owned.clone().into_owned();
+                    assert_eq!(again, borrowed);
+                    assert_eq!(format!("{again:?}"), format!("{borrowed:?}"));
+                }
+            }
+        }
+    }
+
+    /// A reply with nothing but a greeting, and one with only flags, own equal too.
+    #[test]
+    fn owned_reply_of_greeting_alone() {
+        for wire in [&b"250 mx\r\n"[..], b"250-mx hi\r\n250 DSN\r\n"] {
+            let Ok(Status::Complete(e, _)) = EhloReply::parse(wire) else {
+                panic!()
+            };
+            let owned = e.clone().into_owned();
+            assert_eq!(owned, e);
+            assert_eq!(owned.to_reply().to_bytes(), wire);
+        }
+    }
 }
