@@ -1629,6 +1629,91 @@ mod tests {
         }
     }
 
+    /// The shape of a large message's bulk: runs of base64 lines of one length (CRLF or LF),
+    /// with `--` lines after them, dashes at line starts and inside lines, and runs broken by a
+    /// longer or shorter line, including a short line and a `--` line whose lengths add up to
+    /// one regular line (a last base64 line and a boundary line: a scan that only looked at
+    /// each regular line's first and last byte would step over that boundary).
+    #[test]
+    fn dash_line_starts_match_a_plain_scan_on_regular_lines() {
+        fn plain(region: &[u8], start: usize) -> Vec<usize> {
+            (start..region.len())
+                .filter(|&i| {
+                    region[i..].starts_with(b"--") && (i == start || region[i - 1] == b'\n')
+                })
+                .collect()
+        }
+        let mut seed = 17u32;
+        let mut next = |n: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 8) % n.max(1)
+        };
+        for _ in 0..1500 {
+            let crlf = next(2) == 0;
+            let brk: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+            // Line lengths with the line break, as base64 bodies have them (78/73) and short.
+            let len = [78, 73, 6, 3, 2][next(5) as usize].max(brk.len() + 1);
+            let line = |fill: u8, n: usize, out: &mut Vec<u8>| {
+                out.extend(std::iter::repeat_n(fill, n - brk.len()));
+                out.extend_from_slice(brk);
+            };
+            let mut region = Vec::new();
+            for _ in 0..next(12) {
+                match next(9) {
+                    // A run of regular lines.
+                    0..=2 => {
+                        for _ in 0..next(6) {
+                            line(b'A', len, &mut region);
+                        }
+                    }
+                    // A `--` line, or a line of one `-`.
+                    3 => {
+                        region.extend_from_slice(if next(3) == 0 { b"-" } else { b"--b" });
+                        region.extend_from_slice(brk);
+                    }
+                    // A dash inside a regular line.
+                    4 => {
+                        let from = region.len();
+                        let last = from + len - brk.len() - 1;
+                        let at = (from + 1 + next((len - brk.len() - 1) as u32) as usize).min(last);
+                        line(b'A', len, &mut region);
+                        region[at] = b'-';
+                    }
+                    // A short line and a `--` line as long as one regular line together.
+                    5 if len > 2 * brk.len() + 3 => {
+                        let short = brk.len() + 1 + next((len - 2 * brk.len() - 3) as u32) as usize;
+                        line(b'=', short, &mut region);
+                        region.extend_from_slice(b"--");
+                        line(b'b', len - short - 2, &mut region);
+                    }
+                    // A longer or a shorter line.
+                    6 => line(b'A', len + 1, &mut region),
+                    7 => line(b'A', (len - 1).max(brk.len() + 1), &mut region),
+                    // Dashes right after a run, without a line break at the end.
+                    _ => region.extend_from_slice(b"--"),
+                }
+            }
+            for start in [0, 1, region.len() / 2] {
+                let start = start.min(region.len());
+                for window in [0, 1, 7, len, super::DASH_WINDOW] {
+                    let mut got = Vec::new();
+                    super::dash_line_starts(&region, start, window, &mut got);
+                    assert_eq!(
+                        got,
+                        plain(&region, start),
+                        "{region:?} from {start} by {window}"
+                    );
+                    // The scan each multipart makes of its own where the shared one is behind.
+                    let mut lines = super::DashLines::new(&region, start);
+                    let dashes: Vec<_> = std::iter::from_fn(|| lines.next_dash_line())
+                        .filter(|&p| region.get(p + 1) == Some(&b'-'))
+                        .collect();
+                    assert_eq!(dashes, plain(&region, start), "{region:?} from {start}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn dash_lines_match_a_plain_scan() {
         fn plain(region: &[u8], start: usize) -> Vec<usize> {
