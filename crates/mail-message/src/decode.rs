@@ -1,26 +1,6 @@
 //! Content-Transfer-Encoding decoders: base64 (tolerant), quoted-printable, uuencode.
 
-const INVALID: u8 = 0xff;
-
-const fn b64_table() -> [u8; 256] {
-    let mut t = [INVALID; 256];
-    let mut i = 0;
-    while i < 26 {
-        t[b'A' as usize + i] = i as u8;
-        t[b'a' as usize + i] = i as u8 + 26;
-        i += 1;
-    }
-    let mut d = 0;
-    while d < 10 {
-        t[b'0' as usize + d] = d as u8 + 52;
-        d += 1;
-    }
-    t[b'+' as usize] = 62;
-    t[b'/' as usize] = 63;
-    t
-}
-
-static B64: [u8; 256] = b64_table();
+use mail_simd::{BASE64_INVALID as INVALID, BASE64_VALUE as B64};
 
 /// Decodes base64 as mail readers do: bytes outside the alphabet (line breaks, spaces, stray
 /// characters) are skipped, padding may be missing, and decoding stops at the first `=`.

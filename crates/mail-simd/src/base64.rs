@@ -123,8 +123,9 @@ pub fn decode_base64_lines_with(path: Path, input: &[u8], out: &mut Vec<u8>) -> 
     }
 }
 
-/// The value of each byte in the standard base64 alphabet, [`INVALID`] for the others.
-static VALUE: [u8; 256] = {
+/// The value of each byte in the standard base64 alphabet, [`INVALID`] for the others (also
+/// the table of mail-message's tolerant scalar decoder).
+pub static VALUE: [u8; 256] = {
     let mut t = [INVALID; 256];
     let mut i = 0;
     while i < 26 {
@@ -143,7 +144,7 @@ static VALUE: [u8; 256] = {
 };
 
 /// Not in the alphabet (`=` included).
-const INVALID: u8 = 0xff;
+pub const INVALID: u8 = 0xff;
 
 fn scalar_lines(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> usize {
     let stride = shape.width + shape.eol;

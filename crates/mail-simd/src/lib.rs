@@ -34,6 +34,11 @@
 
 mod base64;
 
+/// The [`BASE64_VALUE`] of a byte outside the alphabet.
+pub use base64::INVALID as BASE64_INVALID;
+/// The base64 alphabet as a table: the 6-bit value of each byte, [`BASE64_INVALID`] for bytes
+/// outside the standard alphabet (`=` included).
+pub use base64::VALUE as BASE64_VALUE;
 pub use base64::{decode_base64_lines, decode_base64_lines_scalar, MAX_LINE, MIN_LINE};
 #[doc(hidden)]
 pub use base64::{decode_base64_lines_with, Path};
