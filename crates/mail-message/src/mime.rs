@@ -1589,15 +1589,16 @@ mod tests {
         assert_eq!(own.dash_lines, [6], "the shared scan is not redone");
     }
 
+    /// Every line start from `start` on (`start` counting as one) that begins with `--`, byte
+    /// by byte: what `dash_line_starts` must find.
+    fn plain_dash_line_starts(region: &[u8], start: usize) -> Vec<usize> {
+        (start..region.len())
+            .filter(|&i| region[i..].starts_with(b"--") && (i == start || region[i - 1] == b'\n'))
+            .collect()
+    }
+
     #[test]
     fn dash_line_starts_match_a_plain_scan() {
-        fn plain(region: &[u8], start: usize) -> Vec<usize> {
-            (start..region.len())
-                .filter(|&i| {
-                    region[i..].starts_with(b"--") && (i == start || region[i - 1] == b'\n')
-                })
-                .collect()
-        }
         let mut seed = 5u32;
         for _ in 0..3000 {
             let mut region = Vec::new();
@@ -1620,7 +1621,7 @@ mod tests {
                     super::dash_line_starts(&region, start, window, &mut got);
                     assert_eq!(
                         got,
-                        plain(&region, start),
+                        plain_dash_line_starts(&region, start),
                         "{region:?} from {start} by {window}"
                     );
                 }
@@ -1636,13 +1637,6 @@ mod tests {
     /// each regular line's first and last byte would step over that boundary).
     #[test]
     fn dash_line_starts_match_a_plain_scan_on_regular_lines() {
-        fn plain(region: &[u8], start: usize) -> Vec<usize> {
-            (start..region.len())
-                .filter(|&i| {
-                    region[i..].starts_with(b"--") && (i == start || region[i - 1] == b'\n')
-                })
-                .collect()
-        }
         let mut seed = 17u32;
         let mut next = |n: u32| {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
@@ -1700,7 +1694,7 @@ mod tests {
                     super::dash_line_starts(&region, start, window, &mut got);
                     assert_eq!(
                         got,
-                        plain(&region, start),
+                        plain_dash_line_starts(&region, start),
                         "{region:?} from {start} by {window}"
                     );
                     // The scan each multipart makes of its own where the shared one is behind.
@@ -1708,7 +1702,11 @@ mod tests {
                     let dashes: Vec<_> = std::iter::from_fn(|| lines.next_dash_line())
                         .filter(|&p| region.get(p + 1) == Some(&b'-'))
                         .collect();
-                    assert_eq!(dashes, plain(&region, start), "{region:?} from {start}");
+                    assert_eq!(
+                        dashes,
+                        plain_dash_line_starts(&region, start),
+                        "{region:?} from {start}"
+                    );
                 }
             }
         }
