@@ -8,6 +8,7 @@
 //! - [`decode_base64_lines`]: base64 in the regular lines of a MIME body (76, 72, 64
 //!   characters...) decoded with AVX-512 VBMI or AVX2 straight from the lines, without
 //!   gathering them first.
+//! - [`utf8`]: `&[u8]` to `&str` with a fast path for short ASCII (header values).
 //!
 //! ```
 //! let body = b"TWFpbCBib2RpZXMgY29tZSBpbiBsaW5lcyBvZiBleGFjdGx5IDc2IGNoYXJhY3RlcnMsIGVhY2gg\r\n\
@@ -28,11 +29,13 @@
 //! after `is_x86_feature_detected!` of those features, and `Vec::set_len` over the bytes the
 //! kernel wrote into the vector's spare capacity. Loads and stores go through safe casts
 //! between byte arrays and `__m128i`, `__m256i`, `__m512i` (`bytemuck`), and the arithmetic
-//! intrinsics are safe inside `#[target_feature]` functions.
+//! intrinsics are safe inside `#[target_feature]` functions. [`utf8`] uses it once, for
+//! `str::from_utf8_unchecked` on bytes it has just checked are all ASCII.
 #![deny(unsafe_code)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 mod base64;
+mod utf8;
 
 /// The [`BASE64_VALUE`] of a byte outside the alphabet.
 pub use base64::INVALID as BASE64_INVALID;
@@ -42,3 +45,4 @@ pub use base64::VALUE as BASE64_VALUE;
 pub use base64::{decode_base64_lines, decode_base64_lines_scalar, MAX_LINE, MIN_LINE};
 #[doc(hidden)]
 pub use base64::{decode_base64_lines_with, Path};
+pub use utf8::utf8;
