@@ -1273,9 +1273,8 @@ mod tests {
             for _ in 0..next(5) + 1 {
                 input.extend_from_slice(names[next(6) as usize]);
                 input.push(b':');
-                for _ in 0..next(3) {
-                    input.push(b' ');
-                }
+                let spaces = next(3) as usize;
+                input.extend(std::iter::repeat_n(b' ', spaces));
                 for _ in 0..next(8) {
                     input.extend_from_slice(pieces[next(16) as usize]);
                 }
