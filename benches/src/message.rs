@@ -159,7 +159,8 @@ pub fn ours_headers_lazy(m: &[u8]) -> usize {
 }
 
 /// The top-level header with every field read by its type, as mail-parser does while parsing:
-/// addresses, dates, message ids, Content-Type, the rest as RFC 2047 text.
+/// addresses, dates, message ids, Content-Type (each from the raw value, folds and all), the
+/// rest as RFC 2047 text.
 pub fn ours_headers_decoded(m: &[u8]) -> usize {
     use mail_message::{address, date, params};
     let mail_message::Status::Complete(block, _) =
@@ -173,14 +174,14 @@ pub fn ours_headers_decoded(m: &[u8]) -> usize {
         // One match on the field's name (any case), as mail-parser's own dispatch does.
         n += match f.field_name() {
             N::From | N::To | N::Cc | N::Bcc | N::ReplyTo | N::Sender => {
-                address::parse_address_list(&f.unfolded()).addresses.len()
+                address::parse_address_list(f.raw_value()).addresses.len()
             }
-            N::Date => usize::from(date::parse_date(&f.unfolded()).is_some()),
+            N::Date => usize::from(date::parse_date(f.raw_value()).is_some()),
             N::MessageId | N::References | N::InReplyTo => {
-                params::parse_message_ids(&f.unfolded()).0.len()
+                params::parse_message_ids(f.raw_value()).0.len()
             }
             N::ContentType => {
-                params::parse_content_type(&f.unfolded()).map_or(0, |c| c.params.len())
+                params::parse_content_type(f.raw_value()).map_or(0, |c| c.params.len())
             }
             _ => f.text().len(),
         };

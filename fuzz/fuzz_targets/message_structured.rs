@@ -1,8 +1,8 @@
 //! The structured-field parsers and decoders on any bytes: no panic; base64 folded into lines
 //! decodes as it does in one line; the one-pass readers of the common address-list, date and
 //! message-id shapes, the encoded-word length, and the MIME tree's readings of field names and transfer encodings,
-//! where they answer, answer as the general parsers; the quoted-printable run search is a
-//! plain search.
+//! where they answer, answer as the general parsers; each structured parser reads a raw value
+//! (folds and all) as the value unfolded; the quoted-printable run search is a plain search.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -37,9 +37,22 @@ fuzz_target!(|data: &[u8]| {
     if let Some(d) = date::parse_date(data) {
         let _ = (d.date.to_rfc3339(), d.date.to_rfc5322(), d.date.timestamp());
     }
-    let _ = params::parse_content_type(data);
-    let _ = params::parse_content_disposition(data);
-    let _ = params::parse_message_ids(data);
+    // A raw value, folds and all, reads as the value unfolded.
+    let unfolded = fuzzing::unfold(data);
+    assert_eq!(list, address::parse_address_list(&unfolded));
+    assert_eq!(date::parse_date(data), date::parse_date(&unfolded));
+    assert_eq!(
+        params::parse_content_type(data),
+        params::parse_content_type(&unfolded)
+    );
+    assert_eq!(
+        params::parse_content_disposition(data),
+        params::parse_content_disposition(&unfolded)
+    );
+    assert_eq!(
+        params::parse_message_ids(data),
+        params::parse_message_ids(&unfolded)
+    );
     let _ = params::TransferEncoding::parse(data);
     let _ = rfc2047::decode_text(data);
     let mut out = Vec::new();

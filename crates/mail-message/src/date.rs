@@ -235,8 +235,25 @@ fn zone(tok: &[u8]) -> Option<(i16, bool, bool)> {
 /// assert!(d.obsolete);
 /// assert_eq!(d.date.to_rfc3339(), "1997-11-21T09:55:00-05:00");
 /// ```
+///
+/// A field's raw value can be given as it is: the white space after the colon is skipped and
+/// CR and LF read as folding white space, as in the unfolded value.
 pub fn parse_date(input: &[u8]) -> Option<ParsedDate> {
-    parse_date_common(input).or_else(|| parse_date_general(input))
+    let start = input
+        .iter()
+        .position(|&c| !is_wsp(c))
+        .unwrap_or(input.len());
+    parse_date_common(input.get(start..).unwrap_or_default()).or_else(|| parse_date_folded(input))
+}
+
+/// The general parser on `input`, unfolded first when a line break in it is no fold.
+#[cold]
+fn parse_date_folded(input: &[u8]) -> Option<ParsedDate> {
+    if crate::lexer::has_bare_break(input) {
+        parse_date_general(&crate::header::unfold(input))
+    } else {
+        parse_date_general(input)
+    }
 }
 
 /// Three ASCII letters, lower case; `None` if any is not a letter.

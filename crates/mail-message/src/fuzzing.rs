@@ -15,6 +15,13 @@ pub fn address_list_general(input: &[u8]) -> AddressList<'_> {
     crate::address::parse_address_list_with(input, true)
 }
 
+/// A raw field value unfolded as `HeaderField::unfolded` does it (every CR and LF removed,
+/// then the white space at the start), for the targets that hold the structured parsers'
+/// reading of a raw value equal to their reading of it unfolded.
+pub fn unfold(raw_value: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    crate::header::unfold(raw_value)
+}
+
 /// The one-pass reader of the common date shape; `None` where it leaves the date to
 /// [`date_general`].
 pub fn date_common(input: &[u8]) -> Option<ParsedDate> {

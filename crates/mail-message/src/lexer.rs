@@ -84,6 +84,15 @@ pub(crate) struct Lexer<'a> {
     pub(crate) malformed: bool,
 }
 
+/// Whether `value` has a line break that is no fold: a CR or LF followed by a byte that is
+/// neither white space nor another CR or LF. The structured parsers read CR and LF as white
+/// space, which gives what they give on the unfolded value (every CR and LF removed) unless a
+/// line break splits a word; a value with one is unfolded first.
+pub(crate) fn has_bare_break(value: &[u8]) -> bool {
+    memchr::memchr2_iter(b'\r', b'\n', value)
+        .any(|i| !matches!(value.get(i + 1), None | Some(b' ' | b'\t' | b'\r' | b'\n')))
+}
+
 pub(crate) fn is_wsp(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
@@ -162,10 +171,16 @@ impl<'a> Lexer<'a> {
             match c {
                 b'\\' => {
                     let v = owned.get_or_insert_with(|| self.input[start..self.pos].to_vec());
-                    if let Some(&next) = self.input.get(self.pos + 1) {
-                        v.push(next);
+                    // A quoted-pair across a fold (`\` CRLF WSP) quotes the white space, as
+                    // in the unfolded value: the line break is no part of it.
+                    let mut next = self.pos + 1;
+                    while matches!(self.input.get(next), Some(b'\r' | b'\n')) {
+                        next += 1;
                     }
-                    self.pos += 2;
+                    if let Some(&c) = self.input.get(next) {
+                        v.push(c);
+                    }
+                    self.pos = next + 1;
                 }
                 b'\r' | b'\n' => {
                     owned.get_or_insert_with(|| self.input[start..self.pos].to_vec());

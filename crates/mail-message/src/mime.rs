@@ -220,12 +220,12 @@ impl<'a> Message<'a> {
     }
 
     /// The addresses of the first field named `name` (From, To, Cc, Bcc, Reply-To, Sender...).
-    /// The strings borrow the input where a field is on one line; a folded field's are owned.
+    /// The strings borrow the input, read from the field's raw value, folds and all (only a
+    /// piece that itself holds a fold, such as a display name over two lines, is owned).
     pub fn addresses(&self, name: &str) -> Option<AddressList<'a>> {
-        self.header().get(name).map(|f| match f.unfolded() {
-            Cow::Borrowed(value) => parse_address_list(value),
-            Cow::Owned(value) => parse_address_list(&value).into_owned(),
-        })
+        self.header()
+            .get(name)
+            .map(|f| parse_address_list(f.raw_value()))
     }
 
     /// From.
@@ -246,13 +246,13 @@ impl<'a> Message<'a> {
     /// The Date, if present and readable.
     pub fn date(&self) -> Option<DateTime> {
         let f = self.header().get("date")?;
-        parse_date(&f.unfolded()).map(|d| d.date)
+        parse_date(f.raw_value()).map(|d| d.date)
     }
 
     /// The Message-ID without its angle brackets.
     pub fn message_id(&self) -> Option<String> {
         let f = self.header().get("message-id")?;
-        parse_message_ids(&f.unfolded()).0.into_iter().next()
+        parse_message_ids(f.raw_value()).0.into_iter().next()
     }
 
     /// The ids of In-Reply-To.
@@ -268,7 +268,7 @@ impl<'a> Message<'a> {
     fn ids(&self, name: &str) -> Vec<String> {
         self.header()
             .get(name)
-            .map(|f| parse_message_ids(&f.unfolded()).0)
+            .map(|f| parse_message_ids(f.raw_value()).0)
             .unwrap_or_default()
     }
 
@@ -438,12 +438,12 @@ impl TreeBuilder<'_, '_> {
         let (ct_field, te_field) =
             content_fields(self.fields.get(fields.clone()).unwrap_or_default());
         let content_type = match ct_field {
-            Some(f) => match parse_content_type(&f.unfolded()) {
+            Some(f) => match parse_content_type(f.raw_value()) {
                 Some(ct) => ct,
                 None => {
                     defects.push(Defect::new(DefectKind::InvalidContentType, f.offset()));
                     let mut ct = ContentType::text_plain();
-                    ct.params = crate::params::salvage_params(&f.unfolded());
+                    ct.params = crate::params::salvage_params(f.raw_value());
                     ct
                 }
             },
@@ -1055,7 +1055,7 @@ impl<'m, 'a> Part<'m, 'a> {
     /// The Content-Disposition, if present and valid.
     pub fn disposition(&self) -> Option<ContentDisposition> {
         let f = self.header().get("content-disposition")?;
-        parse_content_disposition(&f.unfolded())
+        parse_content_disposition(f.raw_value())
     }
 
     /// The file name: Content-Disposition `filename`, else Content-Type `name`.

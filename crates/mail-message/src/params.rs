@@ -301,8 +301,22 @@ impl ContentDisposition {
 /// assert_eq!(ct.param("CHARSET"), Some("UTF-8"));
 /// assert_eq!(ct.param("name"), Some("€.html"));
 /// ```
+///
+/// A field's raw value can be given as it is: CR and LF read as folding white space, as in the
+/// unfolded value (likewise for [`parse_content_disposition`] and [`parse_message_ids`]).
 pub fn parse_content_type(input: &[u8]) -> Option<ContentType> {
-    content_type_plain(input).or_else(|| content_type_general(input))
+    content_type_plain(input).or_else(|| unfolded_if_needed(input, content_type_general))
+}
+
+/// `parse(input)`, or `parse` of the unfolded value when a line break in `input` is no fold
+/// (one that would split a word that unfolding joins).
+#[cold]
+fn unfolded_if_needed<T>(input: &[u8], parse: impl FnOnce(&[u8]) -> T) -> T {
+    if crate::lexer::has_bare_break(input) {
+        parse(&crate::header::unfold(input))
+    } else {
+        parse(input)
+    }
 }
 
 /// [`parse_content_type`] by the lexer: every form the grammar and its tolerances allow.
@@ -488,8 +502,10 @@ fn common_essence(value: &[u8]) -> Option<(&'static str, &'static str, usize)> {
 /// The parameters of a field whose value before the first `;` is invalid (`application;
 /// name=x.gz`): readers still find the file name there.
 pub(crate) fn salvage_params(input: &[u8]) -> Params {
-    let mut lx = Lexer::new(input, Specials::Mime);
-    parse_params(&mut lx).into()
+    unfolded_if_needed(input, |input| {
+        let mut lx = Lexer::new(input, Specials::Mime);
+        parse_params(&mut lx).into()
+    })
 }
 
 /// Parses a `Content-Disposition` value; `None` when it has no disposition type.
@@ -501,6 +517,11 @@ pub(crate) fn salvage_params(input: &[u8]) -> Params {
 /// assert_eq!(cd.filename(), Some("€.txt"));
 /// ```
 pub fn parse_content_disposition(input: &[u8]) -> Option<ContentDisposition> {
+    unfolded_if_needed(input, content_disposition_general)
+}
+
+/// [`parse_content_disposition`] on a value whose line breaks are folds.
+fn content_disposition_general(input: &[u8]) -> Option<ContentDisposition> {
     let mut lx = Lexer::new(input, Specials::Mime);
     let kind = match lx.next()? {
         Token::Atom(a) => intern(a),
@@ -789,7 +810,7 @@ impl TransferEncoding {
 pub fn parse_message_ids(input: &[u8]) -> (Vec<String>, bool) {
     match message_ids_common(input) {
         Some(ids) => (ids, false),
-        None => message_ids_general(input),
+        None => unfolded_if_needed(input, message_ids_general),
     }
 }
 

@@ -182,12 +182,25 @@ proptest! {
         let msg = Message::parse_with(&input, &limits);
         for f in msg.header().iter() {
             let _ = f.text_with_defects();
-            let _ = mail_message::address::parse_address_list(&f.unfolded());
-            let _ = mail_message::date::parse_date(&f.unfolded());
-            let _ = mail_message::params::parse_content_type(&f.unfolded());
-            let _ = mail_message::params::parse_content_disposition(&f.unfolded());
-            let _ = mail_message::params::parse_message_ids(&f.unfolded());
+            raw_reads_as_unfolded(f.raw_value())?;
         }
+    }
+
+    /// Values of the pieces structured fields are made of, folded anywhere (CRLF, LF or CR
+    /// then white space, a quoted-pair across a fold) and now and then broken by a line break
+    /// that is no fold: each structured parser reads the raw value as the unfolded one.
+    #[test]
+    fn structured_parsers_read_raw_values_as_unfolded(pieces in prop::collection::vec(
+        prop::sample::select(vec![
+            "a", "Mary", "bc.d", "x@y.test", "<m@x.test>", "<a@b>", "=?utf-8?q?J=C3=B6rg?=",
+            "\"q r\"", "\"a\\\"b\"", "\"open", "(c)", "(a (b) c", "\\", "<", ">", "@", ",",
+            ":", ";", "[1.2]", "/", "=", "text/plain", "charset", "name*0", "*=utf-8''%E2%82%AC",
+            "Thu,", "19", "Sep", "91", "12:41:43", "EDT", "+0200", " ", "  ", "\t", "\r\n ",
+            "\r\n\t", "\n ", "\r ", "\\\r\n ", "\r\n", "\r", "\n", "\u{e9}",
+        ]),
+        0..24,
+    )) {
+        raw_reads_as_unfolded(pieces.concat().as_bytes())?;
     }
 
     #[test]
@@ -325,4 +338,57 @@ proptest! {
         prop_assert!(mail_message::decode::base64_decode_into(enc.as_bytes(), &mut out));
         prop_assert_eq!(&out[1..], data.as_slice());
     }
+}
+
+/// What `HeaderField::unfolded` gives: every CR and LF removed, then the white space at the
+/// start.
+fn unfold(raw: &[u8]) -> Vec<u8> {
+    let v: Vec<u8> = raw
+        .iter()
+        .copied()
+        .filter(|&c| c != b'\r' && c != b'\n')
+        .collect();
+    let start = v
+        .iter()
+        .position(|&c| c != b' ' && c != b'\t')
+        .unwrap_or(v.len());
+    v[start..].to_vec()
+}
+
+/// Each structured parser reads `raw` as it reads the value unfolded.
+fn raw_reads_as_unfolded(raw: &[u8]) -> Result<(), TestCaseError> {
+    use mail_message::{address, date, params};
+    let unfolded = unfold(raw);
+    let ctx = || String::from_utf8_lossy(raw).into_owned();
+    prop_assert_eq!(
+        address::parse_address_list(raw),
+        address::parse_address_list(&unfolded),
+        "{:?}",
+        ctx()
+    );
+    prop_assert_eq!(
+        date::parse_date(raw),
+        date::parse_date(&unfolded),
+        "{:?}",
+        ctx()
+    );
+    prop_assert_eq!(
+        params::parse_content_type(raw),
+        params::parse_content_type(&unfolded),
+        "{:?}",
+        ctx()
+    );
+    prop_assert_eq!(
+        params::parse_content_disposition(raw),
+        params::parse_content_disposition(&unfolded),
+        "{:?}",
+        ctx()
+    );
+    prop_assert_eq!(
+        params::parse_message_ids(raw),
+        params::parse_message_ids(&unfolded),
+        "{:?}",
+        ctx()
+    );
+    Ok(())
 }

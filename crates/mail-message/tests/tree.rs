@@ -291,14 +291,27 @@ fn depth_ceiling_fits_a_test_thread_stack() {
 #[test]
 fn address_fields_borrow_unless_folded() {
     use std::borrow::Cow;
-    let msg = Message::parse(b"From: Ann <ann@x.test>\r\nTo: Bob\r\n <bob@y.test>\r\n\r\n");
+    let msg = Message::parse(
+        b"From: Ann <ann@x.test>\r\nTo: Bob\r\n <bob@y.test>,\r\n\t\"Carol\r\n C\" <c@z.test>\r\nCc: Dan\r\n Smith <d@w.test>\r\n\r\n",
+    );
     let from = msg.from().unwrap();
     let ann = from.mailboxes().next().unwrap();
     assert!(matches!(ann.local_part, Cow::Borrowed("ann")));
-    // A folded field is unfolded into a copy: what is read from it is owned.
+    // A folded field is read from its raw value: the pieces on one line borrow the input,
+    // a quoted name with a fold inside is owned.
     let to = msg.to().unwrap();
-    let bob = to.mailboxes().next().unwrap();
-    assert_eq!(bob.name.as_deref(), Some("Bob"));
-    assert!(matches!(bob.local_part, Cow::Owned(_)));
-    assert_eq!(bob.address(), "bob@y.test");
+    let to: Vec<_> = to.mailboxes().collect();
+    assert_eq!(to[0].name.as_deref(), Some("Bob"));
+    assert!(matches!(to[0].name, Some(Cow::Borrowed(_))));
+    assert!(matches!(to[0].local_part, Cow::Borrowed(_)));
+    assert_eq!(to[0].address(), "bob@y.test");
+    assert_eq!(to[1].name.as_deref(), Some("Carol C"));
+    assert!(matches!(to[1].name, Some(Cow::Owned(_))));
+    assert!(matches!(to[1].domain, Some(Cow::Borrowed("z.test"))));
+    // A name folded between its words is joined by one space, owned.
+    let cc = msg.cc().unwrap();
+    let dan = cc.mailboxes().next().unwrap();
+    assert_eq!(dan.name.as_deref(), Some("Dan Smith"));
+    assert!(matches!(dan.name, Some(Cow::Owned(_))));
+    assert!(matches!(dan.local_part, Cow::Borrowed("d")));
 }
