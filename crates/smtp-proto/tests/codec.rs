@@ -686,7 +686,7 @@ proptest! {
         let (r, n) = parse_reply(&wire).unwrap().complete().unwrap();
         let want = EhloReply::from_reply(&r).into_owned();
         // Built back from its capabilities, one by one, it is the same reply.
-        prop_assert_eq!(&EhloReply::new(want.greeting.clone(), want.capabilities()), &want);
+        prop_assert_eq!(&EhloReply::new(want.greeting(), want.capabilities()), &want);
         prop_assert_eq!(EhloReply::parse(&wire), Ok(Status::Complete(want, n)), "{}", String::from_utf8_lossy(&wire));
     }
 

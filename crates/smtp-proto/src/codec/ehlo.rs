@@ -15,17 +15,21 @@
 //! assert!(ehlo.has(&Capability::Pipelining));
 //! assert!(ehlo.offers_auth(&Mechanism::Login));
 //! assert_eq!(ehlo.auth_mechanisms().count(), 2);
-//! assert_eq!(ehlo.unknown()[0].keyword(), "X-FOO");
+//! let unknown = ehlo.unknown().next().unwrap();
+//! assert_eq!(unknown.keyword(), "X-FOO");
 //! // Every capability in the order sent.
-//! assert_eq!(ehlo.capabilities().nth(2), Some(Capability::Other(ehlo.unknown()[0].clone())));
+//! assert_eq!(ehlo.capabilities().nth(2), Some(Capability::Other(unknown)));
 //! assert_eq!(ehlo.to_reply().to_bytes(), wire);
 //! ```
 //!
 //! An [`EhloReply`] keeps the keyword-only capabilities as a bit set, the parameters of the
 //! typed ones in fields (`AUTH` and `LIMITS` as the checked text, read on demand), the unknown
-//! lines in a list, and the order of the lines as one small tag each: a typical reply is read
-//! without allocating (the list of unknown lines is the only allocation) and dropped without a
-//! loop.
+//! lines in a list, and the order of the lines as one small tag each; every text it keeps is a
+//! range of the one text it was read from. A typical reply is read without allocating (more
+//! than four unknown lines or 32 lines are the only allocations), owned with one copy of the
+//! text, and dropped without a loop.
+
+use std::borrow::Cow;
 
 use mail_wire::sasl::Mechanism;
 
@@ -128,20 +132,6 @@ impl<'a> OtherCapability<'a> {
     pub fn into_owned(self) -> OtherCapability<'static> {
         OtherCapability {
             line: self.line.into_owned(),
-        }
-    }
-
-    /// A filler for unused places.
-    fn empty() -> Self {
-        Self {
-            line: Text::default(),
-        }
-    }
-
-    /// The same capability, borrowing from this one (no copy).
-    fn reborrow(&self) -> OtherCapability<'_> {
-        OtherCapability {
-            line: Text::known_ref(self.line.as_str()),
         }
     }
 }
@@ -538,31 +528,34 @@ fn limit_pairs(pairs: &str) -> impl Iterator<Item = (Keyword<'_>, u64)> + '_ {
 }
 
 /// What one capability line holds, as read, before [`EhloReply`] stores it: the typed
-/// parameters, `AUTH` and `LIMITS` as their checked text.
-#[derive(Debug)]
-enum Line<'a> {
+/// parameters; for `AUTH`, `LIMITS`, `MT-PRIORITY` and `FUTURERELEASE`, checked text that ends
+/// where the line ends, kept as a range of the reply's text (see [`EhloReply`]).
+#[derive(Debug, Clone, Copy)]
+enum Line {
     /// A keyword without parameters.
     Flag(Extension),
     Size(Option<u64>),
-    /// The mechanism names and their bit set.
-    Auth(Text<'a>, u16),
-    /// The `name=value` pairs.
-    Limits(Text<'a>),
-    MtPriority(Option<Keyword<'a>>),
-    FutureRelease(u64, ParamValue<'a>),
+    /// The mechanism names (the parameters) and their bit set.
+    Auth(u16),
+    /// The `name=value` pairs (the parameters).
+    Limits,
+    /// Whether the parameters are a policy keyword.
+    MtPriority(bool),
+    /// The longest interval, and where the date starts in the parameters.
+    FutureRelease(u64, usize),
     DeliverBy(Option<u64>),
     /// Kept as sent.
     Other,
 }
 
-impl<'a> Line<'a> {
+impl Line {
     /// The extension of a typed line.
-    fn extension(&self) -> Option<Extension> {
+    fn extension(self) -> Option<Extension> {
         Some(match self {
-            Self::Flag(e) => *e,
+            Self::Flag(e) => e,
             Self::Size(_) => Extension::Size,
-            Self::Auth(..) => Extension::Auth,
-            Self::Limits(_) => Extension::Limits,
+            Self::Auth(_) => Extension::Auth,
+            Self::Limits => Extension::Limits,
             Self::MtPriority(_) => Extension::MtPriority,
             Self::FutureRelease(..) => Extension::FutureRelease,
             Self::DeliverBy(_) => Extension::DeliverBy,
@@ -570,24 +563,11 @@ impl<'a> Line<'a> {
         })
     }
 
-    fn into_owned(self) -> Line<'static> {
-        match self {
-            Self::Flag(e) => Line::Flag(e),
-            Self::Size(n) => Line::Size(n),
-            Self::Auth(t, bits) => Line::Auth(t.into_owned(), bits),
-            Self::Limits(t) => Line::Limits(t.into_owned()),
-            Self::MtPriority(k) => Line::MtPriority(k.map(Keyword::into_owned)),
-            Self::FutureRelease(n, d) => Line::FutureRelease(n, d.into_owned()),
-            Self::DeliverBy(n) => Line::DeliverBy(n),
-            Self::Other => Line::Other,
-        }
-    }
-
     /// What a capability line (text without controls) holds; its keyword is its first `kw_len`
     /// bytes (up to the first space or the end); `ahead` starts with the line and may hold more
     /// bytes after it.
     #[inline(always)]
-    fn read(line: &'a str, kw_len: usize, ahead: &[u8]) -> Self {
+    fn read(line: &str, kw_len: usize, ahead: &[u8]) -> Self {
         let kw = line.as_bytes().get(..kw_len).unwrap_or_default();
         let w = folded(ahead, kw);
         let typed = match line.get(kw_len + 1..) {
@@ -597,12 +577,6 @@ impl<'a> Line<'a> {
             }
         };
         typed.unwrap_or(Self::Other)
-    }
-
-    /// [`Line::read`] of a line without the bytes after it.
-    fn read_alone(line: &'a str) -> Self {
-        let kw_len = memchr::memchr(b' ', line.as_bytes()).unwrap_or(line.len());
-        Self::read(line, kw_len, line.as_bytes())
     }
 
     /// The typed line that is only the keyword `kw`, whose [`folded`] window is `w`, or `None`
@@ -623,7 +597,7 @@ impl<'a> Line<'a> {
             10 if PIPELINING.is(w) => Extension::Pipelining,
             10 if BINARYMIME.is(w) => Extension::BinaryMime,
             10 if REQUIRETLS.is(w) => Extension::RequireTls,
-            11 if MT_PRIORITY.is(w) => return Some(Self::MtPriority(None)),
+            11 if MT_PRIORITY.is(w) => return Some(Self::MtPriority(false)),
             // The one keyword over 16 bytes: its first 16, then the last three folded alike.
             19 if ENHANCEDSTATUSCO.is(w)
                 && matches!(kw.get(16..), Some([d, e, s])
@@ -639,7 +613,7 @@ impl<'a> Line<'a> {
     /// (of a line known to hold no controls), or `None` for [`Line::Other`]. `after` starts
     /// with `rest` and may go on past the line.
     #[inline(never)]
-    fn with_params(kw: &[u8], w: (u64, u64), rest: &'a str, after: &[u8]) -> Option<Self> {
+    fn with_params(kw: &[u8], w: (u64, u64), rest: &str, after: &[u8]) -> Option<Self> {
         match kw.len() {
             4 if SIZE.is(w) => number_at(rest.as_bytes(), after).map(|n| Self::Size(Some(n))),
             4 if AUTH.is(w) => Self::auth(rest, after),
@@ -647,9 +621,7 @@ impl<'a> Line<'a> {
             9 if DELIVERBY.is(w) => {
                 number_at(rest.as_bytes(), after).map(|n| Self::DeliverBy(Some(n)))
             }
-            11 if MT_PRIORITY.is(w) => Keyword::borrowed(rest)
-                .ok()
-                .map(|k| Self::MtPriority(Some(k))),
+            11 if MT_PRIORITY.is(w) => Keyword::borrowed(rest).ok().map(|_| Self::MtPriority(true)),
             13 if FUTURERELEASE.is(w) => Self::future_release(rest, after),
             _ => None,
         }
@@ -658,7 +630,7 @@ impl<'a> Line<'a> {
     /// `AUTH` with its mechanisms `names`, checked and kept as text with their bit set;
     /// `after` starts with them and may go on past the line.
     #[inline]
-    fn auth(names: &'a str, after: &[u8]) -> Option<Self> {
+    fn auth(names: &str, after: &[u8]) -> Option<Self> {
         let bytes = names.as_bytes();
         let mut bits = 0;
         let mut at = 0;
@@ -673,14 +645,14 @@ impl<'a> Line<'a> {
                 Some(_) => return None,
             }
         }
-        Some(Self::Auth(Text::known_ref(names), bits))
+        Some(Self::Auth(bits))
     }
 
     /// `LIMITS` with its `name=value` pairs (separated by one space), checked in one pass and
     /// kept as text: each name a keyword, each value a number. `after` starts with `pairs`
     /// and may go on past the line.
     #[inline]
-    fn limits(pairs: &'a str, after: &[u8]) -> Option<Self> {
+    fn limits(pairs: &str, after: &[u8]) -> Option<Self> {
         let b = pairs.as_bytes();
         let mut at = 0;
         loop {
@@ -707,23 +679,26 @@ impl<'a> Line<'a> {
                 _ => at += 1,
             }
         }
-        Some(Self::Limits(Text::known_ref(pairs)))
+        Some(Self::Limits)
     }
 
-    /// `FUTURERELEASE` with its longest interval and latest date.
+    /// `FUTURERELEASE` with its longest interval and latest date (from the first byte after
+    /// the first space of `rest`).
     #[inline]
-    fn future_release(rest: &'a str, after: &[u8]) -> Option<Self> {
+    fn future_release(rest: &str, after: &[u8]) -> Option<Self> {
         let (interval, date) = split_at_byte(rest, b' ');
         let date = date?;
         // Printable ASCII but `=` (the common date) is a parameter value; anything else is
         // checked the general way (UTF-8 is allowed, RFC 6531).
-        let date = match first_outside(date.as_bytes(), b'!', b"=") {
-            None if !date.is_empty() => ParamValue::checked_ref(date),
-            _ => ParamValue::borrowed(date).ok()?,
-        };
+        match first_outside(date.as_bytes(), b'!', b"=") {
+            None if !date.is_empty() => {}
+            _ => {
+                ParamValue::borrowed(date).ok()?;
+            }
+        }
         Some(Self::FutureRelease(
             number_at(interval.as_bytes(), after)?,
-            date,
+            interval.len() + 1,
         ))
     }
 }
@@ -737,17 +712,17 @@ impl<'a> Capability<'a> {
     }
 
     /// The capability `read` from `s`, whose keyword is its first `kw_len` bytes.
-    fn from_line(s: &'a str, kw_len: usize, read: Line<'a>) -> Self {
+    fn from_line(s: &'a str, kw_len: usize, read: Line) -> Self {
         let params = s.get(kw_len + 1..).unwrap_or_default();
         match read {
             Line::Flag(e) => e.flag().unwrap_or(Self::other(s)),
             Line::Size(n) => Self::Size(n),
-            Line::Auth(..) => Self::Auth(auth_names(params).collect()),
-            Line::Limits(_) => Self::Limits(limit_pairs(params).collect()),
-            Line::MtPriority(k) => Self::MtPriority(k),
-            Line::FutureRelease(max_interval, max_datetime) => Self::FutureRelease {
+            Line::Auth(_) => Self::Auth(auth_names(params).collect()),
+            Line::Limits => Self::Limits(limit_pairs(params).collect()),
+            Line::MtPriority(k) => Self::MtPriority(k.then(|| Keyword::checked_ref(params))),
+            Line::FutureRelease(max_interval, at) => Self::FutureRelease {
                 max_interval,
-                max_datetime,
+                max_datetime: ParamValue::checked_ref(params.get(at..).unwrap_or_default()),
             },
             Line::DeliverBy(n) => Self::DeliverBy(n),
             Line::Other => Self::other(s),
@@ -896,62 +871,71 @@ impl Order {
     }
 }
 
+/// A range of an [`EhloReply`]'s text: where a piece it keeps (the greeting, `AUTH`'s names, an
+/// unknown line...) starts and ends. Eight bytes, copied as they are by
+/// [`EhloReply::into_owned`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    /// The range `start..end`; an offset past `u32::MAX` (of no text a parser of this crate
+    /// reads: its limits keep a reply under 1 MiB) is cut to it.
+    #[inline(always)]
+    fn new(start: usize, end: usize) -> Self {
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            start: at(start),
+            end: at(end),
+        }
+    }
+
+    /// The rest of this range from `skip` bytes after its start (empty if it is shorter).
+    #[inline(always)]
+    fn skip(self, skip: usize) -> Self {
+        let skip = u32::try_from(skip).unwrap_or(u32::MAX);
+        Self {
+            start: self.start.saturating_add(skip).min(self.end),
+            end: self.end,
+        }
+    }
+}
+
 /// How many unknown lines [`Others`] holds before it moves them to the heap: servers announce
 /// a few (`X-EXPS`, `XCLIENT`, `ETRN`), rarely more.
 const INLINE_OTHERS: usize = 4;
 
-/// The lines of an EHLO reply kept as sent, in order: the first [`INLINE_OTHERS`] in place,
-/// all of them on the heap past that (one contiguous slice either way).
-#[derive(Clone)]
-struct Others<'a> {
+/// The lines of an EHLO reply kept as sent, in order, as ranges of the reply's text: the first
+/// [`INLINE_OTHERS`] in place, all of them on the heap past that (one contiguous slice either
+/// way).
+#[derive(Clone, Default)]
+struct Others {
     len: usize,
-    inline: [OtherCapability<'a>; INLINE_OTHERS],
-    spill: Vec<OtherCapability<'a>>,
+    inline: [Span; INLINE_OTHERS],
+    spill: Vec<Span>,
 }
 
-impl Default for Others<'_> {
-    fn default() -> Self {
-        Self {
-            len: 0,
-            inline: std::array::from_fn(|_| OtherCapability::empty()),
-            spill: Vec::new(),
-        }
-    }
-}
-
-impl<'a> Others<'a> {
-    fn push(&mut self, o: OtherCapability<'a>) {
+impl Others {
+    fn push(&mut self, line: Span) {
         if let Some(slot) = self.inline.get_mut(self.len) {
-            *slot = o;
+            *slot = line;
         } else {
             if self.spill.is_empty() {
                 self.spill.reserve(2 * INLINE_OTHERS);
-                let held = self.inline.iter_mut();
-                self.spill
-                    .extend(held.map(|o| std::mem::replace(o, OtherCapability::empty())));
+                self.spill.extend_from_slice(&self.inline);
             }
-            self.spill.push(o);
+            self.spill.push(line);
         }
         self.len += 1;
     }
 
-    fn as_slice(&self) -> &[OtherCapability<'a>] {
+    fn as_slice(&self) -> &[Span] {
         if self.spill.is_empty() {
             self.inline.get(..self.len).unwrap_or_default()
         } else {
             &self.spill
-        }
-    }
-
-    fn into_owned(self) -> Others<'static> {
-        Others {
-            len: self.len,
-            inline: self.inline.map(OtherCapability::into_owned),
-            spill: self
-                .spill
-                .into_iter()
-                .map(OtherCapability::into_owned)
-                .collect(),
         }
     }
 }
@@ -967,54 +951,70 @@ impl<'a> Others<'a> {
 /// A typed capability with parameters is stored once: when a server repeats one (a second
 /// `SIZE`), the later line is kept verbatim as [`Capability::Other`]. Two replies are equal
 /// when their greetings are and they hold the same capabilities in the same order.
+///
+/// The reply keeps one text: the bytes it was parsed from (or the text of the [`Reply`] it was
+/// read from, or the lines pushed, one after the other), borrowed or owned; the greeting, the
+/// text of `AUTH`, `LIMITS`, `MT-PRIORITY` and `FUTURERELEASE` and the unknown lines are ranges
+/// of it. So a reply owns its text with one allocation, and [`EhloReply::into_owned`] is one
+/// copy of it.
 #[derive(Clone)]
 pub struct EhloReply<'a> {
+    /// The text the ranges below are ranges of.
+    source: Cow<'a, str>,
     /// The first line: the server's domain and an optional greeting.
-    pub greeting: Text<'a>,
+    greeting: Span,
     /// The bits of the extensions announced ([`Extension::bit`]).
     present: u32,
+    /// The bits of `AUTH`'s mechanisms ([`KNOWN_MECHANISMS`], [`OTHER_MECHANISM`]).
+    auth_bits: u16,
     order: Order,
     /// `SIZE`'s number, if it has one.
     size: Option<u64>,
     /// `DELIVERBY`'s number, if it has one.
     deliver_by: Option<u64>,
     /// `MT-PRIORITY`'s policy, if it has one.
-    mt_priority: Option<Keyword<'a>>,
+    mt_priority: Option<Span>,
     /// `FUTURERELEASE`'s parameters.
-    future_release: Option<(u64, ParamValue<'a>)>,
+    future_release: Option<(u64, Span)>,
     /// `AUTH`'s parameters, checked.
-    auth: Text<'a>,
-    /// The bits of `AUTH`'s mechanisms ([`KNOWN_MECHANISMS`], [`OTHER_MECHANISM`]).
-    auth_bits: u16,
+    auth: Span,
     /// `LIMITS`'s parameters, checked.
-    limits: Text<'a>,
+    limits: Span,
     /// The lines kept as sent, in order.
-    others: Others<'a>,
+    others: Others,
 }
 
 impl<'a> EhloReply<'a> {
     /// A reply of `greeting` and `capabilities`, to announce (a server's EHLO reply). Each
     /// capability is stored as its line reads back (see [`EhloReply::push`]).
-    pub fn new(greeting: Text<'a>, capabilities: impl IntoIterator<Item = Capability<'a>>) -> Self {
-        let mut reply = Self::empty(greeting);
+    pub fn new<'c>(
+        greeting: Text<'a>,
+        capabilities: impl IntoIterator<Item = Capability<'c>>,
+    ) -> Self {
+        let greeting = greeting.into_cow();
+        let mut reply = Self::empty(Span::new(0, greeting.len()));
+        reply.source = greeting;
         for c in capabilities {
             reply.push(c);
         }
         reply
     }
 
-    fn empty(greeting: Text<'a>) -> Self {
+    /// A reply of the greeting at `greeting` and no capabilities, over no text yet.
+    #[inline(always)]
+    fn empty(greeting: Span) -> Self {
         Self {
+            source: Cow::Borrowed(""),
             greeting,
             present: 0,
+            auth_bits: 0,
             order: Order::default(),
             size: None,
             deliver_by: None,
             mt_priority: None,
             future_release: None,
-            auth: Text::default(),
-            auth_bits: 0,
-            limits: Text::default(),
+            auth: Span::default(),
+            limits: Span::default(),
             others: Others::default(),
         }
     }
@@ -1022,14 +1022,24 @@ impl<'a> EhloReply<'a> {
     /// Adds a capability after the others, as its line ([`Capability::to_line`]) reads back:
     /// an [`OtherCapability`] with a known keyword and parameters it fits is typed, a typed one
     /// with parameters already there (or a name that is not one) is kept as
-    /// [`Capability::Other`].
-    pub fn push(&mut self, capability: Capability<'a>) {
-        let line = match capability {
-            Capability::Other(o) => o.line,
-            c => Text::known(&c.to_line()),
+    /// [`Capability::Other`]. The line is copied to the end of the reply's text (which the
+    /// reply then owns).
+    pub fn push(&mut self, capability: Capability<'_>) {
+        let written;
+        let line = match &capability {
+            Capability::Other(o) => o.as_str(),
+            c => {
+                written = c.to_line();
+                written.as_str()
+            }
         };
-        let read = Line::read_alone(line.as_str()).into_owned();
-        self.add(line, read);
+        let kw_len = memchr::memchr(b' ', line.as_bytes()).unwrap_or(line.len());
+        let read = Line::read(line, kw_len, line.as_bytes());
+        let source = self.source.to_mut();
+        let start = source.len();
+        source.push_str(line);
+        let end = source.len();
+        self.add(Span::new(start, end), kw_len, read);
     }
 
     /// Stores a keyword-only capability.
@@ -1039,28 +1049,30 @@ impl<'a> EhloReply<'a> {
         self.order.push(Some(e));
     }
 
-    /// Stores the capability `read` from `line`.
+    /// Stores the capability `read` from the line at `line`, whose keyword is its first
+    /// `kw_len` bytes.
     #[inline(always)]
-    fn add(&mut self, line: Text<'a>, read: Line<'a>) {
+    fn add(&mut self, line: Span, kw_len: usize, read: Line) {
         let e = match read.extension() {
             Some(e) if e.flag().is_some() || self.present & e.bit() == 0 => e,
             // Unknown, or typed with parameters for the second time.
             _ => {
-                self.others.push(OtherCapability { line });
+                self.others.push(line);
                 self.order.push(None);
                 return;
             }
         };
+        let params = || line.skip(kw_len + 1);
         match read {
             Line::Size(n) => self.size = n,
             Line::DeliverBy(n) => self.deliver_by = n,
-            Line::MtPriority(k) => self.mt_priority = k,
-            Line::FutureRelease(n, d) => self.future_release = Some((n, d)),
-            Line::Auth(t, bits) => {
-                self.auth = t;
+            Line::MtPriority(policy) => self.mt_priority = policy.then(params),
+            Line::FutureRelease(n, at) => self.future_release = Some((n, params().skip(at))),
+            Line::Auth(bits) => {
+                self.auth = params();
                 self.auth_bits = bits;
             }
-            Line::Limits(t) => self.limits = t,
+            Line::Limits => self.limits = params(),
             Line::Flag(_) | Line::Other => {}
         }
         self.add_flag(e);
@@ -1074,8 +1086,8 @@ impl<'a> EhloReply<'a> {
     ///
     /// [`parse_reply`]: super::reply::parse_reply
     ///
-    /// A reply in the common shape borrows `buf`; one the general parser reads (see below) is
-    /// owned.
+    /// A reply in the common shape borrows `buf`; one the general parser reads (see below) owns
+    /// the text that parser gathers (unless that borrows `buf` too).
     pub fn parse(buf: &'a [u8]) -> Result<Status<Self>, ParseError> {
         match Self::parse_plain(buf) {
             Some((ehlo, used)) => Ok(Status::Complete(ehlo, used)),
@@ -1086,10 +1098,9 @@ impl<'a> EhloReply<'a> {
                 Status::Complete(reply, _) if reply.code().get() != 250 => {
                     Err(ParseError::expected("reply code 250", 0))
                 }
-                Status::Complete(reply, used) => Ok(Status::Complete(
-                    EhloReply::from_reply(&reply).into_owned(),
-                    used,
-                )),
+                Status::Complete(reply, used) => {
+                    Ok(Status::Complete(Self::from_text(reply.text), used))
+                }
             },
         }
     }
@@ -1136,34 +1147,35 @@ impl<'a> EhloReply<'a> {
             if ahead.get(len..len + 2) != Some(b"\r\n") || len + 6 > limits.max_line {
                 return None;
             }
-            // The line as a string slice only where one is kept (not for a keyword alone).
-            let line = || text.get(start..start + len);
+            let at = Span::new(start, start + len);
             match &mut reply {
                 None => {
                     // A digit may start an enhanced code, which the general parser strips.
                     if ahead.first().is_some_and(u8::is_ascii_digit) {
                         return None;
                     }
-                    reply = Some(Self::empty(Text::known_ref(line()?)));
+                    reply = Some(Self::empty(at));
                 }
                 // A keyword alone (most lines) is read here; one with parameters apart.
                 Some(r) if len == kw_len => {
                     let kw = ahead.get(..len)?;
                     match Line::flag(kw, folded(ahead, kw)) {
                         Some(Line::Flag(e)) => r.add_flag(e),
-                        Some(read) => r.add(Text::known_ref(line()?), read),
-                        None => r.add(Text::known_ref(line()?), Line::Other),
+                        Some(read) => r.add(at, kw_len, read),
+                        None => r.add(at, kw_len, Line::Other),
                     }
                 }
                 Some(r) => {
-                    let line = line()?;
-                    r.add(Text::known_ref(line), Line::read(line, kw_len, ahead));
+                    let line = text.get(start..start + len)?;
+                    r.add(at, kw_len, Line::read(line, kw_len, ahead));
                 }
             }
             pos = start + len + 2;
             lines += 1;
             if last {
-                return Some((reply?, pos));
+                let mut reply = reply?;
+                reply.source = Cow::Borrowed(text.get(..pos)?);
+                return Some((reply, pos));
             }
             if lines >= limits.max_lines {
                 return None;
@@ -1173,46 +1185,90 @@ impl<'a> EhloReply<'a> {
 
     /// Reads a positive EHLO reply; the result borrows `reply`.
     pub fn from_reply(reply: &'a Reply<'_>) -> Self {
-        // A reply's lines hold no control characters.
-        let mut lines = reply.lines();
-        let mut ehlo = Self::empty(Text::known_ref(lines.next().unwrap_or_default()));
-        for line in lines {
-            ehlo.add(Text::known_ref(line), Line::read_alone(line));
+        Self::from_text(Cow::Borrowed(&reply.text))
+    }
+
+    /// Reads the lines of a reply's text (separated by LF, holding no control characters);
+    /// the result keeps `source`.
+    fn from_text(source: Cow<'a, str>) -> Self {
+        let text: &str = &source;
+        let bytes = text.as_bytes();
+        let line_end = |from: usize| {
+            memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default())
+                .map_or(bytes.len(), |i| from + i)
+        };
+        let first = line_end(0);
+        let mut ehlo = Self::empty(Span::new(0, first));
+        let mut start = first + 1;
+        while start <= bytes.len() {
+            let end = line_end(start);
+            let line = text.get(start..end).unwrap_or_default();
+            let kw_len = memchr::memchr(b' ', line.as_bytes()).unwrap_or(line.len());
+            let read = Line::read(line, kw_len, line.as_bytes());
+            ehlo.add(Span::new(start, end), kw_len, read);
+            start = end + 1;
         }
+        ehlo.source = source;
         ehlo
     }
 
-    /// The same reply, owning its text, to keep past the bytes it was parsed from.
+    /// The same reply, owning its text, to keep past the bytes it was parsed from: one copy
+    /// of the text (none if it is owned already).
     pub fn into_owned(self) -> EhloReply<'static> {
         EhloReply {
-            greeting: self.greeting.into_owned(),
+            source: Cow::Owned(self.source.into_owned()),
+            greeting: self.greeting,
             present: self.present,
+            auth_bits: self.auth_bits,
             order: self.order,
             size: self.size,
             deliver_by: self.deliver_by,
-            mt_priority: self.mt_priority.map(Keyword::into_owned),
-            future_release: self.future_release.map(|(n, d)| (n, d.into_owned())),
-            auth: self.auth.into_owned(),
-            auth_bits: self.auth_bits,
-            limits: self.limits.into_owned(),
-            others: self.others.into_owned(),
+            mt_priority: self.mt_priority,
+            future_release: self.future_release,
+            auth: self.auth,
+            limits: self.limits,
+            others: self.others,
         }
+    }
+
+    /// The text of a range.
+    #[inline]
+    fn text(&self, at: Span) -> &str {
+        self.source
+            .get(at.start as usize..at.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The unknown line at `at`.
+    fn other(&self, at: Span) -> OtherCapability<'_> {
+        OtherCapability {
+            line: Text::known_ref(self.text(at)),
+        }
+    }
+
+    /// The first line: the server's domain and an optional greeting.
+    pub fn greeting(&self) -> Text<'_> {
+        Text::known_ref(self.text(self.greeting))
     }
 
     /// The `250` reply (no enhanced code: RFC 2034 does not put one on EHLO). `AUTH`, `LIMITS`
     /// and unknown lines are written as they were read.
     pub fn to_reply(&self) -> Reply<'static> {
         let mut lines = Vec::with_capacity(self.len() + 1);
-        lines.push(self.greeting.clone());
+        lines.push(self.greeting());
         let mut others = self.others.as_slice().iter();
         for i in 0..self.order.len {
             let line = match self.order.get(i).flatten() {
-                None => others.next().map(|o| o.as_str().to_owned()),
-                Some(Extension::Auth) => Some(format!("AUTH {}", self.auth)),
-                Some(Extension::Limits) => Some(format!("LIMITS {}", self.limits)),
-                Some(e) => self.typed(e).map(|c| c.to_line()),
+                None => others.next().map(|&o| Text::known_ref(self.text(o))),
+                Some(Extension::Auth) => {
+                    Some(Text::known(&format!("AUTH {}", self.text(self.auth))))
+                }
+                Some(Extension::Limits) => {
+                    Some(Text::known(&format!("LIMITS {}", self.text(self.limits))))
+                }
+                Some(e) => self.typed(e).map(|c| Text::known(&c.to_line())),
             };
-            lines.push(Text::known(&line.unwrap_or_default()));
+            lines.push(line.unwrap_or_default());
         }
         Reply::from_parts(ReplyCode::known(250), None, &lines)
     }
@@ -1248,16 +1304,12 @@ impl<'a> EhloReply<'a> {
         Some(match e {
             Extension::Size => Capability::Size(self.size),
             Extension::DeliverBy => Capability::DeliverBy(self.deliver_by),
-            Extension::MtPriority => Capability::MtPriority(
-                self.mt_priority
-                    .as_ref()
-                    .map(|k| Keyword::checked_ref(k.as_str())),
-            ),
+            Extension::MtPriority => Capability::MtPriority(self.mt_priority()?),
             Extension::FutureRelease => {
-                let (max_interval, d) = self.future_release.as_ref()?;
+                let (max_interval, max_datetime) = self.future_release()?;
                 Capability::FutureRelease {
-                    max_interval: *max_interval,
-                    max_datetime: d.reborrow(),
+                    max_interval,
+                    max_datetime,
                 }
             }
             Extension::Auth => Capability::Auth(self.auth_mechanisms().collect()),
@@ -1282,8 +1334,10 @@ impl<'a> EhloReply<'a> {
 
     /// The capabilities kept as sent, in order: keywords this crate does not know, known ones
     /// with parameters it cannot read, and repeated typed ones.
-    pub fn unknown(&self) -> &[OtherCapability<'a>] {
-        self.others.as_slice()
+    pub fn unknown(
+        &self,
+    ) -> impl ExactSizeIterator<Item = OtherCapability<'_>> + DoubleEndedIterator + Clone + '_ {
+        self.others.as_slice().iter().map(|&at| self.other(at))
     }
 
     /// The `SIZE` limit (`Some(0)` means announced without a fixed limit).
@@ -1295,7 +1349,7 @@ impl<'a> EhloReply<'a> {
     /// The SASL mechanisms of `AUTH`, in the order sent (none without `AUTH`). The common
     /// ones come without allocating.
     pub fn auth_mechanisms(&self) -> impl Iterator<Item = Mechanism> + '_ {
-        auth_names(self.auth.as_str())
+        auth_names(self.text(self.auth))
     }
 
     /// Whether `AUTH` offers `mechanism`.
@@ -1311,7 +1365,7 @@ impl<'a> EhloReply<'a> {
 
     /// The `name=value` pairs of `LIMITS`, in the order sent (none without `LIMITS`).
     pub fn limits(&self) -> impl Iterator<Item = (Keyword<'_>, u64)> + '_ {
-        limit_pairs(self.limits.as_str())
+        limit_pairs(self.text(self.limits))
     }
 
     /// The value of a `LIMITS` entry (`RCPTMAX`, `MAILMAX`, `RCPTDOMAINMAX`).
@@ -1322,14 +1376,17 @@ impl<'a> EhloReply<'a> {
     }
 
     /// `MT-PRIORITY`: `Some(policy)` if announced, the policy `None` if not given.
-    pub fn mt_priority(&self) -> Option<Option<&Keyword<'a>>> {
-        self.supports(Extension::MtPriority)
-            .then_some(self.mt_priority.as_ref())
+    pub fn mt_priority(&self) -> Option<Option<Keyword<'_>>> {
+        self.supports(Extension::MtPriority).then(|| {
+            self.mt_priority
+                .map(|at| Keyword::checked_ref(self.text(at)))
+        })
     }
 
     /// `FUTURERELEASE`: the longest hold in seconds and the latest release time, as sent.
-    pub fn future_release(&self) -> Option<(u64, &ParamValue<'a>)> {
-        self.future_release.as_ref().map(|(n, d)| (*n, d))
+    pub fn future_release(&self) -> Option<(u64, ParamValue<'_>)> {
+        self.future_release
+            .map(|(n, at)| (n, ParamValue::checked_ref(self.text(at))))
     }
 
     /// `DELIVERBY`'s shortest by-time (`Some(0)` means announced without one).
@@ -1341,7 +1398,7 @@ impl<'a> EhloReply<'a> {
 
 impl PartialEq for EhloReply<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.greeting == other.greeting
+        self.greeting() == other.greeting()
             && self.present == other.present
             && self.len() == other.len()
             && self.capabilities().eq(other.capabilities())
@@ -1353,7 +1410,7 @@ impl Eq for EhloReply<'_> {}
 impl std::fmt::Debug for EhloReply<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EhloReply")
-            .field("greeting", &self.greeting)
+            .field("greeting", &self.greeting())
             .field("capabilities", &self.capabilities().collect::<Vec<_>>())
             .finish()
     }
@@ -1376,9 +1433,9 @@ impl<'s> Iterator for Capabilities<'s, '_> {
         match tag {
             Some(e) => self.reply.typed(e),
             None => {
-                let o = self.reply.others.as_slice().get(self.other)?;
+                let &at = self.reply.others.as_slice().get(self.other)?;
                 self.other += 1;
-                Some(Capability::Other(o.reborrow()))
+                Some(Capability::Other(self.reply.other(at)))
             }
         }
     }
@@ -1393,6 +1450,8 @@ impl ExactSizeIterator for Capabilities<'_, '_> {}
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use mail_wire::sasl::Mechanism;
 
     use mail_wire::Status;
@@ -1534,16 +1593,10 @@ mod tests {
 250-MT-PRIORITY MIXER\r\n250-FUTURERELEASE 604800 2030-01-01T00:00:00Z\r\n\
 250-LIMITS RCPTMAX=100 MAILMAX=50\r\n250-VRFY\r\n250-HELP\r\n250 RRVS\r\n";
 
-    /// Whether a reply holds nothing on the heap: every text borrowed, no unknown line, the
-    /// order inline.
+    /// Whether a reply holds nothing on the heap: its text borrowed, the unknown lines and
+    /// the order inline.
     fn all_borrowed(e: &EhloReply<'_>) -> bool {
-        e.greeting.is_borrowed()
-            && e.auth.is_borrowed()
-            && e.limits.is_borrowed()
-            && e.mt_priority.as_ref().is_none_or(Keyword::is_borrowed)
-            && e.future_release
-                .as_ref()
-                .is_none_or(|(_, d)| d.is_borrowed())
+        matches!(e.source, Cow::Borrowed(_))
             && e.others.spill.capacity() == 0
             && e.order.spill.capacity() == 0
     }
@@ -1564,19 +1617,19 @@ mod tests {
         assert_eq!(e.size(), Some(52428800));
         assert_eq!(e.deliver_by(), Some(240));
         assert_eq!(
-            e.mt_priority().flatten().map(Keyword::as_str),
+            e.mt_priority().flatten().as_ref().map(Keyword::as_str),
             Some("MIXER")
         );
         assert_eq!(
-            e.future_release().map(|(n, d)| (n, d.as_str())),
-            Some((604800, "2030-01-01T00:00:00Z"))
+            e.future_release().map(|(n, d)| (n, d.as_str().to_owned())),
+            Some((604800, "2030-01-01T00:00:00Z".to_owned()))
         );
         assert_eq!(e.limit("mailmax"), Some(50));
         assert_eq!(e.limits().count(), 2);
         assert!(e.offers_auth(&Mechanism::ScramSha256) && !e.offers_auth(&Mechanism::CramMd5));
         assert!(!e.offers_auth(&Mechanism::Other("GSSAPI".into())));
         assert_eq!(e.auth_mechanisms().count(), 5);
-        assert!(e.unknown().is_empty());
+        assert_eq!(e.unknown().len(), 0);
         let (r, _) = parse_reply(TYPICAL).unwrap().complete().unwrap();
         let general = EhloReply::from_reply(&r);
         assert!(all_borrowed(&general));
@@ -1704,7 +1757,7 @@ mod tests {
             let (r, _) = parse_reply(&wire).unwrap().complete().unwrap();
             assert_eq!(EhloReply::from_reply(&r), e);
             let names: Vec<String> = (0..n).map(|i| format!("X-K{i} v{i}")).collect();
-            let got: Vec<&str> = e.unknown().iter().map(OtherCapability::as_str).collect();
+            let got: Vec<String> = e.unknown().map(|o| o.as_str().to_owned()).collect();
             assert_eq!(got, names);
             assert_eq!(e.to_reply().to_bytes(), wire);
             let owned = e.clone().into_owned();
@@ -1794,18 +1847,103 @@ mod tests {
                 for borrowed in [e, EhloReply::from_reply(&r)] {
                     let owned = borrowed.clone().into_owned();
                     assert_eq!(owned, borrowed);
-                    assert_eq!(owned.greeting, borrowed.greeting);
+                    assert_eq!(owned.greeting(), borrowed.greeting());
                     assert_eq!(owned.to_reply(), borrowed.to_reply());
                     assert_eq!(owned.to_reply().to_bytes(), wire);
                     assert!(owned.auth_mechanisms().eq(borrowed.auth_mechanisms()));
                     assert_eq!(owned.unknown().len(), unknown + 2);
-                    assert_eq!(owned.unknown(), borrowed.unknown());
+                    assert!(owned.unknown().eq(borrowed.unknown()));
                     let again = owned.clone().into_owned();
                     assert_eq!(again, borrowed);
                     assert_eq!(format!("{again:?}"), format!("{borrowed:?}"));
                 }
             }
         }
+    }
+
+    /// The owned copy is one copy of the parsed text (the consumed bytes, not what follows),
+    /// with every range unchanged; owning an owned reply copies nothing.
+    #[test]
+    fn owned_reply_is_one_copy_of_the_text() {
+        let mut wire = TYPICAL.to_vec();
+        wire.extend_from_slice(b"250 next reply\r\n");
+        let Ok(Status::Complete(e, n)) = EhloReply::parse(&wire) else {
+            panic!()
+        };
+        assert_eq!(n, TYPICAL.len());
+        assert_eq!(e.source.as_bytes(), TYPICAL);
+        let owned = e.clone().into_owned();
+        assert!(matches!(owned.source, Cow::Owned(_)));
+        assert_eq!(owned.source, e.source);
+        assert_eq!(
+            (owned.greeting, owned.auth, owned.limits, owned.mt_priority),
+            (e.greeting, e.auth, e.limits, e.mt_priority)
+        );
+        assert_eq!(owned.future_release, e.future_release);
+        let at = owned.source.as_ptr();
+        let again = owned.into_owned();
+        assert_eq!(again.source.as_ptr(), at);
+        assert_eq!(again, e);
+    }
+
+    /// The general reading keeps the text the reply parser gives: borrowed for a one-line
+    /// reply (which that parser borrows), owned for a multi-line one with an enhanced code
+    /// (which it gathers); both read as `from_reply` reads them.
+    #[test]
+    fn general_reading_keeps_the_reply_text() {
+        for (wire, borrowed) in [
+            (&b"250 mx.example.org\r\n"[..], true),
+            (
+                b"250-2.0.0 mx\r\n250-2.0.0 SIZE 10\r\n250 2.0.0 X-A b\r\n",
+                false,
+            ),
+        ] {
+            let Ok(Status::Complete(e, n)) = EhloReply::parse(wire) else {
+                panic!()
+            };
+            assert_eq!(n, wire.len());
+            assert_eq!(matches!(e.source, Cow::Borrowed(_)), borrowed);
+            let (r, _) = parse_reply(wire).unwrap().complete().unwrap();
+            assert_eq!(EhloReply::from_reply(&r), e);
+            assert_eq!(e.clone().into_owned(), e);
+        }
+    }
+
+    /// Pushing onto a parsed (borrowed) reply copies its text once and appends the line; the
+    /// result equals the reply parsed with that line, owned or not. A reply built from
+    /// nothing but pushes equals it too.
+    #[test]
+    fn push_onto_a_parsed_reply() {
+        let wire = b"250-mx hi\r\n250-SIZE 10\r\n250-X-A b\r\n250 AUTH PLAIN\r\n";
+        let Ok(Status::Complete(mut e, _)) = EhloReply::parse(wire) else {
+            panic!()
+        };
+        let pushed = [
+            Capability::Limits(vec![(Keyword::new("RCPTMAX").unwrap(), 5)]),
+            Capability::Auth(vec![Mechanism::Login]),
+            Capability::MtPriority(Some(Keyword::new("MIXER").unwrap())),
+            Capability::FutureRelease {
+                max_interval: 9,
+                max_datetime: crate::types::ParamValue::new("2030-01-01T00:00:00Z").unwrap(),
+            },
+            Capability::Other(OtherCapability::new("X-B", Some("c d")).unwrap()),
+        ];
+        for c in pushed.clone() {
+            e.push(c);
+        }
+        assert!(matches!(e.source, Cow::Owned(_)));
+        let longer = b"250-mx hi\r\n250-SIZE 10\r\n250-X-A b\r\n250-AUTH PLAIN\r\n\
+250-LIMITS RCPTMAX=5\r\n250-AUTH LOGIN\r\n250-MT-PRIORITY MIXER\r\n\
+250-FUTURERELEASE 9 2030-01-01T00:00:00Z\r\n250 X-B c d\r\n";
+        let Ok(Status::Complete(want, _)) = EhloReply::parse(longer) else {
+            panic!()
+        };
+        assert_eq!(e, want);
+        assert_eq!(e.to_reply().to_bytes(), longer);
+        assert_eq!(e.clone().into_owned(), want);
+        let built = EhloReply::new(want.greeting(), want.capabilities());
+        assert_eq!(built, want);
+        assert_eq!(built.to_reply().to_bytes(), longer);
     }
 
     /// A reply with nothing but a greeting, and one with only flags, own equal too.

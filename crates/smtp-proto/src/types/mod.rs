@@ -675,14 +675,6 @@ impl<'a> XText<'a> {
 #[derive(Debug, Clone, Eq)]
 pub struct Keyword<'a>(Cow<'a, str>);
 
-#[cfg(test)]
-impl Keyword<'_> {
-    /// Whether the text is borrowed (for tests of what a parse allocates).
-    pub(crate) fn is_borrowed(&self) -> bool {
-        matches!(self.0, Cow::Borrowed(_))
-    }
-}
-
 impl Keyword<'static> {
     /// Checks a keyword, and copies it.
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
@@ -778,14 +770,6 @@ impl fmt::Display for Keyword<'_> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ParamValue<'a>(Cow<'a, str>);
 
-#[cfg(test)]
-impl ParamValue<'_> {
-    /// Whether the text is borrowed (for tests of what a parse allocates).
-    pub(crate) fn is_borrowed(&self) -> bool {
-        matches!(self.0, Cow::Borrowed(_))
-    }
-}
-
 impl ParamValue<'static> {
     /// Checks a parameter value, and copies it.
     pub fn new(s: &str) -> Result<Self, InvalidValue> {
@@ -823,11 +807,6 @@ impl<'a> ParamValue<'a> {
         Self(Cow::Borrowed(s))
     }
 
-    /// The same value, borrowing from this one (no copy).
-    pub(crate) fn reborrow(&self) -> ParamValue<'_> {
-        ParamValue(Cow::Borrowed(&self.0))
-    }
-
     /// The value.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -837,14 +816,6 @@ impl<'a> ParamValue<'a> {
 /// Free text on a command or reply line: no CR, LF or other control except tab.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Text<'a>(Cow<'a, str>);
-
-#[cfg(test)]
-impl Text<'_> {
-    /// Whether the text is borrowed (for tests of what a parse allocates).
-    pub(crate) fn is_borrowed(&self) -> bool {
-        matches!(self.0, Cow::Borrowed(_))
-    }
-}
 
 impl Text<'static> {
     /// Checks text, and copies it.
@@ -877,6 +848,11 @@ impl<'a> Text<'a> {
     /// The same text, owning it.
     pub fn into_owned(self) -> Text<'static> {
         Text(Cow::Owned(self.0.into_owned()))
+    }
+
+    /// The text as it is held (borrowed or owned).
+    pub(crate) fn into_cow(self) -> Cow<'a, str> {
+        self.0
     }
 
     /// The text.
