@@ -743,42 +743,12 @@ impl<'r> DashLines<'r> {
     }
 }
 
-/// How far past a dash inside a line [`dash_line_starts`] looks for `\n--` in one search.
-const DASH_WINDOW: usize = 2048;
-
 /// Appends to `out`, in order, every position from `start` on (`start` counting as a line
-/// start) where a line begins with `--`.
-///
-/// A `memchr` for `-` skips the bytes between dashes at full speed (base64 has none). A dash
-/// that starts no boundary line is mostly inside a line of text (a header name, a word), where
-/// more dashes follow: the next `window` bytes are then searched for `\n--` in one pass instead
-/// of one search per dash and line, and the `-` search goes on after them.
-fn dash_line_starts(input: &[u8], start: usize, window: usize, out: &mut Vec<usize>) {
-    let finder = memchr::memmem::Finder::new(b"\n--");
-    let mut pos = start;
-    let window = window.max(1);
-    while let Some(d) = input.get(pos..).and_then(|r| memchr::memchr(b'-', r)) {
-        let d = pos + d;
-        let line_start = d == start || input.get(d.wrapping_sub(1)) == Some(&b'\n');
-        if line_start && input.get(d + 1) == Some(&b'-') {
-            out.push(d);
-            pos = d + 2;
-            continue;
-        }
-        // `\n--` whose line break is in d..window_end: the line starts d + 1..=window_end.
-        let window_end = input.len().min(d + window);
-        let hay = input
-            .get(d..input.len().min(window_end + 2))
-            .unwrap_or_default();
-        for nl in finder.find_iter(hay) {
-            if d + nl >= window_end {
-                break;
-            }
-            out.push(d + nl + 1);
-        }
-        // The next line start not looked at is window_end + 1.
-        pos = window_end + 1;
-    }
+/// start) where a line begins with `--`: [`mail_simd::dash_line_starts`], which compares 64
+/// bytes at a time into masks of `-` and line breaks and takes the line starts from them (one
+/// pass, no search per dash; base64 has no `-`, so its chunks cost one compare each).
+fn dash_line_starts(input: &[u8], start: usize, out: &mut Vec<usize>) {
+    mail_simd::dash_line_starts(input, start, out);
 }
 
 /// Where a boundary line is: its first byte, the first byte after its line break, and whether
@@ -856,7 +826,7 @@ impl TreeBuilder<'_, '_> {
             // Room for the lines of a message of a few parts in one allocation (growing from
             // nothing took three for startrek.eml's 14).
             self.dash_lines.reserve(16);
-            dash_line_starts(input, start, DASH_WINDOW, &mut self.dash_lines);
+            dash_line_starts(input, start, &mut self.dash_lines);
             // Each part follows one of those lines, and each level's boundary lines and
             // children go on the shared stacks: room for that many up front (within the part
             // limit and a fixed bound) instead of growing the vectors step by step, which
@@ -1614,17 +1584,13 @@ mod tests {
             }
             for start in [0, 1, n / 2] {
                 let start = start.min(region.len());
-                // Windows smaller than a line, around one, and the real one (the search past a
-                // dash inside a line, and the dash search after it).
-                for window in [0, 1, 2, 3, 7, 40, super::DASH_WINDOW] {
-                    let mut got = Vec::new();
-                    super::dash_line_starts(&region, start, window, &mut got);
-                    assert_eq!(
-                        got,
-                        plain_dash_line_starts(&region, start),
-                        "{region:?} from {start} by {window}"
-                    );
-                }
+                let mut got = Vec::new();
+                super::dash_line_starts(&region, start, &mut got);
+                assert_eq!(
+                    got,
+                    plain_dash_line_starts(&region, start),
+                    "{region:?} from {start}"
+                );
             }
             seed = seed.wrapping_add(1);
         }
@@ -1689,25 +1655,23 @@ mod tests {
             }
             for start in [0, 1, region.len() / 2] {
                 let start = start.min(region.len());
-                for window in [0, 1, 7, len, super::DASH_WINDOW] {
-                    let mut got = Vec::new();
-                    super::dash_line_starts(&region, start, window, &mut got);
-                    assert_eq!(
-                        got,
-                        plain_dash_line_starts(&region, start),
-                        "{region:?} from {start} by {window}"
-                    );
-                    // The scan each multipart makes of its own where the shared one is behind.
-                    let mut lines = super::DashLines::new(&region, start);
-                    let dashes: Vec<_> = std::iter::from_fn(|| lines.next_dash_line())
-                        .filter(|&p| region.get(p + 1) == Some(&b'-'))
-                        .collect();
-                    assert_eq!(
-                        dashes,
-                        plain_dash_line_starts(&region, start),
-                        "{region:?} from {start}"
-                    );
-                }
+                let mut got = Vec::new();
+                super::dash_line_starts(&region, start, &mut got);
+                assert_eq!(
+                    got,
+                    plain_dash_line_starts(&region, start),
+                    "{region:?} from {start}"
+                );
+                // The scan each multipart makes of its own where the shared one is behind.
+                let mut lines = super::DashLines::new(&region, start);
+                let dashes: Vec<_> = std::iter::from_fn(|| lines.next_dash_line())
+                    .filter(|&p| region.get(p + 1) == Some(&b'-'))
+                    .collect();
+                assert_eq!(
+                    dashes,
+                    plain_dash_line_starts(&region, start),
+                    "{region:?} from {start}"
+                );
             }
         }
     }

@@ -87,11 +87,12 @@ pub fn decode_base64_lines_scalar(input: &[u8], out: &mut Vec<u8>) -> usize {
     Shape::of(input).map_or(0, |shape| scalar_lines(shape, input, out))
 }
 
-/// The paths of [`decode_base64_lines`], for [`decode_base64_lines_with`].
+/// The paths of [`decode_base64_lines`] and [`crate::dash_line_starts`], for
+/// [`decode_base64_lines_with`] and [`crate::dash_line_starts_with`].
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Path {
-    /// AVX-512 F, BW and VBMI, lines of 64 characters or more.
+    /// AVX-512 F and BW (the base64 kernel: and VBMI, lines of 64 characters or more).
     Avx512,
     /// AVX2.
     Avx2,

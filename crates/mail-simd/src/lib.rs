@@ -9,6 +9,8 @@
 //!   characters...) decoded with AVX-512 VBMI or AVX2 straight from the lines, without
 //!   gathering them first.
 //! - [`utf8`]: `&[u8]` to `&str` with a fast path for short ASCII (header values).
+//! - [`dash_line_starts`]: the line starts with `--` of a MIME body (where its boundary lines
+//!   can be), 64 bytes compared at a time with AVX-512 BW or AVX2.
 //!
 //! ```
 //! let body = b"TWFpbCBib2RpZXMgY29tZSBpbiBsaW5lcyBvZiBleGFjdGx5IDc2IGNoYXJhY3RlcnMsIGVhY2gg\r\n\
@@ -27,14 +29,17 @@
 //! `unsafe` is denied at the crate root. Each base64 kernel (AVX-512, AVX2) uses it in two
 //! places, each with a `// SAFETY:` comment: the call of its `#[target_feature]` function
 //! after `is_x86_feature_detected!` of those features, and `Vec::set_len` over the bytes the
-//! kernel wrote into the vector's spare capacity. Loads and stores go through safe casts
-//! between byte arrays and `__m128i`, `__m256i`, `__m512i` (`bytemuck`), and the arithmetic
-//! intrinsics are safe inside `#[target_feature]` functions. [`utf8`] uses it once, for
-//! `str::from_utf8_unchecked` on bytes it has just checked are all ASCII.
+//! kernel wrote into the vector's spare capacity. Each `--` line scan (AVX-512, AVX2) uses it
+//! once, for the call of its `#[target_feature]` function after the feature check. Loads and
+//! stores go through safe casts between byte arrays and `__m128i`, `__m256i`, `__m512i`
+//! (`bytemuck`), and the arithmetic intrinsics are safe inside `#[target_feature]` functions.
+//! [`utf8`] uses it once, for `str::from_utf8_unchecked` on bytes it has just checked are all
+//! ASCII.
 #![deny(unsafe_code)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 mod base64;
+mod dash;
 mod utf8;
 
 /// The [`BASE64_VALUE`] of a byte outside the alphabet.
@@ -45,4 +50,7 @@ pub use base64::VALUE as BASE64_VALUE;
 pub use base64::{decode_base64_lines, decode_base64_lines_scalar, MAX_LINE, MIN_LINE};
 #[doc(hidden)]
 pub use base64::{decode_base64_lines_with, Path};
+#[doc(hidden)]
+pub use dash::dash_line_starts_with;
+pub use dash::{dash_line_starts, dash_line_starts_scalar};
 pub use utf8::utf8;
