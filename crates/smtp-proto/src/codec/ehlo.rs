@@ -567,8 +567,8 @@ impl Line {
     /// bytes (up to the first space or the end); `ahead` starts with the line and may hold more
     /// bytes after it.
     #[inline(always)]
-    fn read(line: &str, kw_len: usize, ahead: &[u8]) -> Self {
-        let kw = line.as_bytes().get(..kw_len).unwrap_or_default();
+    fn read(line: &[u8], kw_len: usize, ahead: &[u8]) -> Self {
+        let kw = line.get(..kw_len).unwrap_or_default();
         let w = folded(ahead, kw);
         let typed = match line.get(kw_len + 1..) {
             None => Self::flag(kw, w),
@@ -613,15 +613,13 @@ impl Line {
     /// (of a line known to hold no controls), or `None` for [`Line::Other`]. `after` starts
     /// with `rest` and may go on past the line.
     #[inline(never)]
-    fn with_params(kw: &[u8], w: (u64, u64), rest: &str, after: &[u8]) -> Option<Self> {
+    fn with_params(kw: &[u8], w: (u64, u64), rest: &[u8], after: &[u8]) -> Option<Self> {
         match kw.len() {
-            4 if SIZE.is(w) => number_at(rest.as_bytes(), after).map(|n| Self::Size(Some(n))),
+            4 if SIZE.is(w) => number_at(rest, after).map(|n| Self::Size(Some(n))),
             4 if AUTH.is(w) => Self::auth(rest, after),
             6 if LIMITS.is(w) => Self::limits(rest, after),
-            9 if DELIVERBY.is(w) => {
-                number_at(rest.as_bytes(), after).map(|n| Self::DeliverBy(Some(n)))
-            }
-            11 if MT_PRIORITY.is(w) => Keyword::borrowed(rest).ok().map(|_| Self::MtPriority(true)),
+            9 if DELIVERBY.is(w) => number_at(rest, after).map(|n| Self::DeliverBy(Some(n))),
+            11 if MT_PRIORITY.is(w) => Keyword::is_keyword(rest).then_some(Self::MtPriority(true)),
             13 if FUTURERELEASE.is(w) => Self::future_release(rest, after),
             _ => None,
         }
@@ -630,8 +628,7 @@ impl Line {
     /// `AUTH` with its mechanisms `names`, checked and kept as text with their bit set;
     /// `after` starts with them and may go on past the line.
     #[inline]
-    fn auth(names: &str, after: &[u8]) -> Option<Self> {
-        let bytes = names.as_bytes();
+    fn auth(bytes: &[u8], after: &[u8]) -> Option<Self> {
         let mut bits = 0;
         let mut at = 0;
         loop {
@@ -652,8 +649,7 @@ impl Line {
     /// kept as text: each name a keyword, each value a number. `after` starts with `pairs`
     /// and may go on past the line.
     #[inline]
-    fn limits(pairs: &str, after: &[u8]) -> Option<Self> {
-        let b = pairs.as_bytes();
+    fn limits(b: &[u8], after: &[u8]) -> Option<Self> {
         let mut at = 0;
         loop {
             // A letter or digit, then letters, digits and `-`, up to `=`.
@@ -685,20 +681,19 @@ impl Line {
     /// `FUTURERELEASE` with its longest interval and latest date (from the first byte after
     /// the first space of `rest`).
     #[inline]
-    fn future_release(rest: &str, after: &[u8]) -> Option<Self> {
-        let (interval, date) = split_at_byte(rest, b' ');
-        let date = date?;
+    fn future_release(rest: &[u8], after: &[u8]) -> Option<Self> {
+        let interval = memchr::memchr(b' ', rest)?;
+        let date = rest.get(interval + 1..)?;
         // Printable ASCII but `=` (the common date) is a parameter value; anything else is
         // checked the general way (UTF-8 is allowed, RFC 6531).
-        match first_outside(date.as_bytes(), b'!', b"=") {
+        match first_outside(date, b'!', b"=") {
             None if !date.is_empty() => {}
-            _ => {
-                ParamValue::borrowed(date).ok()?;
-            }
+            _ if ParamValue::is_value(date) => {}
+            _ => return None,
         }
         Some(Self::FutureRelease(
-            number_at(interval.as_bytes(), after)?,
-            interval.len() + 1,
+            number_at(rest.get(..interval)?, after)?,
+            interval + 1,
         ))
     }
 }
@@ -708,7 +703,7 @@ impl<'a> Capability<'a> {
     pub fn parse(line: &'a Text<'_>) -> Self {
         let s = line.as_str();
         let kw_len = memchr::memchr(b' ', s.as_bytes()).unwrap_or(s.len());
-        Self::from_line(s, kw_len, Line::read(s, kw_len, s.as_bytes()))
+        Self::from_line(s, kw_len, Line::read(s.as_bytes(), kw_len, s.as_bytes()))
     }
 
     /// The capability `read` from `s`, whose keyword is its first `kw_len` bytes.
@@ -903,6 +898,14 @@ impl Span {
     }
 }
 
+/// A string as its bytes, borrowed or owned as it was.
+fn bytes(s: Cow<'_, str>) -> Cow<'_, [u8]> {
+    match s {
+        Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+        Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+    }
+}
+
 /// How many unknown lines [`Others`] holds before it moves them to the heap: servers announce
 /// a few (`X-EXPS`, `XCLIENT`, `ETRN`), rarely more.
 const INLINE_OTHERS: usize = 4;
@@ -959,8 +962,10 @@ impl Others {
 /// copy of it.
 #[derive(Clone)]
 pub struct EhloReply<'a> {
-    /// The text the ranges below are ranges of.
-    source: Cow<'a, str>,
+    /// The text the ranges below are ranges of, as bytes: each range is UTF-8 text without
+    /// controls but tab (of a line checked to be printable ASCII by [`EhloReply::parse`], or of
+    /// a string).
+    source: Cow<'a, [u8]>,
     /// The first line: the server's domain and an optional greeting.
     greeting: Span,
     /// The bits of the extensions announced ([`Extension::bit`]).
@@ -993,7 +998,7 @@ impl<'a> EhloReply<'a> {
     ) -> Self {
         let greeting = greeting.into_cow();
         let mut reply = Self::empty(Span::new(0, greeting.len()));
-        reply.source = greeting;
+        reply.source = bytes(greeting);
         for c in capabilities {
             reply.push(c);
         }
@@ -1004,7 +1009,7 @@ impl<'a> EhloReply<'a> {
     #[inline(always)]
     fn empty(greeting: Span) -> Self {
         Self {
-            source: Cow::Borrowed(""),
+            source: Cow::Borrowed(b""),
             greeting,
             present: 0,
             auth_bits: 0,
@@ -1034,10 +1039,10 @@ impl<'a> EhloReply<'a> {
             }
         };
         let kw_len = memchr::memchr(b' ', line.as_bytes()).unwrap_or(line.len());
-        let read = Line::read(line, kw_len, line.as_bytes());
+        let read = Line::read(line.as_bytes(), kw_len, line.as_bytes());
         let source = self.source.to_mut();
         let start = source.len();
-        source.push_str(line);
+        source.extend_from_slice(line.as_bytes());
         let end = source.len();
         self.add(Span::new(start, end), kw_len, read);
     }
@@ -1111,20 +1116,8 @@ impl<'a> EhloReply<'a> {
         const MORE: u32 = u32::from_le_bytes(*b"250-");
         const LAST: u32 = u32::from_le_bytes(*b"250 ");
         let limits = ReplyLimits::default();
-        // The bytes as a string, checked as UTF-8 once (not line by line): the longest valid
-        // prefix of as much as a reply within the limits can take. The lines are then checked
-        // to be printable ASCII, which a string slice of them needs no second check for.
-        let most = buf
-            .get(..limits.max_line.saturating_mul(limits.max_lines))
-            .unwrap_or(buf);
-        let text = match simdutf8::basic::from_utf8(most) {
-            Ok(t) => t,
-            Err(_) => match std::str::from_utf8(most) {
-                Ok(t) => t,
-                Err(e) => std::str::from_utf8(most.get(..e.valid_up_to())?).ok()?,
-            },
-        };
-        let buf = text.as_bytes();
+        // The lines are checked to be printable ASCII, so the reply is kept as bytes (each
+        // range of them a string when asked for, without a UTF-8 check of the whole).
         let mut pos = 0;
         let mut reply: Option<Self> = None;
         let mut lines = 0;
@@ -1166,7 +1159,7 @@ impl<'a> EhloReply<'a> {
                     }
                 }
                 Some(r) => {
-                    let line = text.get(start..start + len)?;
+                    let line = ahead.get(..len)?;
                     r.add(at, kw_len, Line::read(line, kw_len, ahead));
                 }
             }
@@ -1174,7 +1167,7 @@ impl<'a> EhloReply<'a> {
             lines += 1;
             if last {
                 let mut reply = reply?;
-                reply.source = Cow::Borrowed(text.get(..pos)?);
+                reply.source = Cow::Borrowed(buf.get(..pos)?);
                 return Some((reply, pos));
             }
             if lines >= limits.max_lines {
@@ -1191,8 +1184,8 @@ impl<'a> EhloReply<'a> {
     /// Reads the lines of a reply's text (separated by LF, holding no control characters);
     /// the result keeps `source`.
     fn from_text(source: Cow<'a, str>) -> Self {
-        let text: &str = &source;
-        let bytes = text.as_bytes();
+        let source = bytes(source);
+        let bytes: &[u8] = &source;
         let line_end = |from: usize| {
             memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default())
                 .map_or(bytes.len(), |i| from + i)
@@ -1202,9 +1195,9 @@ impl<'a> EhloReply<'a> {
         let mut start = first + 1;
         while start <= bytes.len() {
             let end = line_end(start);
-            let line = text.get(start..end).unwrap_or_default();
-            let kw_len = memchr::memchr(b' ', line.as_bytes()).unwrap_or(line.len());
-            let read = Line::read(line, kw_len, line.as_bytes());
+            let line = bytes.get(start..end).unwrap_or_default();
+            let kw_len = memchr::memchr(b' ', line).unwrap_or(line.len());
+            let read = Line::read(line, kw_len, line);
             ehlo.add(Span::new(start, end), kw_len, read);
             start = end + 1;
         }
@@ -1231,12 +1224,12 @@ impl<'a> EhloReply<'a> {
         }
     }
 
-    /// The text of a range.
+    /// The text of a range (UTF-8, see [`EhloReply::source`]: a short check, as the ranges
+    /// kept are short and read rarely).
     #[inline]
     fn text(&self, at: Span) -> &str {
-        self.source
-            .get(at.start as usize..at.end as usize)
-            .unwrap_or_default()
+        let b = self.source.get(at.start as usize..at.end as usize);
+        std::str::from_utf8(b.unwrap_or_default()).unwrap_or_default()
     }
 
     /// The unknown line at `at`.
@@ -1529,7 +1522,11 @@ mod tests {
         for kw in variants(&words) {
             let long = format!("{kw}\r\n250-PIPELINING\r\n");
             for ahead in [kw.as_bytes(), long.as_bytes()] {
-                let c = Capability::from_line(&kw, kw.len(), Line::read(&kw, kw.len(), ahead));
+                let c = Capability::from_line(
+                    &kw,
+                    kw.len(),
+                    Line::read(kw.as_bytes(), kw.len(), ahead),
+                );
                 assert_eq!(c, slow(&kw), "{kw:?} {}", ahead.len());
             }
         }
@@ -1806,7 +1803,11 @@ mod tests {
         for s in cases {
             let long = format!("{s}\r\n250 PIPELINING\r\n");
             for after in [s.as_bytes(), long.as_bytes()] {
-                assert_eq!(Line::limits(&s, after).is_some(), slow(&s), "{s:?}");
+                assert_eq!(
+                    Line::limits(s.as_bytes(), after).is_some(),
+                    slow(&s),
+                    "{s:?}"
+                );
             }
         }
     }
@@ -1871,7 +1872,7 @@ mod tests {
             panic!()
         };
         assert_eq!(n, TYPICAL.len());
-        assert_eq!(e.source.as_bytes(), TYPICAL);
+        assert_eq!(&*e.source, TYPICAL);
         let owned = e.clone().into_owned();
         assert!(matches!(owned.source, Cow::Owned(_)));
         assert_eq!(owned.source, e.source);
@@ -1944,6 +1945,39 @@ mod tests {
         let built = EhloReply::new(want.greeting(), want.capabilities());
         assert_eq!(built, want);
         assert_eq!(built.to_reply().to_bytes(), longer);
+    }
+
+    /// The byte checks the line reader uses for MT-PRIORITY's keyword and FUTURERELEASE's date
+    /// accept what `Keyword::borrowed` and `ParamValue::borrowed` accept, on every character
+    /// of one byte and a few of more at each place of short strings.
+    #[test]
+    fn byte_checks_agree_with_the_typed_checks() {
+        let chars = (0u8..0x80)
+            .map(char::from)
+            .chain(['é', '\u{17f}', '\u{20ac}', '\u{1f600}']);
+        let mut cases = vec![String::new()];
+        for c in chars {
+            for s in [
+                format!("{c}"),
+                format!("{c}A-1"),
+                format!("MIX{c}"),
+                format!("a{c}b"),
+            ] {
+                cases.push(s);
+            }
+        }
+        for s in cases {
+            assert_eq!(
+                Keyword::is_keyword(s.as_bytes()),
+                Keyword::borrowed(&s).is_ok(),
+                "{s:?}"
+            );
+            assert_eq!(
+                crate::types::ParamValue::is_value(s.as_bytes()),
+                crate::types::ParamValue::borrowed(&s).is_ok(),
+                "{s:?}"
+            );
+        }
     }
 
     /// A reply with nothing but a greeting, and one with only flags, own equal too.

@@ -719,6 +719,12 @@ impl<'a> Keyword<'a> {
         }
     }
 
+    /// Whether `b` is a keyword (what [`Keyword::borrowed`] accepts).
+    pub(crate) fn is_keyword(b: &[u8]) -> bool {
+        b.first().is_some_and(u8::is_ascii_alphanumeric)
+            && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
+    }
+
     fn check(s: &str) -> Result<(), InvalidValue> {
         let b = s.as_bytes();
         match b.first() {
@@ -783,10 +789,7 @@ impl<'a> ParamValue<'a> {
         if s.is_empty() {
             return Err(InvalidValue::new("parameter value", "empty", 0));
         }
-        if let Some(i) = s
-            .bytes()
-            .position(|c| !((33..=126).contains(&c) && c != b'=' || c >= 0x80))
-        {
+        if let Some(i) = s.bytes().position(|c| !ParamValue::is_value_byte(c)) {
             return Err(InvalidValue::new(
                 "parameter value",
                 "unexpected character",
@@ -799,6 +802,16 @@ impl<'a> ParamValue<'a> {
     /// The same value, owning its text.
     pub fn into_owned(self) -> ParamValue<'static> {
         ParamValue(Cow::Owned(self.0.into_owned()))
+    }
+
+    /// Whether a byte of UTF-8 text may be in a value.
+    fn is_value_byte(c: u8) -> bool {
+        (33..=126).contains(&c) && c != b'=' || c >= 0x80
+    }
+
+    /// Whether the bytes of UTF-8 text are a value (what [`ParamValue::borrowed`] accepts).
+    pub(crate) fn is_value(b: &[u8]) -> bool {
+        !b.is_empty() && b.iter().all(|&c| ParamValue::is_value_byte(c))
     }
 
     /// For the parser, which has checked the value already.
