@@ -954,6 +954,19 @@ mod tests {
             names.push([n.as_bytes(), b"-content-description-xyz"].concat());
         }
         names.extend([&b""[..], b"X-Mailer", b"\xff", b"Fr\xc3\xb6m"].map(<[u8]>::to_vec));
+        // One byte changed at every place of every name, to the bytes a case-folding compare
+        // could confuse with it: the other case, a CR for `-` (0x0d | 0x20 is `-`), the byte
+        // 0x20 or 0x40 away, 8-bit bytes, and the letter the first-letter pick looks at.
+        for (n, _) in ALL {
+            for at in 0..n.len() {
+                let c = n.as_bytes()[at];
+                for d in [c ^ 0x20, c ^ 0x40, c ^ 0x60, c | 0x80, b'\r', b'-', b'_', b'x', b's'] {
+                    let mut v = n.as_bytes().to_vec();
+                    v[at] = d;
+                    names.push(v);
+                }
+            }
+        }
         for n in &names {
             assert_eq!(
                 FieldName::of(n),
