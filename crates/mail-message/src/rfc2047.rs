@@ -121,7 +121,7 @@ fn flush(out: &mut String, pending: &mut Option<(&str, Vec<u8>)>, defects: &mut 
 
 /// Whether `input` contains `=?` (cheaper than building a substring searcher for the short
 /// values headers have). Under 32 bytes (a Subject, a parameter value) the `=` are looked for
-/// 8 bytes at a time in a register, as `header::has_cr_or_lf` does for line breaks, instead of
+/// 8 bytes at a time in a register, as `header::is_short_plain_line` does, instead of
 /// setting up `memchr`; a word that holds one is read byte by byte.
 pub(crate) fn has_encoded_word_start(input: &[u8]) -> bool {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);

@@ -33,6 +33,32 @@ pub fn find_lf(bytes: &[u8]) -> Option<usize> {
     memchr::memchr(b'\n', bytes.get(at..).unwrap_or_default()).map(|p| at + p)
 }
 
+/// The offset of the first CR or LF in `bytes`: `memchr::memchr2(b'\r', b'\n', bytes)`, for
+/// the line breaks of a folded header value (a few dozen bytes apart).
+///
+/// ```
+/// assert_eq!(mail_simd::find_break(b"a, b,\r\n c"), Some(5));
+/// assert_eq!(mail_simd::find_break(b"one line"), None);
+/// ```
+#[inline]
+pub fn find_break(bytes: &[u8]) -> Option<usize> {
+    let head = bytes.get(..SHORT_LINE).unwrap_or(bytes);
+    let (blocks, tail) = head.as_chunks::<16>();
+    let mut at = 0;
+    for block in blocks {
+        let breaks = block_mask(block, b'\n') | block_mask(block, b'\r');
+        if breaks != 0 {
+            return Some(at + breaks.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    if let Some(p) = tail.iter().position(|&c| c == b'\n' || c == b'\r') {
+        return Some(at + p);
+    }
+    let at = head.len();
+    memchr::memchr2(b'\r', b'\n', bytes.get(at..).unwrap_or_default()).map(|p| at + p)
+}
+
 /// The offset of the first LF in `bytes` (as [`find_lf`]), and whether the bytes before it hold
 /// no CR other than one right before the LF: then the line, its CR LF or LF removed, holds no
 /// CR and no LF. `false` when there is no LF.
@@ -118,6 +144,10 @@ mod tests {
         v.iter().position(|&c| c == b'\n')
     }
 
+    fn plain_break(v: &[u8]) -> Option<usize> {
+        v.iter().position(|&c| c == b'\n' || c == b'\r')
+    }
+
     /// Whether the line before the first LF, its CR LF removed, has no CR (and there is an LF).
     fn plain_clean(v: &[u8]) -> bool {
         plain_lf(v).is_some_and(|lf| {
@@ -158,6 +188,7 @@ mod tests {
                                 *b = c;
                             }
                             assert_eq!(find_lf(&w), plain_lf(&w), "{w:?}");
+                            assert_eq!(find_break(&w), plain_break(&w), "{w:?}");
                             let found = find_line_end(&w);
                             assert_eq!(found, (plain_lf(&w), plain_clean(&w)), "{w:?}");
                         }
@@ -174,6 +205,7 @@ mod tests {
                 prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'a'), any::<u8>()], 0..300)
         ) {
             prop_assert_eq!(find_lf(&v), plain_lf(&v));
+            prop_assert_eq!(find_break(&v), plain_break(&v));
             prop_assert_eq!(find_line_end(&v), (plain_lf(&v), plain_clean(&v)));
         }
     }
