@@ -594,7 +594,7 @@ pub(crate) fn scan_block<'a>(
             continue;
         }
         // The usual shape first: printable ASCII straight up to the colon, found in one pass.
-        let k = name_end(line_content);
+        let k = mail_simd::name_end(line_content);
         // Each shape checks its own name: the usual one is empty only at a colon first, and
         // has no white space before the colon.
         let (colon, name) = match line_content.get(k) {
@@ -632,7 +632,8 @@ pub(crate) fn scan_block<'a>(
         };
         // Extend over continuation lines.
         let mut field_end = pos + nl.map_or(line_len, |n| n + 1);
-        let mut value_end = pos + line_len;
+        // The value's end, its line break excluded.
+        let mut value_end = pos + line_content.len();
         let first_line_end = field_end;
         while let Some(b' ' | b'\t') = region.get(field_end) {
             let rest = region.get(field_end..).unwrap_or_default();
@@ -651,17 +652,14 @@ pub(crate) fn scan_block<'a>(
                 too_long_flagged = true;
                 defects.push(Defect::new(DefectKind::LineTooLong, field_end));
             }
-            value_end = field_end + len;
+            value_end = field_end + content_len;
             field_end = next;
         }
         if field_end >= end && !at_eof {
             // The next line could be a continuation.
             return None;
         }
-        let mut raw_value = &region[pos + colon + 1..value_end];
-        if let Some(v) = raw_value.strip_suffix(b"\r") {
-            raw_value = v;
-        }
+        let raw_value = &region[pos + colon + 1..value_end];
         // A name of 4 GiB or more is not one (and does not fit a field).
         let Ok(name_len) = u32::try_from(name.len()) else {
             defects.push(Defect::new(DefectKind::MissingHeaderBodySeparator, pos));
@@ -684,40 +682,6 @@ pub(crate) fn scan_block<'a>(
         }
         pos = field_end;
     }
-}
-
-/// The length of the run of name bytes (printable ASCII but `:`) at the start of `line`.
-///
-/// Eight bytes at a time (a field name is 4 to 30 bytes): the end is the lowest flagged byte of
-/// the first word that holds one; the last bytes under a word byte by byte.
-fn name_end(line: &[u8]) -> usize {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
-    let mut k = 0;
-    for chunk in line.chunks_exact(8) {
-        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
-            break;
-        };
-        let w = u64::from_le_bytes(bytes);
-        // A byte below 33, one above 126 (or not ASCII), a colon: any of them ends the run.
-        // Each test may flag more than the byte that set it off, but only above a byte it
-        // flags rightly (a borrow or carry runs upwards): the lowest flag is the end.
-        let below = w.wrapping_sub(ONES * 33) & !w;
-        let above = w.wrapping_add(ONES) | w;
-        let colon = w ^ (ONES * u64::from(b':'));
-        let colon = colon.wrapping_sub(ONES) & !colon;
-        let end = (below | above | colon) & HIGH;
-        if end != 0 {
-            return k + (end.trailing_zeros() / 8) as usize;
-        }
-        k += 8;
-    }
-    k + line
-        .get(k..)
-        .unwrap_or_default()
-        .iter()
-        .position(|&c| c == b':' || !(33..=126).contains(&c))
-        .unwrap_or(line.len() - k)
 }
 
 fn trim_end_wsp(s: &[u8]) -> &[u8] {
@@ -1164,42 +1128,6 @@ mod tests {
         let unfolded: Vec<Cow<'_, [u8]>> = h.iter().map(HeaderField::unfolded).collect();
         assert_eq!(unfolded, [&b"one line"[..], b"two lines", b"barecr", b"x"]);
         assert!(matches!(unfolded[0], Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn name_end_matches_a_plain_scan() {
-        fn plain(line: &[u8]) -> usize {
-            line.iter()
-                .position(|&c| c == b':' || !(33..=126).contains(&c))
-                .unwrap_or(line.len())
-        }
-        // Every byte value at every place of runs up to 3 words long, and random lines.
-        let mut line: Vec<u8> = b"Content-Transfer-Encoding".to_vec();
-        for at in 0..line.len() {
-            for c in 0..=255u8 {
-                let keep = line[at];
-                line[at] = c;
-                assert_eq!(name_end(&line), plain(&line), "{line:?}");
-                assert_eq!(name_end(&line[..at]), plain(&line[..at]));
-                line[at] = keep;
-            }
-        }
-        let mut seed = 3u32;
-        for _ in 0..5000 {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            let n = (seed >> 26) as usize;
-            let line: Vec<u8> = (0..n)
-                .map(|_| {
-                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                    match seed >> 28 {
-                        0 => (seed >> 8) as u8,
-                        1 => b':',
-                        _ => b'a' + (seed >> 20) as u8 % 26,
-                    }
-                })
-                .collect();
-            assert_eq!(name_end(&line), plain(&line), "{line:?}");
-        }
     }
 
     #[test]

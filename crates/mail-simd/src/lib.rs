@@ -11,9 +11,9 @@
 //! - [`utf8`]: `&[u8]` to `&str` with a fast path for short ASCII (header values).
 //! - [`dash_line_starts`]: the line starts with `--` of a MIME body (where its boundary lines
 //!   can be), 64 bytes compared at a time with AVX-512 BW or AVX2.
-//! - [`find_lf`], [`find_line_end`], [`find_break`]: the end of a header line (the breaks of a
-//!   folded value), 16 bytes at a time with SSE2
-//!   on x86-64, with no set-up cost for short lines.
+//! - [`find_lf`], [`find_line_end`], [`find_break`], [`name_end`]: the end of a header line
+//!   (the breaks of a folded value, the end of a field name), 16 bytes at a time with SSE2 on
+//!   x86-64, with no set-up cost for short lines.
 //!
 //! ```
 //! let body = b"TWFpbCBib2RpZXMgY29tZSBpbiBsaW5lcyBvZiBleGFjdGx5IDc2IGNoYXJhY3RlcnMsIGVhY2gg\r\n\
@@ -58,5 +58,5 @@ pub use base64::{decode_base64_lines_with, Path};
 #[doc(hidden)]
 pub use dash::dash_line_starts_with;
 pub use dash::{dash_line_starts, dash_line_starts_scalar};
-pub use lines::{find_break, find_lf, find_line_end, SHORT_LINE};
+pub use lines::{find_break, find_lf, find_line_end, name_end, SHORT_LINE};
 pub use utf8::utf8;
