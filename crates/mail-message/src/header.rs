@@ -528,6 +528,20 @@ pub(crate) fn scan_block<'a>(
     fields: &mut Vec<HeaderField<'a>>,
     defects: &mut Vec<Defect>,
 ) -> Option<BlockEnd> {
+    scan_block_with::<true>(input, start, end, at_eof, limits, fields, defects)
+}
+
+/// [`scan_block`], with (`USUAL`) or without the lane for the usual field (the tests hold the
+/// two equal).
+fn scan_block_with<'a, const USUAL: bool>(
+    input: &'a [u8],
+    start: usize,
+    end: usize,
+    at_eof: bool,
+    limits: &Limits,
+    fields: &mut Vec<HeaderField<'a>>,
+    defects: &mut Vec<Defect>,
+) -> Option<BlockEnd> {
     // The limit counts this block's fields only: `fields` may hold other blocks' before them.
     let first_field = fields.len();
     let mut pos = start;
@@ -557,7 +571,45 @@ pub(crate) fn scan_block<'a>(
             None => {}
         }
     }
+    let max_line = limits.max_line_length;
     loop {
+        let rest = region.get(pos..).unwrap_or_default();
+        let (nl, clean) = mail_simd::find_line_end(rest);
+        // The usual field first: `Name: value` on one line within the limit, its name
+        // printable ASCII straight up to the colon, not folded (the next line is here and
+        // starts with neither space nor tab). Anything else (the empty line, a fold, white
+        // space before the colon, a line at the end of the input, a limit) goes the general
+        // way below, which reads the line again.
+        if let (true, Some(lf)) = (USUAL, nl) {
+            let content_len = if lf > 0 && rest.get(lf - 1) == Some(&b'\r') {
+                lf - 1
+            } else {
+                lf
+            };
+            let line = rest.get(..content_len).unwrap_or_default();
+            let k = mail_simd::name_end(line);
+            let next = pos + lf + 1;
+            if k > 0
+                && line.get(k) == Some(&b':')
+                && content_len <= max_line
+                && !matches!(region.get(next), Some(b' ' | b'\t') | None)
+                && fields.len() - first_field < limits.max_headers
+            {
+                if let (Ok(name_len), Some(raw_value), Some(raw)) =
+                    (u32::try_from(k), line.get(k + 1..), rest.get(..=lf))
+                {
+                    fields.push(HeaderField {
+                        raw_value,
+                        raw,
+                        offset: pos,
+                        name_len,
+                        one_line: clean,
+                    });
+                    pos = next;
+                    continue;
+                }
+            }
+        }
         if pos >= end {
             if !at_eof {
                 return None;
@@ -567,8 +619,6 @@ pub(crate) fn scan_block<'a>(
                 body_start: end,
             });
         }
-        let rest = &region[pos..];
-        let (nl, clean) = mail_simd::find_line_end(rest);
         let line_len = match nl {
             Some(n) => n,
             None if !at_eof => return None,
@@ -584,7 +634,7 @@ pub(crate) fn scan_block<'a>(
             });
         }
         // The limit counts octets without the CRLF (RFC 5322 2.1.1).
-        if line_content.len() > limits.max_line_length && !too_long_flagged {
+        if line_content.len() > max_line && !too_long_flagged {
             too_long_flagged = true;
             defects.push(Defect::new(DefectKind::LineTooLong, pos));
         }
@@ -1037,6 +1087,98 @@ mod tests {
                         assert_eq!(is_short_plain_line(&v), general(&v), "{v:?}");
                         v = keep;
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_usual_field_lane_equals_the_general_scan() {
+        // Generated blocks: valid names and names with white space before the colon, empty,
+        // with bytes no name has, a continuation first; values with folds (CRLF, LF, white
+        // space only), bare CR, tabs, NUL, 8-bit; CRLF, LF and no line end; a BOM and an mbox
+        // From line first; limits small enough to flag long lines and too many fields. Each
+        // block, at the end of the input and cut at every byte (still arriving), scans to the
+        // same fields, defects and end with the lane for the usual field as without it.
+        let mut seed = 5u32;
+        let mut next = |n: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 8) % n
+        };
+        let names: [&[u8]; 10] = [
+            b"Subject",
+            b"To",
+            b"Content-Transfer-Encoding",
+            b"X-A-Very-Long-Field-Name-Of-Forty-Bytes-",
+            b"",
+            b"Subject ",
+            b"A\t",
+            b"Bad Name",
+            b"\xc3\xa9",
+            b" cont",
+        ];
+        let values: [&[u8]; 10] = [
+            b" value",
+            b"",
+            b" a@b.example, c@d.example",
+            b" folded\r\n continued",
+            b" lf fold\n\tnext",
+            b" bare\rcr",
+            b"\ttab\x00nul",
+            b" \xe9t\xe9",
+            b" 0123456789012345678901234567890123456789",
+            b"\r\n ",
+        ];
+        let ends: [&[u8]; 3] = [b"\r\n", b"\n", b"\r\n"];
+        for round in 0..1500 {
+            let mut input = Vec::new();
+            match next(8) {
+                0 => input.extend_from_slice(b"\xef\xbb\xbf"),
+                1 => input.extend_from_slice(b"From MAILER-DAEMON Mon Jan 1 00:00:00 2001\n"),
+                _ => {}
+            }
+            for _ in 0..next(6) {
+                input.extend_from_slice(names[next(10) as usize]);
+                if next(12) != 0 {
+                    input.push(b':');
+                }
+                input.extend_from_slice(values[next(10) as usize]);
+                input.extend_from_slice(ends[next(3) as usize]);
+            }
+            match next(4) {
+                0 => {}
+                1 => input.extend_from_slice(b"\r\nbody"),
+                _ => input.extend_from_slice(b"\nbody"),
+            }
+            let limits = if round % 3 == 0 {
+                Limits {
+                    max_headers: 2,
+                    max_line_length: 20,
+                    ..Limits::default()
+                }
+            } else {
+                Limits::default()
+            };
+            let scan = |usual: bool, end: usize, at_eof: bool| {
+                let (mut h, mut d) = (Vec::new(), Vec::new());
+                let r = if usual {
+                    scan_block_with::<true>(&input, 0, end, at_eof, &limits, &mut h, &mut d)
+                } else {
+                    scan_block_with::<false>(&input, 0, end, at_eof, &limits, &mut h, &mut d)
+                };
+                (r, h, d)
+            };
+            for end in 0..=input.len() {
+                for at_eof in [false, true] {
+                    if end < input.len() && at_eof && round % 4 != 0 {
+                        continue;
+                    }
+                    assert_eq!(
+                        scan(true, end, at_eof),
+                        scan(false, end, at_eof),
+                        "{:?} {end} {at_eof}",
+                        String::from_utf8_lossy(&input)
+                    );
                 }
             }
         }
