@@ -92,9 +92,15 @@ fuzz_target!(|data: &[u8]| {
     if let Some(fast) = fuzzing::transfer_encoding_fast(data) {
         assert_eq!(fast, fuzzing::transfer_encoding_general(data));
     }
-    // The one-pass Content-Type reader, where it answers, answers as the lexer's parser.
+    // The one-pass Content-Type reader, where it answers, answers as the lexer's parser, its
+    // values borrowed alike.
     if let Some(fast) = fuzzing::content_type_fast(data) {
-        assert_eq!(Some(fast), fuzzing::content_type_general(data));
+        let general = fuzzing::content_type_general(data);
+        assert_eq!(
+            general.as_ref().map(value_borrows),
+            Some(value_borrows(&fast))
+        );
+        assert_eq!(Some(fast), general);
     }
     for from in [0, data.len() / 3, data.len()] {
         let plain = data[from..]
@@ -116,5 +122,13 @@ fn borrows(list: &address::AddressList<'_>) -> Vec<[bool; 3]> {
                 b(m.domain.as_ref()),
             ]
         })
+        .collect()
+}
+
+/// Which parameter values borrow (the input or a static common value).
+fn value_borrows(ct: &params::ContentType<'_>) -> Vec<bool> {
+    ct.params
+        .iter()
+        .map(|(_, v)| matches!(v, Cow::Borrowed(_)))
         .collect()
 }

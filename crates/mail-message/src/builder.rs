@@ -472,7 +472,7 @@ fn encode_body(data: &[u8], text: bool, out_headers: &mut Vec<u8>, body: &mut Ve
 /// A file to attach or to show inline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
-    content_type: ContentType,
+    content_type: ContentType<'static>,
     filename: Option<HeaderText>,
     content_id: Option<String>,
     data: Vec<u8>,
@@ -487,6 +487,7 @@ impl Attachment {
     ) -> Result<Self, BuildError> {
         check_no_breaks(media_type)?;
         let content_type = parse_content_type(media_type.as_bytes())
+            .map(ContentType::into_owned)
             .ok_or_else(|| BuildError::InvalidMediaType(media_type.to_owned()))?;
         Ok(Self {
             content_type,
@@ -556,7 +557,7 @@ fn param_tokens(name: &str, value: &str, out: &mut Vec<String>) {
     }
 }
 
-fn content_type_field(ct: &ContentType, extra: &[(&str, &str)], out: &mut Vec<u8>) {
+fn content_type_field(ct: &ContentType<'_>, extra: &[(&str, &str)], out: &mut Vec<u8>) {
     let mut tokens = vec![format!(" {}/{}", ct.media_type, ct.subtype)];
     let mut params: Vec<(&str, &str)> = ct
         .params
@@ -583,7 +584,7 @@ fn content_type_field(ct: &ContentType, extra: &[(&str, &str)], out: &mut Vec<u8
 #[allow(clippy::large_enum_variant)]
 enum Node {
     Leaf {
-        content_type: ContentType,
+        content_type: ContentType<'static>,
         extra: Vec<(String, String)>,
         disposition: Option<(String, Option<String>)>,
         content_id: Option<String>,

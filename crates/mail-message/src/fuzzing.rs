@@ -87,11 +87,11 @@ pub fn encoded_word_len_general(input: &[u8]) -> Option<usize> {
 
 /// The one-pass Content-Type reader (common `type/subtype` pairs by one comparison, plain and
 /// simply quoted parameters); `None` where it leaves the value to [`content_type_general`].
-pub fn content_type_fast(input: &[u8]) -> Option<crate::params::ContentType> {
+pub fn content_type_fast(input: &[u8]) -> Option<crate::params::ContentType<'_>> {
     crate::params::content_type_plain(input)
 }
 
 /// The Content-Type parser by the lexer.
-pub fn content_type_general(input: &[u8]) -> Option<crate::params::ContentType> {
+pub fn content_type_general(input: &[u8]) -> Option<crate::params::ContentType<'_>> {
     crate::params::content_type_general(input)
 }

@@ -24,7 +24,7 @@ use crate::Limits;
 pub struct Message<'a> {
     input: &'a [u8],
     /// Every part, each stored after its children (the root is last).
-    nodes: Vec<Node>,
+    nodes: Vec<Node<'a>>,
     /// The header fields of every part; each part holds a range of them.
     fields: Vec<HeaderField<'a>>,
     /// The children of every multipart, as indices into `nodes`; each multipart holds a range.
@@ -40,13 +40,13 @@ pub struct Message<'a> {
 /// the Content-Type), since a message of many parts writes one for each (it was 288 bytes with
 /// the multipart ranges and a defect vector in place).
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Node {
+struct Node<'a> {
     fields: Range<usize>,
     /// The header is `start..body_start`, the body `body_start..end`.
     start: usize,
     body_start: usize,
     end: usize,
-    content_type: ContentType,
+    content_type: ContentType<'a>,
     /// Into `Message::defects`.
     defects: Range<usize>,
     kind: Kind,
@@ -78,7 +78,7 @@ struct MultipartNode {
 #[derive(Clone, Copy)]
 pub struct Part<'m, 'a> {
     msg: &'m Message<'a>,
-    node: &'m Node,
+    node: &'m Node<'a>,
 }
 
 impl std::fmt::Debug for Part<'_, '_> {
@@ -393,7 +393,7 @@ struct TreeBuilder<'a, 'l> {
     input: &'a [u8],
     limits: &'l Limits,
     parts: usize,
-    nodes: Vec<Node>,
+    nodes: Vec<Node<'a>>,
     fields: Vec<HeaderField<'a>>,
     children: Vec<usize>,
     /// The children of the multiparts being parsed, innermost last.
@@ -983,7 +983,7 @@ impl<'m, 'a> Part<'m, 'a> {
     }
 
     /// The Content-Type in force (the default when the field is missing or invalid).
-    pub fn content_type(&self) -> &'m ContentType {
+    pub fn content_type(&self) -> &'m ContentType<'a> {
         &self.node.content_type
     }
 
@@ -1023,7 +1023,7 @@ impl<'m, 'a> Part<'m, 'a> {
     }
 
     /// The Content-Disposition, if present and valid.
-    pub fn disposition(&self) -> Option<ContentDisposition> {
+    pub fn disposition(&self) -> Option<ContentDisposition<'a>> {
         let f = self.header().get("content-disposition")?;
         parse_content_disposition(f.raw_value())
     }
@@ -1343,8 +1343,8 @@ mod tests {
     /// was written), not the ranges only multiparts have nor a vector per part.
     #[test]
     fn part_record_is_small() {
-        let node = std::mem::size_of::<super::Node>();
-        let content_type = std::mem::size_of::<crate::params::ContentType>();
+        let node = std::mem::size_of::<super::Node<'_>>();
+        let content_type = std::mem::size_of::<crate::params::ContentType<'_>>();
         assert!(node <= content_type + 80, "{node} bytes");
     }
 

@@ -5,39 +5,41 @@ use std::borrow::Cow;
 
 use crate::lexer::{is_wsp, Lexer, Specials, Token};
 
-/// A parsed `Content-Type`.
+/// A parsed `Content-Type`; parameter values borrow the parsed input where they are there as
+/// they are ([`into_owned`](Self::into_owned) makes one that outlives it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ContentType {
+pub struct ContentType<'a> {
     /// The type, lower case (`text`); common names are not allocated.
     pub media_type: Cow<'static, str>,
     /// The subtype, lower case (`plain`).
     pub subtype: Cow<'static, str>,
     /// Parameters in order: names lower case, values decoded (RFC 2231, and RFC 2047 in quoted
     /// values as many writers use it for file names).
-    pub params: Params,
+    pub params: Params<'a>,
 }
 
-/// One parameter: the name (lower case) and the decoded value.
-pub type Param = (Cow<'static, str>, Cow<'static, str>);
+/// One parameter: the name (lower case) and the decoded value (borrowing the input when it is
+/// there as it is: a plain token or a quoted string with nothing to undo).
+pub type Param<'a> = (Cow<'static, str>, Cow<'a, str>);
 
 /// The parameters of a field in order, read as a slice (`&params[..]`, `params.iter()`). Up
 /// to two, what nearly every part has, are held in place: a part's Content-Type costs no
 /// allocation for them.
 #[derive(Clone)]
-pub struct Params {
-    repr: ParamsRepr,
+pub struct Params<'a> {
+    repr: ParamsRepr<'a>,
 }
 
 #[derive(Clone)]
-enum ParamsRepr {
-    Inline { len: u8, items: [Param; 2] },
-    Heap(Vec<Param>),
+enum ParamsRepr<'a> {
+    Inline { len: u8, items: [Param<'a>; 2] },
+    Heap(Vec<Param<'a>>),
 }
 
 /// An unused slot of [`ParamsRepr::Inline`].
-const NO_PARAM: Param = (Cow::Borrowed(""), Cow::Borrowed(""));
+const NO_PARAM: Param<'static> = (Cow::Borrowed(""), Cow::Borrowed(""));
 
-impl Params {
+impl<'a> Params<'a> {
     /// No parameters.
     pub const fn new() -> Self {
         Self {
@@ -49,7 +51,7 @@ impl Params {
     }
 
     /// Appends a parameter.
-    pub fn push(&mut self, param: Param) {
+    pub fn push(&mut self, param: Param<'a>) {
         match &mut self.repr {
             ParamsRepr::Inline { len, items } => {
                 if let Some(slot) = items.get_mut(usize::from(*len)) {
@@ -67,49 +69,62 @@ impl Params {
     }
 
     /// The parameters as a slice.
-    pub fn as_slice(&self) -> &[Param] {
+    pub fn as_slice(&self) -> &[Param<'a>] {
         match &self.repr {
             ParamsRepr::Inline { len, items } => items.get(..usize::from(*len)).unwrap_or_default(),
             ParamsRepr::Heap(v) => v,
         }
     }
+
+    /// These parameters with every value owned.
+    pub fn into_owned(self) -> Params<'static> {
+        let own = |(n, v): Param<'a>| -> Param<'static> { (n, Cow::Owned(v.into_owned())) };
+        match self.repr {
+            ParamsRepr::Inline { len, items } => {
+                items.into_iter().take(usize::from(len)).map(own).collect()
+            }
+            ParamsRepr::Heap(v) => Params {
+                repr: ParamsRepr::Heap(v.into_iter().map(own).collect()),
+            },
+        }
+    }
 }
 
-impl Default for Params {
+impl Default for Params<'_> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl std::ops::Deref for Params {
-    type Target = [Param];
-    fn deref(&self) -> &[Param] {
+impl<'a> std::ops::Deref for Params<'a> {
+    type Target = [Param<'a>];
+    fn deref(&self) -> &[Param<'a>] {
         self.as_slice()
     }
 }
 
-impl std::fmt::Debug for Params {
+impl std::fmt::Debug for Params<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.as_slice()).finish()
     }
 }
 
-impl PartialEq for Params {
+impl PartialEq for Params<'_> {
     fn eq(&self, other: &Self) -> bool {
         self.as_slice() == other.as_slice()
     }
 }
 
-impl Eq for Params {}
+impl Eq for Params<'_> {}
 
-impl std::hash::Hash for Params {
+impl std::hash::Hash for Params<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_slice().hash(state);
     }
 }
 
-impl From<Vec<Param>> for Params {
-    fn from(v: Vec<Param>) -> Self {
+impl<'a> From<Vec<Param<'a>>> for Params<'a> {
+    fn from(v: Vec<Param<'a>>) -> Self {
         if v.len() <= 2 {
             v.into_iter().collect()
         } else {
@@ -120,29 +135,29 @@ impl From<Vec<Param>> for Params {
     }
 }
 
-impl<const N: usize> From<[Param; N]> for Params {
-    fn from(a: [Param; N]) -> Self {
+impl<'a, const N: usize> From<[Param<'a>; N]> for Params<'a> {
+    fn from(a: [Param<'a>; N]) -> Self {
         a.into_iter().collect()
     }
 }
 
-impl FromIterator<Param> for Params {
-    fn from_iter<I: IntoIterator<Item = Param>>(iter: I) -> Self {
+impl<'a> FromIterator<Param<'a>> for Params<'a> {
+    fn from_iter<I: IntoIterator<Item = Param<'a>>>(iter: I) -> Self {
         let mut out = Self::new();
         iter.into_iter().for_each(|p| out.push(p));
         out
     }
 }
 
-impl<'p> IntoIterator for &'p Params {
-    type Item = &'p Param;
-    type IntoIter = std::slice::Iter<'p, Param>;
+impl<'p, 'a> IntoIterator for &'p Params<'a> {
+    type Item = &'p Param<'a>;
+    type IntoIter = std::slice::Iter<'p, Param<'a>>;
     fn into_iter(self) -> Self::IntoIter {
         self.as_slice().iter()
     }
 }
 
-impl ContentType {
+impl ContentType<'_> {
     /// `text/plain`, the default of RFC 2045 5.2 (whose implied `charset=us-ascii` is not
     /// listed as a parameter: [`Part::text`](crate::Part::text) applies it).
     pub fn text_plain() -> Self {
@@ -176,6 +191,15 @@ impl ContentType {
     /// `type/subtype`.
     pub fn essence(&self) -> String {
         format!("{}/{}", self.media_type, self.subtype)
+    }
+
+    /// This Content-Type with every parameter value owned.
+    pub fn into_owned(self) -> ContentType<'static> {
+        ContentType {
+            media_type: self.media_type,
+            subtype: self.subtype,
+            params: self.params.into_owned(),
+        }
     }
 }
 
@@ -264,7 +288,7 @@ fn common_name(lower: &[u8]) -> Option<&'static str> {
     })
 }
 
-fn param<'p>(params: &'p [(Cow<'static, str>, Cow<'static, str>)], name: &str) -> Option<&'p str> {
+fn param<'p>(params: &'p [Param<'_>], name: &str) -> Option<&'p str> {
     params
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -273,14 +297,22 @@ fn param<'p>(params: &'p [(Cow<'static, str>, Cow<'static, str>)], name: &str) -
 
 /// A parsed `Content-Disposition` (RFC 2183).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ContentDisposition {
+pub struct ContentDisposition<'a> {
     /// `inline`, `attachment` or another token, lower case.
     pub kind: Cow<'static, str>,
     /// Parameters as in [`ContentType::params`].
-    pub params: Params,
+    pub params: Params<'a>,
 }
 
-impl ContentDisposition {
+impl ContentDisposition<'_> {
+    /// This Content-Disposition with every parameter value owned.
+    pub fn into_owned(self) -> ContentDisposition<'static> {
+        ContentDisposition {
+            kind: self.kind,
+            params: self.params.into_owned(),
+        }
+    }
+
     /// The value of parameter `name`.
     pub fn param(&self, name: &str) -> Option<&str> {
         param(&self.params, name)
@@ -304,8 +336,19 @@ impl ContentDisposition {
 ///
 /// A field's raw value can be given as it is: CR and LF read as folding white space, as in the
 /// unfolded value (likewise for [`parse_content_disposition`] and [`parse_message_ids`]).
-pub fn parse_content_type(input: &[u8]) -> Option<ContentType> {
-    content_type_plain(input).or_else(|| unfolded_if_needed(input, content_type_general))
+pub fn parse_content_type(input: &[u8]) -> Option<ContentType<'_>> {
+    content_type_plain(input).or_else(|| content_type_folded(input))
+}
+
+/// [`content_type_general`] on `input`, unfolded first (the values then owned) when a line
+/// break in it is no fold.
+#[cold]
+fn content_type_folded(input: &[u8]) -> Option<ContentType<'_>> {
+    if crate::lexer::has_bare_break(input) {
+        content_type_general(&crate::header::unfold(input)).map(ContentType::into_owned)
+    } else {
+        content_type_general(input)
+    }
 }
 
 /// `parse(input)`, or `parse` of the unfolded value when a line break in `input` is no fold
@@ -320,7 +363,7 @@ fn unfolded_if_needed<T>(input: &[u8], parse: impl FnOnce(&[u8]) -> T) -> T {
 }
 
 /// [`parse_content_type`] by the lexer: every form the grammar and its tolerances allow.
-pub(crate) fn content_type_general(input: &[u8]) -> Option<ContentType> {
+pub(crate) fn content_type_general(input: &[u8]) -> Option<ContentType<'_>> {
     let mut lx = Lexer::new(input, Specials::Mime);
     let media_type = match lx.next()? {
         Token::Atom(a) => intern(a),
@@ -379,7 +422,7 @@ static PLAIN_STOP: [bool; 256] = byte_table(b";\"( \t\r\n");
 /// else (comments, white space inside the type, quoted-pairs, RFC 2231 names, a name twice,
 /// stray bytes between parameters) to the general parser, which reads what this reads the
 /// same way (a test checks both on generated values).
-pub(crate) fn content_type_plain(input: &[u8]) -> Option<ContentType> {
+pub(crate) fn content_type_plain(input: &[u8]) -> Option<ContentType<'_>> {
     let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
     let token_len = |s: &[u8]| {
         s.iter()
@@ -452,7 +495,7 @@ pub(crate) fn content_type_plain(input: &[u8]) -> Option<ContentType> {
         if params.iter().any(|(n, _)| *n == name) {
             return None;
         }
-        let value = plain_value(&name, value);
+        let value = plain_value(&name, Cow::Borrowed(value));
         params.push((name, value));
     }
     Some(ContentType {
@@ -501,11 +544,16 @@ fn common_essence(value: &[u8]) -> Option<(&'static str, &'static str, usize)> {
 
 /// The parameters of a field whose value before the first `;` is invalid (`application;
 /// name=x.gz`): readers still find the file name there.
-pub(crate) fn salvage_params(input: &[u8]) -> Params {
-    unfolded_if_needed(input, |input| {
+pub(crate) fn salvage_params(input: &[u8]) -> Params<'_> {
+    fn params(input: &[u8]) -> Params<'_> {
         let mut lx = Lexer::new(input, Specials::Mime);
         parse_params(&mut lx).into()
-    })
+    }
+    if crate::lexer::has_bare_break(input) {
+        params(&crate::header::unfold(input)).into_owned()
+    } else {
+        params(input)
+    }
 }
 
 /// Parses a `Content-Disposition` value; `None` when it has no disposition type.
@@ -516,12 +564,17 @@ pub(crate) fn salvage_params(input: &[u8]) -> Params {
 /// assert_eq!(cd.kind, "attachment");
 /// assert_eq!(cd.filename(), Some("€.txt"));
 /// ```
-pub fn parse_content_disposition(input: &[u8]) -> Option<ContentDisposition> {
-    unfolded_if_needed(input, content_disposition_general)
+pub fn parse_content_disposition(input: &[u8]) -> Option<ContentDisposition<'_>> {
+    if crate::lexer::has_bare_break(input) {
+        content_disposition_general(&crate::header::unfold(input))
+            .map(ContentDisposition::into_owned)
+    } else {
+        content_disposition_general(input)
+    }
 }
 
 /// [`parse_content_disposition`] on a value whose line breaks are folds.
-fn content_disposition_general(input: &[u8]) -> Option<ContentDisposition> {
+fn content_disposition_general(input: &[u8]) -> Option<ContentDisposition<'_>> {
     let mut lx = Lexer::new(input, Specials::Mime);
     let kind = match lx.next()? {
         Token::Atom(a) => intern(a),
@@ -539,19 +592,19 @@ struct RawParam<'a> {
     quoted: bool,
 }
 
-fn parse_params(lx: &mut Lexer<'_>) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
+fn parse_params<'a>(lx: &mut Lexer<'a>) -> Vec<Param<'a>> {
     // The common case, no RFC 2231 parameter and no name twice: each value goes straight to
     // the output. At the first parameter that needs joining, the parameters are read again
     // from the start by the general path.
     let start = lx.clone();
-    let mut out: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::new();
+    let mut out: Vec<Param<'a>> = Vec::new();
     while let Some(p) = next_param(lx) {
         if p.extended || p.section.is_some() || out.iter().any(|(n, _)| *n == p.name) {
             let mut lx = start;
             let raw = std::iter::from_fn(|| next_param(&mut lx)).collect();
             return join_params(raw);
         }
-        let value = plain_value(&p.name, &p.value);
+        let value = plain_value(&p.name, p.value);
         out.push((p.name, value));
     }
     out
@@ -628,14 +681,22 @@ fn percent_decode(v: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-fn plain_value(name: &str, v: &[u8]) -> Cow<'static, str> {
+/// A parameter's value as text: borrowing the input when it is there as it is (UTF-8, no
+/// encoded-word to decode), so a boundary or file name costs no allocation.
+fn plain_value<'a>(name: &str, v: Cow<'a, [u8]>) -> Cow<'a, str> {
     // A common value (`utf-8`) first: none holds "=?", so the search for one is skipped.
-    if let Some(common) = common_value(v) {
+    if let Some(common) = common_value(&v) {
         Cow::Borrowed(common)
-    } else if name != "boundary" && crate::rfc2047::has_encoded_word_start(v) {
-        Cow::Owned(crate::rfc2047::decode_text(v).0.into_owned())
+    } else if name != "boundary" && crate::rfc2047::has_encoded_word_start(&v) {
+        Cow::Owned(crate::rfc2047::decode_text(&v).0.into_owned())
     } else {
-        Cow::Owned(crate::charset::lossy_string(v))
+        match v {
+            Cow::Borrowed(b) => match crate::charset::utf8(b) {
+                Some(text) => Cow::Borrowed(text),
+                None => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+            },
+            Cow::Owned(b) => Cow::Owned(crate::charset::lossy_string_owned(b)),
+        }
     }
 }
 
@@ -661,8 +722,8 @@ fn common_value(v: &[u8]) -> Option<&'static str> {
     })
 }
 
-fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
-    let mut out: Vec<(Cow<'static, str>, Cow<'static, str>)> = Vec::new();
+fn join_params(raw: Vec<RawParam<'_>>) -> Vec<Param<'_>> {
+    let mut out: Vec<Param<'_>> = Vec::new();
     let mut done: Vec<&str> = Vec::new();
     for p in &raw {
         if done.contains(&p.name.as_ref()) {
@@ -674,7 +735,7 @@ fn join_params(raw: Vec<RawParam<'_>>) -> Vec<(Cow<'static, str>, Cow<'static, s
             .filter(|q| q.name == p.name && (q.extended || q.section.is_some()))
             .collect();
         let value = if rfc2231.is_empty() {
-            plain_value(&p.name, &p.value)
+            plain_value(&p.name, p.value.clone())
         } else {
             // Sections in numeric order (a lone `name*=` is section 0), joined as octets and
             // converted once with the charset of the first section.
@@ -1002,12 +1063,14 @@ mod tests {
             match content_type_plain(&bytes) {
                 Some(ct) => {
                     fast += 1;
+                    let general = content_type_general(&bytes);
                     assert_eq!(
-                        Some(ct),
-                        content_type_general(&bytes),
+                        general.as_ref().map(value_borrows),
+                        Some(value_borrows(&ct)),
                         "{:?}",
                         String::from_utf8_lossy(&bytes)
                     );
+                    assert_eq!(Some(ct), general, "{:?}", String::from_utf8_lossy(&bytes));
                 }
                 None => fallback += 1,
             }
@@ -1091,9 +1154,9 @@ mod tests {
 
     #[test]
     fn params_in_place_up_to_two_then_on_the_heap() {
-        let p = |i: usize| -> Param { (format!("n{i}").into(), format!("v{i}").into()) };
+        let p = |i: usize| -> Param<'static> { (format!("n{i}").into(), format!("v{i}").into()) };
         for n in 0..6 {
-            let all: Vec<Param> = (0..n).map(p).collect();
+            let all: Vec<Param<'_>> = (0..n).map(p).collect();
             let mut pushed = Params::new();
             all.iter().cloned().for_each(|x| pushed.push(x));
             assert_eq!(&pushed[..], &all[..]);
@@ -1188,35 +1251,71 @@ mod tests {
         }
     }
 
+    /// Which parameter values borrow (the input or a static common value).
+    fn value_borrows(ct: &ContentType<'_>) -> Vec<bool> {
+        ct.params
+            .iter()
+            .map(|(_, v)| matches!(v, Cow::Borrowed(_)))
+            .collect()
+    }
+
     #[test]
-    fn common_values_are_borrowed_and_read_as_others() {
-        // The one-pass path, the lexer's path (a comment sends it there) and Content-Disposition.
+    fn values_borrow_the_input_unless_decoded() {
+        // The one-pass path, the lexer's path (a comment sends it there) and Content-Disposition:
+        // common values, plain tokens and quoted strings with nothing to undo are borrowed.
+        let input = b"multipart/mixed; boundary=\"=_b 1\"; charset=UTF-8; name=x.pdf";
         for input in [
-            &b"text/plain; charset=UTF-8; format=flowed; name=x"[..],
-            b"text/plain (c); charset=UTF-8; format=flowed; name=x",
+            &input[..],
+            b"multipart/mixed (c); boundary=\"=_b 1\"; charset=UTF-8; name=x.pdf",
         ] {
             let ct = parse_content_type(input).unwrap();
-            let borrowed: Vec<bool> = ct
-                .params
-                .iter()
-                .map(|(_, v)| matches!(v, Cow::Borrowed(_)))
-                .collect();
-            assert_eq!(borrowed, [true, true, false], "{input:?}");
+            assert_eq!(value_borrows(&ct), [true, true, true], "{input:?}");
+            assert_eq!(ct.param("boundary"), Some("=_b 1"));
             assert_eq!(ct.param("charset"), Some("UTF-8"));
-            assert_eq!(ct.param("format"), Some("flowed"));
-            assert_eq!(ct.param("name"), Some("x"));
+            assert_eq!(ct.param("name"), Some("x.pdf"));
         }
-        // A spelling not in the list, a quoted common value, an RFC 2231 value.
-        let ct =
-            parse_content_type(b"text/plain; charset=Utf-8; format=\"fixed\"; a*=''yes").unwrap();
+        let ct = parse_content_type(input).unwrap();
+        let Some((_, Cow::Borrowed(boundary))) = ct.params.first() else {
+            panic!("borrowed")
+        };
+        assert!(input.as_ptr_range().contains(&boundary.as_ptr()));
+        // A quoted-pair, an encoded-word, an RFC 2231 value, a quoted string over a fold, bytes
+        // that are not UTF-8: owned.
+        let ct = parse_content_type(
+            b"text/plain; a=\"x\\\"y\"; b=\"=?utf-8?q?=C3=A9?=\"; c*=''%41; d=\"p\r\n q\"; e=\xe9",
+        )
+        .unwrap();
         let values: Vec<(&str, bool)> = ct
             .params
             .iter()
             .map(|(_, v)| (v.as_ref(), matches!(v, Cow::Borrowed(_))))
             .collect();
-        assert_eq!(values, [("Utf-8", false), ("fixed", true), ("yes", false)]);
-        let cd = parse_content_disposition(b"inline; x=yes").unwrap();
+        assert_eq!(
+            values,
+            [
+                ("x\"y", false),
+                ("\u{e9}", false),
+                ("A", false),
+                ("p q", false),
+                ("\u{fffd}", false)
+            ]
+        );
+        let cd = parse_content_disposition(b"inline; x=yes; filename=a.txt").unwrap();
         assert!(matches!(cd.params[0].1, Cow::Borrowed("yes")));
+        assert!(matches!(cd.params[1].1, Cow::Borrowed("a.txt")));
+        // Owned copies read the same and outlive the input.
+        let (ct, cd) = {
+            let input = b"text/plain; name=\"a b.txt\"; x=1; y=2".to_vec();
+            let ct = parse_content_type(&input).unwrap();
+            let cd = parse_content_disposition(&input[11..]).unwrap();
+            assert_eq!(ct.clone().into_owned(), ct);
+            assert_eq!(cd.clone().into_owned(), cd);
+            (ct.into_owned(), cd.into_owned())
+        };
+        assert_eq!(ct.param("name"), Some("a b.txt"));
+        assert_eq!(ct.params.len(), 3);
+        assert_eq!(cd.kind, "name");
+        assert_eq!(cd.param("x"), Some("1"));
     }
 
     #[test]
@@ -1234,7 +1333,7 @@ mod tests {
         assert_eq!(ct.param("c"), Some("\u{fffd}"));
     }
 
-    fn ct(s: &str) -> Option<ContentType> {
+    fn ct(s: &str) -> Option<ContentType<'_>> {
         parse_content_type(s.as_bytes())
     }
 
