@@ -143,8 +143,8 @@ fn parse_one_line(buf: &[u8], max_line: usize) -> Option<(Reply<'_>, usize)> {
         Some((e, skip)) => (Some(e), raw.get(skip..)?),
         None => (None, raw),
     };
-    // Printable ASCII, so valid UTF-8.
-    let text = std::str::from_utf8(text).ok()?;
+    // Printable ASCII, so valid UTF-8 (checked a word at a time).
+    let text = mail_simd::utf8(text)?;
     let reply = Reply {
         code: ReplyCode::known(code),
         enhanced,
@@ -299,8 +299,8 @@ fn parse(buf: &[u8], limits: ReplyLimits, fast: bool) -> Result<Status<Reply<'_>
         let checked = match plain {
             Some(_) => None,
             None => {
-                let checked = std::str::from_utf8(line_text)
-                    .map_err(|_| ParseError::expected("UTF-8", pos + 4))?;
+                let checked =
+                    mail_simd::utf8(line_text).ok_or(ParseError::expected("UTF-8", pos + 4))?;
                 if crate::types::has_ctl(line_text) {
                     let at = line_text
                         .iter()
@@ -319,8 +319,8 @@ fn parse(buf: &[u8], limits: ReplyLimits, fast: bool) -> Result<Status<Reply<'_>
             // A one-line reply borrows its text (a common line is ASCII, so valid UTF-8).
             let text = match checked {
                 Some(t) => t,
-                None => std::str::from_utf8(line_text)
-                    .map_err(|_| ParseError::expected("UTF-8", pos - total + 4))?,
+                None => mail_simd::utf8(line_text)
+                    .ok_or(ParseError::expected("UTF-8", pos - total + 4))?,
             };
             return Ok(Status::Complete(
                 Reply {
