@@ -1103,9 +1103,10 @@ impl<'a> EhloReply<'a> {
                 Status::Complete(reply, _) if reply.code().get() != 250 => {
                     Err(ParseError::expected("reply code 250", 0))
                 }
-                Status::Complete(reply, used) => {
-                    Ok(Status::Complete(Self::from_text(reply.text), used))
-                }
+                Status::Complete(reply, used) => Ok(Status::Complete(
+                    Self::from_text(reply.text.into_cow()),
+                    used,
+                )),
             },
         }
     }
@@ -1178,7 +1179,7 @@ impl<'a> EhloReply<'a> {
 
     /// Reads a positive EHLO reply; the result borrows `reply`.
     pub fn from_reply(reply: &'a Reply<'_>) -> Self {
-        Self::from_text(Cow::Borrowed(&reply.text))
+        Self::from_text(Cow::Borrowed(reply.text.as_str()))
     }
 
     /// Reads the lines of a reply's text (separated by LF, holding no control characters);

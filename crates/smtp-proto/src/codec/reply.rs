@@ -13,12 +13,10 @@
 //! assert_eq!(reply.to_bytes(), wire);
 //! ```
 
-use std::borrow::Cow;
-
 use mail_wire::Status;
 
 use super::{find_line, ParseError, ParseErrorKind};
-use crate::types::{first_outside, EnhancedCode, InvalidValue, ReplyCode};
+use crate::types::{first_outside, EnhancedCode, InvalidValue, ReplyCode, ReplyText};
 
 /// Limits of [`parse_reply_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,7 +146,7 @@ fn parse_one_line(buf: &[u8], max_line: usize) -> Option<(Reply<'_>, usize)> {
     let reply = Reply {
         code: ReplyCode::known(code),
         enhanced,
-        text: Cow::Borrowed(text),
+        text: ReplyText::Borrowed(text),
     };
     Some((reply, n + 6))
 }
@@ -326,7 +324,7 @@ fn parse(buf: &[u8], limits: ReplyLimits, fast: bool) -> Result<Status<Reply<'_>
                 Reply {
                     code: this,
                     enhanced,
-                    text: Cow::Borrowed(text),
+                    text: ReplyText::Borrowed(text),
                 },
                 pos,
             ));
@@ -347,7 +345,7 @@ fn parse(buf: &[u8], limits: ReplyLimits, fast: bool) -> Result<Status<Reply<'_>
                 Reply {
                     code: this,
                     enhanced,
-                    text: Cow::Owned(text),
+                    text: ReplyText::Owned(text),
                 },
                 pos,
             ));
@@ -365,7 +363,7 @@ fn parse(buf: &[u8], limits: ReplyLimits, fast: bool) -> Result<Status<Reply<'_>
 mod tests {
     use proptest::prelude::*;
 
-    use super::{parse, parse_reply, ReplyLimits};
+    use super::{parse, parse_reply, ReplyLimits, ReplyText};
 
     proptest! {
         /// The one-line reading and the common-line reading (one scan that finds the line end
@@ -417,13 +415,51 @@ mod tests {
     fn one_line_replies_borrow() {
         let wire = b"250 2.1.0 Sender OK\r\n";
         let (r, _) = parse_reply(wire).unwrap().complete().unwrap();
-        assert!(matches!(r.text, std::borrow::Cow::Borrowed("Sender OK")));
+        assert!(matches!(r.text, ReplyText::Borrowed("Sender OK")));
         let wire = b"250 2.1.0 Sender\tOK\r\n";
         let (r, _) = parse_reply(wire).unwrap().complete().unwrap();
-        assert!(matches!(r.text, std::borrow::Cow::Borrowed("Sender\tOK")));
+        assert!(matches!(r.text, ReplyText::Borrowed("Sender\tOK")));
         let wire = b"250-2.1.0 Sender\r\n250 2.1.0 OK\r\n";
         let (r, _) = parse_reply(wire).unwrap().complete().unwrap();
         assert_eq!(r.lines().collect::<Vec<_>>(), ["Sender", "OK"]);
-        assert!(matches!(r.text, std::borrow::Cow::Owned(_)));
+        assert!(matches!(r.text, ReplyText::Owned(_)));
+    }
+
+    /// An owned one-line reply holds a text of up to 46 bytes in place (ASCII or UTF-8, up to
+    /// the last byte that fits) and a longer one on the heap; either way it equals, hashes and
+    /// prints as the borrowed reply, and a multi-line reply stays as it is.
+    #[test]
+    fn owned_short_text_is_held_in_place() {
+        use std::hash::{BuildHasher, RandomState};
+        let hasher = RandomState::new();
+        let texts = [
+            String::new(),
+            "Bye".into(),
+            "é".repeat(23),
+            "x".repeat(45),
+            "x".repeat(46),
+            "x".repeat(47),
+            format!("{}é", "x".repeat(45)),
+            "Start mail input; end with <CRLF>.<CRLF>".into(),
+            "<nobody@example.com>: Recipient address rejected: User unknown".into(),
+        ];
+        for text in texts {
+            let wire = format!("250 {text}\r\n");
+            let (r, _) = parse_reply(wire.as_bytes()).unwrap().complete().unwrap();
+            let owned = r.clone().into_owned();
+            let inline = matches!(owned.text, ReplyText::Inline { .. });
+            assert_eq!(inline, text.len() <= 46, "{text:?}");
+            assert_eq!(matches!(owned.text, ReplyText::Owned(_)), !inline);
+            assert_eq!(owned, r);
+            assert_eq!(owned.first_line(), text);
+            assert_eq!(hasher.hash_one(&owned), hasher.hash_one(&r));
+            assert_eq!(format!("{owned:?}"), format!("{r:?}"));
+            assert_eq!(owned.to_bytes(), wire.as_bytes());
+            assert_eq!(owned.clone().into_owned(), r);
+        }
+        let wire = b"250-2.1.0 a\r\n250 2.1.0 b\r\n";
+        let (r, _) = parse_reply(wire).unwrap().complete().unwrap();
+        assert!(matches!(r.clone().into_owned().text, ReplyText::Owned(_)));
+        assert_eq!(r.clone().into_owned(), r);
     }
 }

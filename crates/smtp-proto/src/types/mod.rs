@@ -23,6 +23,7 @@ pub use command::{
     Rrvs,
 };
 pub use reply::Reply;
+pub(crate) use reply::ReplyText;
 
 use std::borrow::Cow;
 use std::fmt;

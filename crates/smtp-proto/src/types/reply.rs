@@ -9,14 +9,113 @@ use super::{EnhancedCode, InvalidValue, ReplyCode, Text};
 /// A reply: a code, an optional enhanced status code, and one or more lines of text.
 ///
 /// The lines are kept in one string, separated by LF (which no line can contain), so a reply
-/// costs one allocation however many lines it has. A parsed one-line reply borrows its text
-/// from the bytes it was read from; [`Reply::into_owned`] makes it `'static`.
+/// costs one allocation however many lines it has, and none when its text is short. A parsed
+/// one-line reply borrows its text from the bytes it was read from; [`Reply::into_owned`]
+/// makes it `'static`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Reply<'a> {
     pub(crate) code: ReplyCode,
     pub(crate) enhanced: Option<EnhancedCode>,
     /// The lines, separated by LF.
-    pub(crate) text: Cow<'a, str>,
+    pub(crate) text: ReplyText<'a>,
+}
+
+/// How many bytes of text [`ReplyText`] holds in place: most one-line replies (`Sender OK`,
+/// `Ok: queued as 4ZkQ2n1xYz`, `Start mail input; end with <CRLF>.<CRLF>`) fit.
+const INLINE_TEXT: usize = 46;
+
+/// A reply's text: borrowed from the bytes parsed, or owned; owned text of up to
+/// [`INLINE_TEXT`] bytes is held in place rather than on the heap. It reads as a `str`.
+#[derive(Clone)]
+pub(crate) enum ReplyText<'a> {
+    Borrowed(&'a str),
+    Owned(String),
+    /// The first `len` bytes are the text (a whole string's bytes, so UTF-8).
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_TEXT],
+    },
+}
+
+impl<'a> ReplyText<'a> {
+    /// The text as a string (the bytes of an inline text are checked a word at a time: they
+    /// are a string's bytes, so the check never fails).
+    #[inline]
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Self::Borrowed(s) => s,
+            Self::Owned(s) => s,
+            Self::Inline { len, bytes } => {
+                let b = bytes.get(..usize::from(*len)).unwrap_or_default();
+                mail_simd::utf8(b).unwrap_or_default()
+            }
+        }
+    }
+
+    /// The same text, owning it: in place if it is short, else one copy on the heap.
+    #[inline]
+    pub(crate) fn into_owned(self) -> ReplyText<'static> {
+        match self {
+            Self::Borrowed(s) => ReplyText::copied(s),
+            Self::Owned(s) => ReplyText::Owned(s),
+            Self::Inline { len, bytes } => ReplyText::Inline { len, bytes },
+        }
+    }
+
+    /// The text as a `Cow`, borrowed if it is borrowed.
+    pub(crate) fn into_cow(self) -> Cow<'a, str> {
+        match self {
+            Self::Borrowed(s) => Cow::Borrowed(s),
+            Self::Owned(s) => Cow::Owned(s),
+            inline @ Self::Inline { .. } => Cow::Owned(inline.as_str().to_owned()),
+        }
+    }
+}
+
+impl ReplyText<'static> {
+    /// An owned copy of `s`: in place if it is short.
+    #[inline]
+    pub(crate) fn copied(s: &str) -> Self {
+        let mut bytes = [0u8; INLINE_TEXT];
+        match bytes.get_mut(..s.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(s.as_bytes());
+                Self::Inline {
+                    len: s.len() as u8,
+                    bytes,
+                }
+            }
+            None => Self::Owned(s.to_owned()),
+        }
+    }
+}
+
+impl std::ops::Deref for ReplyText<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for ReplyText<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ReplyText<'_> {}
+
+impl std::hash::Hash for ReplyText<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for ReplyText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 impl Reply<'static> {
@@ -56,7 +155,7 @@ impl Reply<'static> {
         Ok(Self {
             code,
             enhanced,
-            text: Cow::Owned(text),
+            text: ReplyText::Owned(text),
         })
     }
 
@@ -67,7 +166,7 @@ impl Reply<'static> {
             enhanced: Some(EnhancedCode::known(enhanced.0, enhanced.1, enhanced.2)),
             text: {
                 debug_assert!(Text::new(text).is_ok(), "{text:?}");
-                Cow::Owned(text.to_owned())
+                ReplyText::copied(text)
             },
         }
     }
@@ -81,7 +180,7 @@ impl Reply<'static> {
         Self {
             code,
             enhanced,
-            text: Cow::Owned(v.join("\n")),
+            text: ReplyText::Owned(v.join("\n")),
         }
     }
 }
@@ -92,7 +191,7 @@ impl<'a> Reply<'a> {
         Reply {
             code: self.code,
             enhanced: self.enhanced,
-            text: Cow::Owned(self.text.into_owned()),
+            text: self.text.into_owned(),
         }
     }
 
