@@ -74,9 +74,9 @@ pub fn decode_owned(label: &str, bytes: Vec<u8>) -> String {
     let utf8_ok = lookup(label.trim())
         .is_some_and(|e| e == encoding_rs::UTF_8 || e.is_ascii_compatible() && bytes.is_ascii());
     if utf8_ok {
-        match String::from_utf8(bytes) {
+        match mail_simd::utf8_string(bytes) {
             Ok(s) => return s,
-            Err(e) => return decode(label, e.as_bytes()).text.into_owned(),
+            Err(bytes) => return decode(label, &bytes).text.into_owned(),
         }
     }
     decode(label, &bytes).text.into_owned()
@@ -101,7 +101,7 @@ pub(crate) fn lossy_string(bytes: &[u8]) -> String {
 
 /// [`lossy_string`] for bytes we own: valid UTF-8 becomes the string without a copy.
 pub(crate) fn lossy_string_owned(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    mail_simd::utf8_string(bytes).unwrap_or_else(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
 /// Whether `label` is `utf-8` in any case, the charset of most mail: five byte compares

@@ -19,6 +19,24 @@ pub fn utf8(bytes: &[u8]) -> Option<&str> {
     utf8_general(bytes)
 }
 
+/// `String::from_utf8(bytes)`, checked as [`utf8`] checks (short ASCII a word at a time, SIMD
+/// from 64 bytes on); the bytes back when they are not UTF-8.
+///
+/// ```
+/// assert_eq!(mail_simd::utf8_string(b"folded value".to_vec()).as_deref(), Ok("folded value"));
+/// assert_eq!(mail_simd::utf8_string(b"caf\xe9".to_vec()), Err(b"caf\xe9".to_vec()));
+/// ```
+#[inline]
+#[allow(unsafe_code)]
+pub fn utf8_string(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
+    if utf8(&bytes).is_none() {
+        return Err(bytes);
+    }
+    // SAFETY: `utf8` has just checked that the bytes are valid UTF-8 (`Some` is returned only
+    // for ASCII or for what `simdutf8` or the standard library validated).
+    Ok(unsafe { String::from_utf8_unchecked(bytes) })
+}
+
 /// The general validator: SIMD from 64 bytes on (its own ASCII fast path included), the
 /// standard library's below.
 #[inline(never)]
@@ -80,6 +98,10 @@ mod tests {
                     v[at] = c;
                     assert_eq!(utf8(&v), std::str::from_utf8(&v).ok(), "{v:?}");
                     assert_eq!(is_ascii_short(&v), v.is_ascii(), "{v:?}");
+                    assert_eq!(
+                        utf8_string(v.clone()),
+                        String::from_utf8(v.clone()).map_err(|e| e.into_bytes())
+                    );
                     v[at] = b'a';
                 }
             }
@@ -108,6 +130,10 @@ mod tests {
         #[test]
         fn equals_the_standard_library(v in proptest::collection::vec(any::<u8>(), 0..200)) {
             prop_assert_eq!(utf8(&v), std::str::from_utf8(&v).ok());
+            prop_assert_eq!(
+                utf8_string(v.clone()),
+                String::from_utf8(v.clone()).map_err(|e| e.into_bytes())
+            );
         }
 
         #[test]
