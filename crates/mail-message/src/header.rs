@@ -574,42 +574,42 @@ fn scan_block_with<'a, const USUAL: bool>(
     let max_line = limits.max_line_length;
     loop {
         let rest = region.get(pos..).unwrap_or_default();
-        let (nl, clean) = mail_simd::find_line_end(rest);
         // The usual field first: `Name: value` on one line within the limit, its name
         // printable ASCII straight up to the colon, not folded (the next line is here and
-        // starts with neither space nor tab). Anything else (the empty line, a fold, white
-        // space before the colon, a line at the end of the input, a limit) goes the general
-        // way below, which reads the line again.
-        if let (true, Some(lf)) = (USUAL, nl) {
-            let content_len = if lf > 0 && rest.get(lf - 1) == Some(&b'\r') {
-                lf - 1
-            } else {
-                lf
-            };
-            let line = rest.get(..content_len).unwrap_or_default();
-            let k = mail_simd::name_end(line);
-            let next = pos + lf + 1;
-            if k > 0
-                && line.get(k) == Some(&b':')
-                && content_len <= max_line
-                && !matches!(region.get(next), Some(b' ' | b'\t') | None)
-                && fields.len() - first_field < limits.max_headers
-            {
-                if let (Ok(name_len), Some(raw_value), Some(raw)) =
-                    (u32::try_from(k), line.get(k + 1..), rest.get(..=lf))
+        // starts with neither space nor tab). The line's end and the name's end come from one
+        // pass over the line. Anything else (the empty line, a fold, white space before the
+        // colon, a line at the end of the input, a limit) goes the general way below, which
+        // reads the line again.
+        if USUAL {
+            if let Some(line) = mail_simd::field_line(rest) {
+                let k = line.name_end;
+                let next = pos + line.lf + 1;
+                if k > 0
+                    && k < line.content_end
+                    && rest.get(k) == Some(&b':')
+                    && line.content_end <= max_line
+                    && !matches!(region.get(next), Some(b' ' | b'\t') | None)
+                    && fields.len() - first_field < limits.max_headers
                 {
-                    fields.push(HeaderField {
-                        raw_value,
-                        raw,
-                        offset: pos,
-                        name_len,
-                        one_line: clean,
-                    });
-                    pos = next;
-                    continue;
+                    if let (Ok(name_len), Some(raw_value), Some(raw)) = (
+                        u32::try_from(k),
+                        rest.get(k + 1..line.content_end),
+                        rest.get(..=line.lf),
+                    ) {
+                        fields.push(HeaderField {
+                            raw_value,
+                            raw,
+                            offset: pos,
+                            name_len,
+                            one_line: line.clean,
+                        });
+                        pos = next;
+                        continue;
+                    }
                 }
             }
         }
+        let (nl, clean) = mail_simd::find_line_end(rest);
         if pos >= end {
             if !at_eof {
                 return None;

@@ -12,8 +12,8 @@
 //!   short ASCII (header values).
 //! - [`dash_line_starts`]: the line starts with `--` of a MIME body (where its boundary lines
 //!   can be), 64 bytes compared at a time with AVX-512 BW or AVX2.
-//! - [`find_lf`], [`find_line_end`], [`find_break`], [`name_end`]: the end of a header line
-//!   (the breaks of a folded value, the end of a field name), 16 bytes at a time with SSE2 on
+//! - [`find_lf`], [`find_line_end`], [`find_break`], [`name_end`], [`field_line`]: the end of
+//!   a header line (the breaks of a folded value, the end of a field name), 16 bytes at a time with SSE2 on
 //!   x86-64, with no set-up cost for short lines.
 //!
 //! ```
@@ -59,5 +59,5 @@ pub use base64::{decode_base64_lines_with, Path};
 #[doc(hidden)]
 pub use dash::dash_line_starts_with;
 pub use dash::{dash_line_starts, dash_line_starts_scalar};
-pub use lines::{find_break, find_lf, find_line_end, name_end, SHORT_LINE};
+pub use lines::{field_line, find_break, find_lf, find_line_end, name_end, FieldLine, SHORT_LINE};
 pub use utf8::{utf8, utf8_string};

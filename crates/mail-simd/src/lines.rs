@@ -93,6 +93,85 @@ pub fn find_line_end(bytes: &[u8]) -> (Option<usize>, bool) {
             None => return (None, false),
         }
     };
+    line_end_from(bytes, first_break)
+}
+
+/// A header field's first line, as [`field_line`] finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldLine {
+    /// The length of the run of name bytes the line starts with ([`name_end`]).
+    pub name_end: usize,
+    /// The end of the line's content: its CR LF or LF excluded.
+    pub content_end: usize,
+    /// The offset of the LF that ends the line.
+    pub lf: usize,
+    /// Whether the content holds no CR and no LF (as [`find_line_end`] says).
+    pub clean: bool,
+}
+
+/// [`find_line_end`] and [`name_end`] of a line in one pass over its first 16 bytes (the
+/// name, nearly always, and the start of the value), or `None` when `bytes` holds no LF.
+///
+/// ```
+/// use mail_simd::{field_line, FieldLine};
+/// let line = field_line(b"Subject: hi\r\nTo: x\r\n").unwrap();
+/// assert_eq!(line, FieldLine { name_end: 7, content_end: 11, lf: 12, clean: true });
+/// assert_eq!(field_line(b"To: a"), None);
+/// ```
+#[inline]
+pub fn field_line(bytes: &[u8]) -> Option<FieldLine> {
+    let Some(block) = bytes.first_chunk::<16>() else {
+        return field_line_short(bytes);
+    };
+    let (breaks, name) = block_masks(block);
+    let name_end = if name != 0xffff {
+        (!name).trailing_zeros() as usize
+    } else {
+        16 + name_end_words(bytes.get(16..).unwrap_or_default())
+    };
+    let first_break = if breaks != 0 {
+        breaks.trailing_zeros() as usize
+    } else {
+        16 + find_break(bytes.get(16..).unwrap_or_default())?
+    };
+    let (lf, clean) = line_end_from(bytes, first_break);
+    let lf = lf?;
+    // A clean line's first break is its CR LF's CR or its LF.
+    let content_end = if clean {
+        first_break
+    } else if lf > 0 && bytes.get(lf - 1) == Some(&b'\r') {
+        lf - 1
+    } else {
+        lf
+    };
+    Some(FieldLine {
+        name_end,
+        content_end,
+        lf,
+        clean,
+    })
+}
+
+/// [`field_line`] of input under 16 bytes.
+fn field_line_short(bytes: &[u8]) -> Option<FieldLine> {
+    let (lf, clean) = find_line_end(bytes);
+    let lf = lf?;
+    let content_end = if lf > 0 && bytes.get(lf - 1) == Some(&b'\r') {
+        lf - 1
+    } else {
+        lf
+    };
+    Some(FieldLine {
+        name_end: name_end(bytes),
+        content_end,
+        lf,
+        clean,
+    })
+}
+
+/// [`find_line_end`]'s result for the first CR or LF of `bytes` at `first_break`.
+#[inline]
+fn line_end_from(bytes: &[u8], first_break: usize) -> (Option<usize>, bool) {
     match (bytes.get(first_break), bytes.get(first_break + 1)) {
         (Some(b'\n'), _) => (Some(first_break), true),
         (Some(b'\r'), Some(b'\n')) => (Some(first_break + 1), true),
@@ -102,6 +181,44 @@ pub fn find_line_end(bytes: &[u8]) -> (Option<usize>, bool) {
             (lf, false)
         }
     }
+}
+
+/// Bit `i` of the first mask set when `block[i]` is a CR or an LF, of the second when it is a
+/// name byte ([`is_name_byte`]).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+#[allow(unsafe_code)]
+fn block_masks(block: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{
+        __m128i, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    let v: __m128i = bytemuck::cast(*block);
+    // SAFETY: as in `block_mask`: SSE2 is compiled in, the intrinsics touch no memory.
+    let (breaks, name) = unsafe {
+        let cr = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8));
+        let lf = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8));
+        // Signed: the bytes 33 to 127 are above 32, the 8-bit ones are negative.
+        let printable = _mm_cmpgt_epi8(v, _mm_set1_epi8(32));
+        let del = _mm_cmpeq_epi8(v, _mm_set1_epi8(127));
+        let colon = _mm_cmpeq_epi8(v, _mm_set1_epi8(b':' as i8));
+        (
+            _mm_movemask_epi8(_mm_or_si128(cr, lf)),
+            _mm_movemask_epi8(_mm_andnot_si128(_mm_or_si128(del, colon), printable)),
+        )
+    };
+    // 16 bits each, one a byte.
+    (breaks as u32, name as u32)
+}
+
+/// [`block_masks`] without SSE2.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline]
+fn block_masks(block: &[u8; 16]) -> (u32, u32) {
+    (
+        scalar_block_mask(block, b'\r') | scalar_block_mask(block, b'\n'),
+        scalar_name_mask(block),
+    )
 }
 
 /// The length of the run of field-name bytes (printable ASCII but `:`, 33 to 126) at the
@@ -328,6 +445,65 @@ mod tests {
         }
     }
 
+    fn plain_field_line(v: &[u8]) -> Option<FieldLine> {
+        let lf = plain_lf(v)?;
+        let line = &v[..lf];
+        let content = line.strip_suffix(b"\r").unwrap_or(line);
+        Some(FieldLine {
+            name_end: plain_name_end(v),
+            content_end: content.len(),
+            lf,
+            clean: plain_clean(v),
+        })
+    }
+
+    #[test]
+    fn both_masks_equal_the_portable_forms() {
+        for c in 0..=255u8 {
+            for at in 0..16 {
+                let mut block = [b'x'; 16];
+                block[at] = c;
+                block[(at + 7) % 16] = c ^ 0x80;
+                let (breaks, name) = block_masks(&block);
+                assert_eq!(
+                    breaks,
+                    scalar_block_mask(&block, b'\r') | scalar_block_mask(&block, b'\n')
+                );
+                assert_eq!(name, scalar_name_mask(&block), "{block:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn field_lines_at_every_length() {
+        // Names of 0 to 40 bytes ending in each byte value (a colon, white space, control
+        // bytes, DEL, 8-bit), then values of several lengths and each line end: the name's
+        // end and the line's end in the first block or later, past SHORT_LINE, input under
+        // 16 bytes, a CR or LF inside the name.
+        for name_len in 0..=40 {
+            for c in 0..=255u8 {
+                for (value, end) in [
+                    (&b" v"[..], &b"\r\n"[..]),
+                    (b" a longer value here", b"\n"),
+                    (b" bare\rcr", b"\r\n"),
+                    (b"", b"\r"),
+                    (b" x", b""),
+                    (&[b'y'; 100][..], b"\r\n"),
+                ] {
+                    let mut v = vec![b'N'; name_len];
+                    v.push(c);
+                    v.extend_from_slice(value);
+                    v.extend_from_slice(end);
+                    for tail in [&b""[..], b"Next: x\r\n"] {
+                        let mut w = v.clone();
+                        w.extend_from_slice(tail);
+                        assert_eq!(field_line(&w), plain_field_line(&w), "{w:?}");
+                    }
+                }
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn equal_a_plain_scan(
@@ -337,6 +513,7 @@ mod tests {
             prop_assert_eq!(find_lf(&v), plain_lf(&v));
             prop_assert_eq!(find_break(&v), plain_break(&v));
             prop_assert_eq!(name_end(&v), plain_name_end(&v));
+            prop_assert_eq!(field_line(&v), plain_field_line(&v));
             prop_assert_eq!(find_line_end(&v), (plain_lf(&v), plain_clean(&v)));
         }
     }
