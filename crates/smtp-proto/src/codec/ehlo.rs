@@ -1103,10 +1103,7 @@ impl<'a> EhloReply<'a> {
                 Status::Complete(reply, _) if reply.code().get() != 250 => {
                     Err(ParseError::expected("reply code 250", 0))
                 }
-                Status::Complete(reply, used) => Ok(Status::Complete(
-                    Self::from_text(reply.text.into_cow()),
-                    used,
-                )),
+                Status::Complete(reply, used) => Ok(Status::Complete(Self::from(reply), used)),
             },
         }
     }
@@ -1387,6 +1384,14 @@ impl<'a> EhloReply<'a> {
     pub fn deliver_by(&self) -> Option<u64> {
         self.supports(Extension::DeliverBy)
             .then(|| self.deliver_by.unwrap_or(0))
+    }
+}
+
+impl<'a> From<Reply<'a>> for EhloReply<'a> {
+    /// Reads a positive EHLO reply, keeping its text: an owned reply's text becomes the
+    /// EHLO reply's without a copy (what a client session keeps).
+    fn from(reply: Reply<'a>) -> Self {
+        Self::from_text(reply.text.into_cow())
     }
 }
 
@@ -1979,6 +1984,25 @@ mod tests {
                 "{s:?}"
             );
         }
+    }
+
+    /// A reply taken by value keeps its text: an owned (multi-line) reply's buffer becomes the
+    /// EHLO reply's, not copied; a borrowed one stays borrowed; both read as `from_reply`.
+    #[test]
+    fn from_a_reply_by_value_keeps_its_text() {
+        let wire = b"250-mx hi\r\n250-SIZE 10\r\n250 X-A b\r\n";
+        let (r, _) = parse_reply(wire).unwrap().complete().unwrap();
+        let want = EhloReply::from_reply(&r);
+        let owned = r.clone().into_owned();
+        let at = owned.text.as_ptr();
+        let e = EhloReply::from(owned);
+        assert!(matches!(e.source, Cow::Owned(_)));
+        assert_eq!(e.source.as_ptr(), at);
+        assert_eq!(e, want);
+        let (r, _) = parse_reply(b"250 mx\r\n").unwrap().complete().unwrap();
+        let e = EhloReply::from(r.clone());
+        assert!(matches!(e.source, Cow::Borrowed(_)));
+        assert_eq!(e, EhloReply::from_reply(&r));
     }
 
     /// A reply with nothing but a greeting, and one with only flags, own equal too.

@@ -652,7 +652,8 @@ impl ClientSession {
             }
             Expect::Ehlo => {
                 if reply.is_positive() {
-                    self.ehlo = Some(EhloReply::from_reply(&reply).into_owned());
+                    // The reply's text becomes the EHLO reply's (no copy).
+                    self.ehlo = Some(EhloReply::from(reply));
                     self.after_hello();
                 } else if reply.code().is_permanent() && !self.config.lmtp {
                     let cmd = Command::Helo(self.config.hostname.clone());
