@@ -182,7 +182,7 @@ fn store_half(dst: &mut [MaybeUninit<u8>], to: usize, half: __m128i) {
         .get_mut(to..)
         .and_then(<[MaybeUninit<u8>]>::first_chunk_mut::<HALF>)
     {
-        *dst = bytemuck::cast::<__m128i, [u8; HALF]>(half).map(MaybeUninit::new);
+        super::write_bytes(dst, bytemuck::cast::<__m128i, [u8; HALF]>(half));
     }
 }
 
@@ -204,7 +204,7 @@ fn block_at(
     match (src, dst) {
         (Some(src), Some(dst)) => {
             let (bytes, bad) = tables.decode(bytemuck::cast(*src));
-            *dst = bytemuck::cast::<__m256i, [u8; BLOCK]>(bytes).map(MaybeUninit::new);
+            super::write_bytes(dst, bytemuck::cast::<__m256i, [u8; BLOCK]>(bytes));
             bad
         }
         _ => bytemuck::cast([0xffu8; BLOCK]),

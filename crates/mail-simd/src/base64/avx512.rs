@@ -209,7 +209,7 @@ fn store_quarter(dst: &mut [MaybeUninit<u8>], to: usize, quarter: __m128i) {
         .get_mut(to..)
         .and_then(<[MaybeUninit<u8>]>::first_chunk_mut::<QUARTER>)
     {
-        *dst = bytemuck::cast::<__m128i, [u8; QUARTER]>(quarter).map(MaybeUninit::new);
+        super::write_bytes(dst, bytemuck::cast::<__m128i, [u8; QUARTER]>(quarter));
     }
 }
 
@@ -238,9 +238,14 @@ fn block_at(
         return bytemuck::cast([0xffu8; BLOCK]);
     };
     let (bytes, bad) = tables.decode(bytemuck::cast(*src));
-    *low = bytemuck::cast::<__m256i, [u8; 32]>(_mm512_castsi512_si256(bytes)).map(MaybeUninit::new);
-    *high = bytemuck::cast::<__m128i, [u8; QUARTER]>(_mm512_extracti32x4_epi32::<2>(bytes))
-        .map(MaybeUninit::new);
+    super::write_bytes(
+        low,
+        bytemuck::cast::<__m256i, [u8; 32]>(_mm512_castsi512_si256(bytes)),
+    );
+    super::write_bytes(
+        high,
+        bytemuck::cast::<__m128i, [u8; QUARTER]>(_mm512_extracti32x4_epi32::<2>(bytes)),
+    );
     bad
 }
 
