@@ -58,11 +58,11 @@ pub fn dash_line_starts_with(
     use super::Path;
     match path {
         #[cfg(target_arch = "x86_64")]
-        Path::Avx512 => avx512::scan(input, start, out).is_some(),
+        Path::Avx512 | Path::Avx512Streaming => avx512::scan(input, start, out).is_some(),
         #[cfg(target_arch = "x86_64")]
-        Path::Avx2 => avx2::scan(input, start, out).is_some(),
+        Path::Avx2 | Path::Avx2Streaming => avx2::scan(input, start, out).is_some(),
         #[cfg(not(target_arch = "x86_64"))]
-        Path::Avx512 | Path::Avx2 => false,
+        Path::Avx512 | Path::Avx2 | Path::Avx512Streaming | Path::Avx2Streaming => false,
         Path::Scalar => {
             dash_line_starts_scalar(input, start, out);
             true

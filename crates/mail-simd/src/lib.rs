@@ -30,10 +30,11 @@
 //!
 //! # Unsafe code
 //!
-//! `unsafe` is denied at the crate root. Each base64 kernel (AVX-512, AVX2) uses it in two
+//! `unsafe` is denied at the crate root. Each base64 kernel (AVX-512, AVX2) uses it in three
 //! places, each with a `// SAFETY:` comment: the call of its `#[target_feature]` function
-//! after `is_x86_feature_detected!` of those features, and `Vec::set_len` over the bytes the
-//! kernel wrote into the vector's spare capacity. Each `--` line scan (AVX-512, AVX2) uses it
+//! after `is_x86_feature_detected!` of those features, `Vec::set_len` over the bytes the
+//! kernel wrote into the vector's spare capacity, and its streaming store (a raw pointer to a
+//! 64-byte chunk of that capacity it borrows, checked aligned) for outputs of a few MiB. Each `--` line scan (AVX-512, AVX2) uses it
 //! once, for the call of its `#[target_feature]` function after the feature check. Loads and
 //! stores go through safe casts between byte arrays and `__m128i`, `__m256i`, `__m512i`
 //! (`bytemuck`), and the arithmetic intrinsics are safe inside `#[target_feature]` functions.

@@ -10,15 +10,16 @@
 //! characters (76, 72) go two at a time, the last 16 characters of both in one block (see
 //! [`run`]).
 
+use core::arch::x86_64::_mm_sfence;
 use core::arch::x86_64::{
     __m128i, __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_castsi256_si128, _mm256_cmpeq_epi8,
     _mm256_extracti128_si256, _mm256_madd_epi16, _mm256_maddubs_epi16, _mm256_or_si256,
     _mm256_permutevar8x32_epi32, _mm256_set_m128i, _mm256_setzero_si256, _mm256_shuffle_epi8,
-    _mm256_srli_epi32, _mm256_testz_si256,
+    _mm256_srli_epi32, _mm256_stream_si256, _mm256_testz_si256,
 };
 use core::mem::MaybeUninit;
 
-use super::Shape;
+use super::{stream, OutByte, Shape, Streaming};
 
 /// Bytes written past the end of the data (each store is 32 bytes, of which 24 are data).
 const SLACK: usize = 8;
@@ -31,13 +32,18 @@ const HALF: usize = 16;
 
 /// Decodes the regular lines of `shape` at the front of `input` with AVX2, if the CPU has it
 /// (`None`: it does not, take the scalar path).
-pub(super) fn decode_lines(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+pub(super) fn decode_lines(
+    shape: Shape,
+    input: &[u8],
+    out: &mut Vec<u8>,
+    streaming: Streaming,
+) -> Option<usize> {
     if !std::is_x86_feature_detected!("avx2") {
         return None;
     }
     #[allow(unsafe_code)]
     // SAFETY: `lines` needs AVX2, its one target feature, and the CPU has it (checked above).
-    let used = unsafe { lines(shape, input, out) };
+    let used = unsafe { lines(shape, input, out, streaming) };
     Some(used)
 }
 
@@ -45,15 +51,15 @@ pub(super) fn decode_lines(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> Opt
 /// (the blocks of a line unrolled, their bounds checks gone), any other through the same code
 /// with the shape read at run time.
 #[target_feature(enable = "avx2")]
-fn lines(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> usize {
+fn lines(shape: Shape, input: &[u8], out: &mut Vec<u8>, streaming: Streaming) -> usize {
     match (shape.width, shape.eol) {
-        (76, 2) => run::<76, 2>(shape, input, out),
-        (76, 1) => run::<76, 1>(shape, input, out),
-        (72, 2) => run::<72, 2>(shape, input, out),
-        (72, 1) => run::<72, 1>(shape, input, out),
-        (64, 2) => run::<64, 2>(shape, input, out),
-        (64, 1) => run::<64, 1>(shape, input, out),
-        _ => run::<0, 0>(shape, input, out),
+        (76, 2) => run::<76, 2>(shape, input, out, streaming),
+        (76, 1) => run::<76, 1>(shape, input, out, streaming),
+        (72, 2) => run::<72, 2>(shape, input, out, streaming),
+        (72, 1) => run::<72, 1>(shape, input, out, streaming),
+        (64, 2) => run::<64, 2>(shape, input, out, streaming),
+        (64, 1) => run::<64, 1>(shape, input, out, streaming),
+        _ => run::<0, 0>(shape, input, out, streaming),
     }
 }
 
@@ -65,9 +71,90 @@ fn lines(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> usize {
 /// one line in each 128-bit half (each half decodes to 12 bytes, stored 16 at a time), which
 /// saves a block per two lines. A pair that fails leaves its lines to the one-line loop, which
 /// takes the good one and stops at the bad one.
+///
+/// The output is written with streaming stores when `streaming` says so for its size.
 #[target_feature(enable = "avx2")]
 #[inline]
-fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> usize {
+fn run<const W: usize, const EOL: usize>(
+    shape: Shape,
+    input: &[u8],
+    out: &mut Vec<u8>,
+    streaming: Streaming,
+) -> usize {
+    let (width, eol) = if W == 0 {
+        (shape.width, shape.eol)
+    } else {
+        (W, EOL)
+    };
+    let shape = Shape { width, eol };
+    let stride = width + eol;
+    let line_out = width / 4 * 3;
+    if width < BLOCK {
+        return 0;
+    }
+    let base = out.len();
+    let most = input.len() / stride * line_out;
+    out.reserve(most + SLACK);
+    let tables = Tables::new();
+    let spare = out.spare_capacity_mut();
+    let (used, written) = if streaming.applies(most) {
+        let streamed = stream::streamed(
+            input,
+            stride,
+            line_out,
+            spare,
+            |lines, dst| decode::<W, EOL, u8>(shape, &tables, lines, dst),
+            |dst, src| stream_chunk(dst, src),
+        );
+        // The streaming stores before any later store (see `streamed`).
+        _mm_sfence();
+        streamed
+    } else {
+        decode::<W, EOL, _>(shape, &tables, input, spare)
+    };
+    #[allow(unsafe_code)]
+    // SAFETY: `written` bytes of the spare capacity were initialised (by `decode`, or
+    // `streamed`, which says so), so `base + written` is within the capacity.
+    unsafe {
+        out.set_len(base + written);
+    }
+    used
+}
+
+/// Stores the 64 bytes of `src` into `dst` with two streaming stores, which write the cache
+/// line to memory without reading it first or keeping it in the caches (ordinary stores if
+/// `dst` is not 32-byte aligned, which [`stream::streamed`] rules out).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn stream_chunk(dst: &mut [MaybeUninit<u8>; stream::CHUNK], src: &[u8; stream::CHUNK]) {
+    let [low, high] = bytemuck::cast::<[u8; stream::CHUNK], [__m256i; 2]>(*src);
+    let to = dst.as_mut_ptr().cast::<__m256i>();
+    if to.is_aligned() {
+        #[allow(unsafe_code)]
+        // SAFETY: `to` and `to.add(1)` point to the two halves of the 64 bytes of `dst`, which
+        // this function borrows uniquely (valid for writes of two `__m256i`), each 32-byte
+        // aligned (`to` checked above, and 32 bytes on), as the instruction requires; the CPU
+        // has AVX (this function's target feature).
+        unsafe {
+            _mm256_stream_si256(to, low);
+            _mm256_stream_si256(to.add(1), high);
+        }
+    } else {
+        *dst = src.map(MaybeUninit::new);
+    }
+}
+
+/// The lines of `W` characters and `EOL`-byte line breaks at the front of `input` decoded
+/// into `spare` while they fit (with [`SLACK`] bytes after them): how many bytes of `input`
+/// they are, and of `spare` their output is (the first bytes of `spare`).
+#[target_feature(enable = "avx2")]
+#[inline]
+fn decode<const W: usize, const EOL: usize, T: OutByte>(
+    shape: Shape,
+    tables: &Tables,
+    input: &[u8],
+    spare: &mut [T],
+) -> (usize, usize) {
     let (width, eol) = if W == 0 {
         (shape.width, shape.eol)
     } else {
@@ -78,12 +165,8 @@ fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut V
     let line_out = width / 4 * 3;
     // The last block of a line; the others start at 0, 32, ... before it.
     let Some(last) = width.checked_sub(BLOCK) else {
-        return 0;
+        return (0, 0);
     };
-    let base = out.len();
-    out.reserve(input.len() / stride * line_out + SLACK);
-    let tables = Tables::new();
-    let spare = out.spare_capacity_mut();
     let mut written = 0;
     let mut used = 0;
     let short = width % BLOCK;
@@ -110,14 +193,14 @@ fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut V
             // In order: each store's garbage is overwritten by the next or lies past the end.
             let mut at = 0;
             while at < whole {
-                bad = _mm256_or_si256(bad, block_at(&tables, one, at, dst, at / 4 * 3));
+                bad = _mm256_or_si256(bad, block_at(tables, one, at, dst, at / 4 * 3));
                 at += BLOCK;
             }
             store_half(dst, tail_out, _mm256_castsi256_si128(tails));
             at = 0;
             while at < whole {
                 let to = line_out + at / 4 * 3;
-                bad = _mm256_or_si256(bad, block_at(&tables, two, at, dst, to));
+                bad = _mm256_or_si256(bad, block_at(tables, two, at, dst, to));
                 at += BLOCK;
             }
             store_half(
@@ -143,26 +226,22 @@ fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut V
         let mut bad = _mm256_setzero_si256();
         let mut at = 0;
         while at < last {
-            bad = _mm256_or_si256(bad, block_at(&tables, data, at, dst, at / 4 * 3));
+            bad = _mm256_or_si256(bad, block_at(tables, data, at, dst, at / 4 * 3));
             at += BLOCK;
         }
-        bad = _mm256_or_si256(bad, block_at(&tables, data, last, dst, last / 4 * 3));
+        bad = _mm256_or_si256(bad, block_at(tables, data, last, dst, last / 4 * 3));
         if _mm256_testz_si256(bad, bad) == 0 {
             break;
         }
         written += line_out;
         used += stride;
     }
-    #[allow(unsafe_code)]
-    // SAFETY: `written` bytes of the spare capacity were initialised: each line counted in it
-    // had its `line_out` bytes written by its blocks (a block at character `at` writes bytes
+    // The first `written` bytes of `spare` are written: each line counted in it had its
+    // `line_out` bytes written by its blocks (a block at character `at` writes bytes
     // `at / 4 * 3` to `at / 4 * 3 + 24` of the line's output, a 16-character half 12 bytes
-    // likewise, and the blocks of a line cover it), and they lie in the spare capacity
-    // (`get_mut` succeeded for each line or pair), so `base + written` is within the capacity.
-    unsafe {
-        out.set_len(base + written);
-    }
-    used
+    // likewise, and the blocks of a line cover it), and they lie in `spare` (`get_mut`
+    // succeeded for each line or pair).
+    (used, written)
 }
 
 /// The 16 characters of `data` from `at`.
@@ -177,12 +256,9 @@ fn half_at(data: &[u8], at: usize) -> Option<__m128i> {
 /// callers rule out).
 #[target_feature(enable = "avx2")]
 #[inline]
-fn store_half(dst: &mut [MaybeUninit<u8>], to: usize, half: __m128i) {
-    if let Some(dst) = dst
-        .get_mut(to..)
-        .and_then(<[MaybeUninit<u8>]>::first_chunk_mut::<HALF>)
-    {
-        super::write_bytes(dst, bytemuck::cast::<__m128i, [u8; HALF]>(half));
+fn store_half<T: OutByte>(dst: &mut [T], to: usize, half: __m128i) {
+    if let Some(dst) = dst.get_mut(to..).and_then(<[T]>::first_chunk_mut::<HALF>) {
+        T::store(dst, bytemuck::cast::<__m128i, [u8; HALF]>(half));
     }
 }
 
@@ -190,21 +266,19 @@ fn store_half(dst: &mut [MaybeUninit<u8>], to: usize, half: __m128i) {
 /// result mark characters outside the alphabet (all of it, if the block is not there).
 #[target_feature(enable = "avx2")]
 #[inline]
-fn block_at(
+fn block_at<T: OutByte>(
     tables: &Tables,
     data: &[u8],
     at: usize,
-    dst: &mut [MaybeUninit<u8>],
+    dst: &mut [T],
     to: usize,
 ) -> __m256i {
     let src = data.get(at..).and_then(<[u8]>::first_chunk::<BLOCK>);
-    let dst = dst
-        .get_mut(to..)
-        .and_then(<[MaybeUninit<u8>]>::first_chunk_mut::<BLOCK>);
+    let dst = dst.get_mut(to..).and_then(<[T]>::first_chunk_mut::<BLOCK>);
     match (src, dst) {
         (Some(src), Some(dst)) => {
             let (bytes, bad) = tables.decode(bytemuck::cast(*src));
-            super::write_bytes(dst, bytemuck::cast::<__m256i, [u8; BLOCK]>(bytes));
+            T::store(dst, bytemuck::cast::<__m256i, [u8; BLOCK]>(bytes));
             bad
         }
         _ => bytemuck::cast([0xffu8; BLOCK]),

@@ -18,15 +18,16 @@
 //! that `Vec::set_len` leaves out. Four lines that fail leave them to the one-line loop, which
 //! takes the good ones and stops at the bad one.
 
+use core::arch::x86_64::_mm_sfence;
 use core::arch::x86_64::{
     __m128i, __m256i, __m512i, _mm512_castsi128_si512, _mm512_castsi512_si128,
     _mm512_castsi512_si256, _mm512_extracti32x4_epi32, _mm512_inserti32x4, _mm512_madd_epi16,
     _mm512_maddubs_epi16, _mm512_movepi8_mask, _mm512_or_si512, _mm512_permutex2var_epi8,
-    _mm512_permutexvar_epi8, _mm512_setzero_si512,
+    _mm512_permutexvar_epi8, _mm512_setzero_si512, _mm512_stream_si512,
 };
 use core::mem::MaybeUninit;
 
-use super::{Shape, INVALID, VALUE};
+use super::{stream, OutByte, Shape, Streaming, INVALID, VALUE};
 
 /// Bytes written past the end of the data (a lane's store is 16 bytes, of which 12 are data).
 const SLACK: usize = 4;
@@ -46,37 +47,120 @@ pub(super) fn available() -> bool {
 
 /// Decodes the regular lines of `shape` at the front of `input` with AVX-512 VBMI, if the CPU
 /// has it and the lines hold a block (`None`: take another path).
-pub(super) fn decode_lines(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> Option<usize> {
+pub(super) fn decode_lines(
+    shape: Shape,
+    input: &[u8],
+    out: &mut Vec<u8>,
+    streaming: Streaming,
+) -> Option<usize> {
     if shape.width < BLOCK || !available() {
         return None;
     }
     #[allow(unsafe_code)]
     // SAFETY: `lines` needs AVX-512 F, BW and VBMI, its target features, and the CPU has them
     // (checked above).
-    let used = unsafe { lines(shape, input, out) };
+    let used = unsafe { lines(shape, input, out, streaming) };
     Some(used)
 }
 
 /// The line shapes of nearly all mail with the width and line break known at compile time,
 /// any other through the same code with the shape read at run time.
 #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
-fn lines(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> usize {
+fn lines(shape: Shape, input: &[u8], out: &mut Vec<u8>, streaming: Streaming) -> usize {
     match (shape.width, shape.eol) {
-        (76, 2) => run::<76, 2>(shape, input, out),
-        (76, 1) => run::<76, 1>(shape, input, out),
-        (72, 2) => run::<72, 2>(shape, input, out),
-        (72, 1) => run::<72, 1>(shape, input, out),
-        (64, 2) => run::<64, 2>(shape, input, out),
-        (64, 1) => run::<64, 1>(shape, input, out),
-        _ => run::<0, 0>(shape, input, out),
+        (76, 2) => run::<76, 2>(shape, input, out, streaming),
+        (76, 1) => run::<76, 1>(shape, input, out, streaming),
+        (72, 2) => run::<72, 2>(shape, input, out, streaming),
+        (72, 1) => run::<72, 1>(shape, input, out, streaming),
+        (64, 2) => run::<64, 2>(shape, input, out, streaming),
+        (64, 1) => run::<64, 1>(shape, input, out, streaming),
+        _ => run::<0, 0>(shape, input, out, streaming),
     }
 }
 
 /// The kernel for lines of `W` characters and an `EOL`-byte line break (`0, 0`: those of
-/// `shape`, which agree with `W` and `EOL` otherwise).
+/// `shape`, which agree with `W` and `EOL` otherwise), writing the output with streaming
+/// stores when `streaming` says so for its size.
 #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
 #[inline]
-fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> usize {
+fn run<const W: usize, const EOL: usize>(
+    shape: Shape,
+    input: &[u8],
+    out: &mut Vec<u8>,
+    streaming: Streaming,
+) -> usize {
+    let (width, eol) = if W == 0 {
+        (shape.width, shape.eol)
+    } else {
+        (W, EOL)
+    };
+    let shape = Shape { width, eol };
+    let stride = width + eol;
+    let line_out = width / 4 * 3;
+    if width < BLOCK {
+        return 0;
+    }
+    let base = out.len();
+    let most = input.len() / stride * line_out;
+    out.reserve(most + SLACK);
+    let tables = Tables::new();
+    let spare = out.spare_capacity_mut();
+    let (used, written) = if streaming.applies(most) {
+        let streamed = stream::streamed(
+            input,
+            stride,
+            line_out,
+            spare,
+            |lines, dst| decode::<W, EOL, u8>(shape, &tables, lines, dst),
+            |dst, src| stream_chunk(dst, src),
+        );
+        // The streaming stores before any later store (see `streamed`).
+        _mm_sfence();
+        streamed
+    } else {
+        decode::<W, EOL, _>(shape, &tables, input, spare)
+    };
+    #[allow(unsafe_code)]
+    // SAFETY: `written` bytes of the spare capacity were initialised (by `decode`, or
+    // `streamed`, which says so), so `base + written` is within the capacity.
+    unsafe {
+        out.set_len(base + written);
+    }
+    used
+}
+
+/// Stores the 64 bytes of `src` into `dst` with a streaming store, which writes the cache line
+/// to memory without reading it first or keeping it in the caches (an ordinary store if `dst`
+/// is not 64-byte aligned, which [`stream::streamed`] rules out).
+#[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+#[inline]
+fn stream_chunk(dst: &mut [MaybeUninit<u8>; stream::CHUNK], src: &[u8; stream::CHUNK]) {
+    let v = bytemuck::cast::<[u8; stream::CHUNK], __m512i>(*src);
+    let to = dst.as_mut_ptr().cast::<__m512i>();
+    if to.is_aligned() {
+        #[allow(unsafe_code)]
+        // SAFETY: `to` points to the 64 bytes of `dst`, which this function borrows uniquely
+        // (valid for writes of a `__m512i`), and is 64-byte aligned (checked above), as the
+        // instruction requires; the CPU has AVX-512 F (this function's target features).
+        unsafe {
+            _mm512_stream_si512(to, v);
+        }
+    } else {
+        *dst = src.map(MaybeUninit::new);
+    }
+}
+
+/// The lines of `W` characters and `EOL`-byte line breaks at the front of `input` decoded
+/// into `dst` while they fit (with [`SLACK`] bytes after them): how many bytes of `input`
+/// they are, and of `dst` their output is (the first bytes of `dst`).
+#[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
+#[inline]
+fn decode<const W: usize, const EOL: usize, T: OutByte>(
+    shape: Shape,
+    tables: &Tables,
+    input: &[u8],
+    spare: &mut [T],
+) -> (usize, usize) {
     let (width, eol) = if W == 0 {
         (shape.width, shape.eol)
     } else {
@@ -87,12 +171,8 @@ fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut V
     let line_out = width / 4 * 3;
     // The last block of a line; the others start at 0, 64, ... before it.
     let Some(last) = width.checked_sub(BLOCK) else {
-        return 0;
+        return (0, 0);
     };
-    let base = out.len();
-    out.reserve(input.len() / stride * line_out + SLACK);
-    let tables = Tables::new();
-    let spare = out.spare_capacity_mut();
     let mut written = 0;
     let mut used = 0;
     let short = width % BLOCK;
@@ -140,7 +220,7 @@ fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut V
                 let base = k * line_out;
                 let mut at = 0;
                 while at < whole {
-                    bad = _mm512_or_si512(bad, block_at(&tables, line, at, dst, base + at / 4 * 3));
+                    bad = _mm512_or_si512(bad, block_at(tables, line, at, dst, base + at / 4 * 3));
                     at += BLOCK;
                 }
                 let quarter = match k {
@@ -169,27 +249,22 @@ fn run<const W: usize, const EOL: usize>(shape: Shape, input: &[u8], out: &mut V
         let mut bad = _mm512_setzero_si512();
         let mut at = 0;
         while at < last {
-            bad = _mm512_or_si512(bad, block_at(&tables, data, at, dst, at / 4 * 3));
+            bad = _mm512_or_si512(bad, block_at(tables, data, at, dst, at / 4 * 3));
             at += BLOCK;
         }
-        bad = _mm512_or_si512(bad, block_at(&tables, data, last, dst, last / 4 * 3));
+        bad = _mm512_or_si512(bad, block_at(tables, data, last, dst, last / 4 * 3));
         if _mm512_movepi8_mask(bad) != 0 {
             break;
         }
         written += line_out;
         used += stride;
     }
-    #[allow(unsafe_code)]
-    // SAFETY: `written` bytes of the spare capacity were initialised: each line counted in it
-    // had its `line_out` bytes written by its blocks (a block at character `at` writes bytes
+    // The first `written` bytes of `spare` are written: each line counted in it had its
+    // `line_out` bytes written by its blocks (a block at character `at` writes bytes
     // `at / 4 * 3` to `at / 4 * 3 + 48` of the line's output, a 16-character lane 12 bytes
-    // likewise, and the blocks of a line cover it), and they lie in the spare capacity
-    // (`get_mut` succeeded for each line or four lines), so `base + written` is within the
-    // capacity.
-    unsafe {
-        out.set_len(base + written);
-    }
-    used
+    // likewise, and the blocks of a line cover it), and they lie in `spare` (`get_mut`
+    // succeeded for each line or four lines).
+    (used, written)
 }
 
 /// The 16 characters of `data` from `at`.
@@ -204,12 +279,12 @@ fn quarter_at(data: &[u8], at: usize) -> Option<__m128i> {
 /// callers rule out).
 #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
 #[inline]
-fn store_quarter(dst: &mut [MaybeUninit<u8>], to: usize, quarter: __m128i) {
+fn store_quarter<T: OutByte>(dst: &mut [T], to: usize, quarter: __m128i) {
     if let Some(dst) = dst
         .get_mut(to..)
-        .and_then(<[MaybeUninit<u8>]>::first_chunk_mut::<QUARTER>)
+        .and_then(<[T]>::first_chunk_mut::<QUARTER>)
     {
-        super::write_bytes(dst, bytemuck::cast::<__m128i, [u8; QUARTER]>(quarter));
+        T::store(dst, bytemuck::cast::<__m128i, [u8; QUARTER]>(quarter));
     }
 }
 
@@ -218,11 +293,11 @@ fn store_quarter(dst: &mut [MaybeUninit<u8>], to: usize, quarter: __m128i) {
 /// there).
 #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
 #[inline]
-fn block_at(
+fn block_at<T: OutByte>(
     tables: &Tables,
     data: &[u8],
     at: usize,
-    dst: &mut [MaybeUninit<u8>],
+    dst: &mut [T],
     to: usize,
 ) -> __m512i {
     let src = data.get(at..).and_then(<[u8]>::first_chunk::<BLOCK>);
@@ -230,7 +305,7 @@ fn block_at(
     // 2 MB attachment and 40% slower on startrek's lines (Xeon, task-clock).
     let dst = dst
         .get_mut(to..)
-        .and_then(<[MaybeUninit<u8>]>::split_first_chunk_mut::<32>);
+        .and_then(<[T]>::split_first_chunk_mut::<32>);
     let (Some(src), Some((low, rest))) = (src, dst) else {
         return bytemuck::cast([0xffu8; BLOCK]);
     };
@@ -238,11 +313,11 @@ fn block_at(
         return bytemuck::cast([0xffu8; BLOCK]);
     };
     let (bytes, bad) = tables.decode(bytemuck::cast(*src));
-    super::write_bytes(
+    T::store(
         low,
         bytemuck::cast::<__m256i, [u8; 32]>(_mm512_castsi512_si256(bytes)),
     );
-    super::write_bytes(
+    T::store(
         high,
         bytemuck::cast::<__m128i, [u8; QUARTER]>(_mm512_extracti32x4_epi32::<2>(bytes)),
     );

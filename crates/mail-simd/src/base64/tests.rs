@@ -284,3 +284,67 @@ proptest::proptest! {
         check(&input);
     }
 }
+
+/// The streaming stores (forced, and from their size on): bodies of many batches of the
+/// staging buffer (70 lines of 76 a batch), with a bad line in the first, at a batch's edges
+/// and in a later one, and none, after 0 to 64 bytes already in the output (each length of the
+/// part before the first 64-byte boundary), every width and line break the kernels
+/// specialise and a general one, equal to the scalar path.
+#[test]
+fn streaming_stores_equal_the_scalar_path() {
+    for (width, eol) in [
+        (76, &b"\r\n"[..]),
+        (76, b"\n"),
+        (72, b"\r\n"),
+        (64, b"\n"),
+        (100, b"\r\n"),
+        (996, b"\n"),
+    ] {
+        let lines = 300;
+        let clean = encode_lines(&data(width / 4 * 3 * lines), width, eol);
+        let stride = width + eol.len();
+        for bad in [
+            None,
+            Some(0),
+            Some(1),
+            Some(69),
+            Some(70),
+            Some(71),
+            Some(141),
+            Some(299),
+        ] {
+            let mut input = clean.clone();
+            if let Some(line) = bad {
+                input[line * stride + 5] = b'*';
+            }
+            // And a last line that is shorter (the end of the body).
+            input.extend_from_slice(b"QUJD\r\n");
+            for before in [0, 1, 6, 31, 63, 64] {
+                let mut want = vec![b'.'; before];
+                let used = decode_base64_lines_scalar(&input, &mut want);
+                assert_eq!(used, bad.unwrap_or(lines) * stride, "{width} {bad:?}");
+                for path in Path::ALL {
+                    let mut got = vec![b'.'; before];
+                    if let Some(n) = decode_base64_lines_with(path, &input, &mut got) {
+                        assert_eq!(n, used, "{path:?} {width} {bad:?} after {before}");
+                        assert!(got == want, "{path:?} {width} {bad:?} after {before}");
+                    }
+                }
+            }
+        }
+    }
+    // From STREAM_MIN to STREAM_MAX bytes of output, the paths stream by themselves.
+    for len in [STREAM_MIN - 3000, STREAM_MIN + 3000, STREAM_MAX + 3000] {
+        let big = encode_lines(&data(len), 76, b"\r\n");
+        let mut want = Vec::new();
+        let used = decode_base64_lines_scalar(&big, &mut want);
+        assert!(want.len() + 57 >= len);
+        for path in Path::ALL {
+            let mut got = Vec::new();
+            if let Some(n) = decode_base64_lines_with(path, &big, &mut got) {
+                assert_eq!(n, used, "{path:?} {len}");
+                assert!(got == want, "{path:?} {len}");
+            }
+        }
+    }
+}
