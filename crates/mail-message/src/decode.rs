@@ -561,7 +561,7 @@ fn next_special_bytes(input: &[u8], from: usize) -> usize {
 }
 
 /// The value of each hex digit (both cases), [`NOT_HEX`] for every other byte.
-static HEX: [u8; 256] = {
+pub(crate) static HEX: [u8; 256] = {
     let mut t = [NOT_HEX; 256];
     let mut c = 0;
     while c < 10 {
