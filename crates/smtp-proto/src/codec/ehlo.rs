@@ -887,6 +887,17 @@ impl Span {
         }
     }
 
+    /// The line of `len` bytes at `start` of a reply [`EhloReply::parse`] reads in one pass:
+    /// within the default [`ReplyLimits`] (128 lines of 4096 bytes), so its offsets are under
+    /// 1 MiB and fit without a check.
+    #[inline(always)]
+    fn in_reply(start: usize, len: usize) -> Self {
+        Self {
+            start: start as u32,
+            end: (start + len) as u32,
+        }
+    }
+
     /// The rest of this range from `skip` bytes after its start (empty if it is shorter).
     #[inline(always)]
     fn skip(self, skip: usize) -> Self {
@@ -904,6 +915,34 @@ fn bytes(s: Cow<'_, str>) -> Cow<'_, [u8]> {
         Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
         Cow::Owned(s) => Cow::Owned(s.into_bytes()),
     }
+}
+
+/// The line of the common shape at `pos` of `buf` (`250-` or `250 `, printable ASCII, CR LF,
+/// within `max_line`): whether it is the last, where its text starts, the length of its
+/// keyword (up to a space or the end) and of its text; `None` for any other line.
+#[inline(always)]
+fn plain_line(buf: &[u8], pos: usize, max_line: usize) -> Option<(bool, usize, usize, usize)> {
+    const MORE: u32 = u32::from_le_bytes(*b"250-");
+    const LAST: u32 = u32::from_le_bytes(*b"250 ");
+    let head: [u8; 4] = buf.get(pos..pos + 4)?.try_into().ok()?;
+    let last = match u32::from_le_bytes(head) {
+        MORE => false,
+        LAST => true,
+        _ => return None,
+    };
+    let start = pos + 4;
+    let ahead = buf.get(start..)?;
+    // The keyword up to a space (or the end), then printable ASCII and spaces up to CR LF:
+    // each byte looked at once, eight at a time.
+    let kw_len = first_outside(ahead, b'!', b"")?;
+    let len = match ahead.get(kw_len) {
+        Some(b' ') => kw_len + 1 + first_outside(ahead.get(kw_len + 1..)?, b' ', b"")?,
+        _ => kw_len,
+    };
+    if ahead.get(len..len + 2) != Some(b"\r\n") || len + 6 > max_line {
+        return None;
+    }
+    Some((last, start, kw_len, len))
 }
 
 /// How many unknown lines [`Others`] holds before it moves them to the heap: servers announce
@@ -1111,67 +1150,42 @@ impl<'a> EhloReply<'a> {
     /// [`EhloReply::parse`] of the common shape: complete, every line `250-` or `250 ` and
     /// printable ASCII, no enhanced code, within the default [`ReplyLimits`]. `None` otherwise.
     fn parse_plain(buf: &'a [u8]) -> Option<(Self, usize)> {
-        const MORE: u32 = u32::from_le_bytes(*b"250-");
-        const LAST: u32 = u32::from_le_bytes(*b"250 ");
         let limits = ReplyLimits::default();
         // The lines are checked to be printable ASCII, so the reply is kept as bytes (each
         // range of them a string when asked for, without a UTF-8 check of the whole).
-        let mut pos = 0;
-        let mut reply: Option<Self> = None;
-        let mut lines = 0;
-        loop {
-            let head: [u8; 4] = buf.get(pos..pos + 4)?.try_into().ok()?;
-            let last = match u32::from_le_bytes(head) {
-                MORE => false,
-                LAST => true,
-                _ => return None,
-            };
-            let start = pos + 4;
-            let ahead = buf.get(start..)?;
-            // The keyword up to a space (or the end), then printable ASCII and spaces up to
-            // CR LF: each byte looked at once, eight at a time.
-            let kw_len = first_outside(ahead, b'!', b"")?;
-            let len = match ahead.get(kw_len) {
-                Some(b' ') => kw_len + 1 + first_outside(ahead.get(kw_len + 1..)?, b' ', b"")?,
-                _ => kw_len,
-            };
-            if ahead.get(len..len + 2) != Some(b"\r\n") || len + 6 > limits.max_line {
-                return None;
-            }
-            let at = Span::new(start, start + len);
-            match &mut reply {
-                None => {
-                    // A digit may start an enhanced code, which the general parser strips.
-                    if ahead.first().is_some_and(u8::is_ascii_digit) {
-                        return None;
-                    }
-                    reply = Some(Self::empty(at));
-                }
-                // A keyword alone (most lines) is read here; one with parameters apart.
-                Some(r) if len == kw_len => {
-                    let kw = ahead.get(..len)?;
-                    match Line::flag(kw, folded(ahead, kw)) {
-                        Some(Line::Flag(e)) => r.add_flag(e),
-                        Some(read) => r.add(at, kw_len, read),
-                        None => r.add(at, kw_len, Line::Other),
-                    }
-                }
-                Some(r) => {
-                    let line = ahead.get(..len)?;
-                    r.add(at, kw_len, Line::read(line, kw_len, ahead));
-                }
-            }
-            pos = start + len + 2;
-            lines += 1;
-            if last {
-                let mut reply = reply?;
-                reply.source = Cow::Borrowed(buf.get(..pos)?);
-                return Some((reply, pos));
-            }
+        let (mut last, start, _, len) = plain_line(buf, 0, limits.max_line)?;
+        // A digit may start an enhanced code, which the general parser strips.
+        if buf.get(start).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        let mut reply = Self::empty(Span::in_reply(start, len));
+        let mut pos = start + len + 2;
+        let mut lines = 1;
+        while !last {
             if lines >= limits.max_lines {
                 return None;
             }
+            let (is_last, start, kw_len, len) = plain_line(buf, pos, limits.max_line)?;
+            last = is_last;
+            let ahead = buf.get(start..)?;
+            let at = Span::in_reply(start, len);
+            if len == kw_len {
+                // A keyword alone (most lines) is read here; one with parameters apart.
+                let kw = ahead.get(..len)?;
+                match Line::flag(kw, folded(ahead, kw)) {
+                    Some(Line::Flag(e)) => reply.add_flag(e),
+                    Some(read) => reply.add(at, kw_len, read),
+                    None => reply.add(at, kw_len, Line::Other),
+                }
+            } else {
+                let line = ahead.get(..len)?;
+                reply.add(at, kw_len, Line::read(line, kw_len, ahead));
+            }
+            pos = start + len + 2;
+            lines += 1;
         }
+        reply.source = Cow::Borrowed(buf.get(..pos)?);
+        Some((reply, pos))
     }
 
     /// Reads a positive EHLO reply; the result borrows `reply`.
@@ -2003,6 +2017,34 @@ mod tests {
         let e = EhloReply::from(r.clone());
         assert!(matches!(e.source, Cow::Borrowed(_)));
         assert_eq!(e, EhloReply::from_reply(&r));
+    }
+
+    /// The one-pass reading takes up to the 128 lines of the default limits (the last line
+    /// may be the 128th) and answers what the general reading answers past them.
+    #[test]
+    fn one_pass_line_limit() {
+        for n in [127, 128, 129, 130] {
+            let mut wire = b"250-mx\r\n".to_vec();
+            for i in 1..n {
+                let sep = if i + 1 == n { ' ' } else { '-' };
+                wire.extend_from_slice(format!("250{sep}X-K{i}\r\n").as_bytes());
+            }
+            let got = EhloReply::parse(&wire);
+            match parse_reply(&wire) {
+                Ok(Status::Complete(r, used)) => {
+                    let Ok(Status::Complete(e, m)) = got else {
+                        panic!("{n}")
+                    };
+                    assert_eq!((&e, m), (&EhloReply::from_reply(&r), used));
+                    assert!(matches!(e.source, Cow::Borrowed(_)));
+                    assert!(n <= 128);
+                }
+                want => {
+                    assert!(n > 128);
+                    assert_eq!(got.map(|_| ()), want.map(|_| ()));
+                }
+            }
+        }
     }
 
     /// A reply with nothing but a greeting, and one with only flags, own equal too.
