@@ -190,6 +190,7 @@ impl<'a> HeaderField<'a> {
     /// let names: Vec<FieldName> = msg.header().iter().map(|f| f.field_name()).collect();
     /// assert_eq!(names, [FieldName::Subject, FieldName::Other]);
     /// ```
+    #[inline]
     pub fn field_name(&self) -> FieldName {
         FieldName::of(self.name_bytes())
     }
@@ -574,6 +575,22 @@ fn scan_block_with<'a, const USUAL: bool>(
     let max_line = limits.max_line_length;
     loop {
         let rest = region.get(pos..).unwrap_or_default();
+        // The empty line that ends the header, before anything else is read.
+        match rest {
+            [b'\r', b'\n', ..] => {
+                return Some(BlockEnd {
+                    header_end: pos,
+                    body_start: pos + 2,
+                })
+            }
+            [b'\n', ..] => {
+                return Some(BlockEnd {
+                    header_end: pos,
+                    body_start: pos + 1,
+                })
+            }
+            _ => {}
+        }
         // The usual field first: `Name: value` on one line within the limit, its name
         // printable ASCII straight up to the colon, not folded (the next line is here and
         // starts with neither space nor tab). The line's end and the name's end come from one
