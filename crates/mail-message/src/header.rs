@@ -575,8 +575,10 @@ fn scan_block_with<'a, const USUAL: bool>(
     let max_line = limits.max_line_length;
     loop {
         let rest = region.get(pos..).unwrap_or_default();
-        // The empty line that ends the header, before anything else is read.
+        // The empty line that ends the header, before anything else is read (the general
+        // path below ends the block there too).
         match rest {
+            _ if !USUAL => {}
             [b'\r', b'\n', ..] => {
                 return Some(BlockEnd {
                     header_end: pos,
