@@ -35,12 +35,12 @@ pub fn date_general(input: &[u8]) -> Option<ParsedDate> {
 
 /// The reader of plain `<a@b>` id lists; `None` where it leaves the list to
 /// [`message_ids_general`].
-pub fn message_ids_common(input: &[u8]) -> Option<Vec<String>> {
+pub fn message_ids_common(input: &[u8]) -> Option<Vec<std::borrow::Cow<'_, str>>> {
     crate::params::message_ids_common(input)
 }
 
 /// The general message-id parser (with the lexer), ids and the obsolete flag.
-pub fn message_ids_general(input: &[u8]) -> (Vec<String>, bool) {
+pub fn message_ids_general(input: &[u8]) -> (Vec<std::borrow::Cow<'_, str>>, bool) {
     crate::params::message_ids_general(input)
 }
 

@@ -250,22 +250,22 @@ impl<'a> Message<'a> {
     }
 
     /// The Message-ID without its angle brackets.
-    pub fn message_id(&self) -> Option<String> {
+    pub fn message_id(&self) -> Option<Cow<'a, str>> {
         let f = self.header().get("message-id")?;
         parse_message_ids(f.raw_value()).0.into_iter().next()
     }
 
     /// The ids of In-Reply-To.
-    pub fn in_reply_to(&self) -> Vec<String> {
+    pub fn in_reply_to(&self) -> Vec<Cow<'a, str>> {
         self.ids("in-reply-to")
     }
 
     /// The ids of References.
-    pub fn references(&self) -> Vec<String> {
+    pub fn references(&self) -> Vec<Cow<'a, str>> {
         self.ids("references")
     }
 
-    fn ids(&self, name: &str) -> Vec<String> {
+    fn ids(&self, name: &str) -> Vec<Cow<'a, str>> {
         self.header()
             .get(name)
             .map(|f| parse_message_ids(f.raw_value()).0)

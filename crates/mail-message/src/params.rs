@@ -351,17 +351,6 @@ fn content_type_folded(input: &[u8]) -> Option<ContentType<'_>> {
     }
 }
 
-/// `parse(input)`, or `parse` of the unfolded value when a line break in `input` is no fold
-/// (one that would split a word that unfolding joins).
-#[cold]
-fn unfolded_if_needed<T>(input: &[u8], parse: impl FnOnce(&[u8]) -> T) -> T {
-    if crate::lexer::has_bare_break(input) {
-        parse(&crate::header::unfold(input))
-    } else {
-        parse(input)
-    }
-}
-
 /// [`parse_content_type`] by the lexer: every form the grammar and its tolerances allow.
 pub(crate) fn content_type_general(input: &[u8]) -> Option<ContentType<'_>> {
     let mut lx = Lexer::new(input, Specials::Mime);
@@ -859,7 +848,8 @@ impl TransferEncoding {
 }
 
 /// Parses the `msg-id`s of a Message-ID, In-Reply-To or References field, without their angle
-/// brackets. Obsolete forms (CFWS inside, quoted local parts, missing brackets) are accepted;
+/// brackets, each borrowing the input when it is there as it is (`<left@right>` of plain
+/// atoms, UTF-8). Obsolete forms (CFWS inside, quoted local parts, missing brackets) are accepted;
 /// the flag tells whether any was used. Phrases between ids (RFC 822 `In-Reply-To`) are skipped.
 ///
 /// ```
@@ -868,18 +858,35 @@ impl TransferEncoding {
 /// assert_eq!(ids, ["1234@local.machine.example", "3456@example.net"]);
 /// assert!(!obsolete);
 /// ```
-pub fn parse_message_ids(input: &[u8]) -> (Vec<String>, bool) {
+pub fn parse_message_ids(input: &[u8]) -> (Vec<Cow<'_, str>>, bool) {
     match message_ids_common(input) {
         Some(ids) => (ids, false),
-        None => unfolded_if_needed(input, message_ids_general),
+        None => message_ids_folded(input),
+    }
+}
+
+/// [`message_ids_general`] on `input`, unfolded first (the ids then owned) when a line break
+/// in it is no fold.
+#[cold]
+fn message_ids_folded(input: &[u8]) -> (Vec<Cow<'_, str>>, bool) {
+    if crate::lexer::has_bare_break(input) {
+        let unfolded = crate::header::unfold(input);
+        let (ids, obsolete) = message_ids_general(&unfolded);
+        let ids = ids
+            .into_iter()
+            .map(|id| Cow::Owned(id.into_owned()))
+            .collect();
+        (ids, obsolete)
+    } else {
+        message_ids_general(input)
     }
 }
 
 /// The common shape, `<left@right>` ids (each side an atom) with white space between, read
 /// without the lexer; `None` for anything else, which [`message_ids_general`] then reads.
 /// Gives what that general parser gives (the tests hold the two equal).
-pub(crate) fn message_ids_common(input: &[u8]) -> Option<Vec<String>> {
-    // One UTF-8 check for every id; each is then copied from this `str`.
+pub(crate) fn message_ids_common(input: &[u8]) -> Option<Vec<Cow<'_, str>>> {
+    // One UTF-8 check for every id; each is then cut from this `str`.
     let whole = crate::charset::utf8(input);
     // An atom of at least one byte, not one the lexer would read as an encoded-word.
     let atom = |s: &[u8]| -> usize {
@@ -916,15 +923,15 @@ pub(crate) fn message_ids_common(input: &[u8]) -> Option<Vec<String>> {
             return None;
         }
         ids.push(match whole {
-            Some(w) => w.get(start..end)?.to_owned(),
-            None => crate::charset::lossy_string(input.get(start..end)?),
+            Some(w) => Cow::Borrowed(w.get(start..end)?),
+            None => Cow::Owned(crate::charset::lossy_string(input.get(start..end)?)),
         });
         pos = end + 1;
     }
 }
 
 /// [`parse_message_ids`] for every form, with the lexer.
-pub(crate) fn message_ids_general(input: &[u8]) -> (Vec<String>, bool) {
+pub(crate) fn message_ids_general(input: &[u8]) -> (Vec<Cow<'_, str>>, bool) {
     let mut lx = Lexer::new(input, Specials::Rfc5322);
     let mut ids = Vec::new();
     let mut obsolete = lx.malformed;
@@ -985,14 +992,14 @@ pub(crate) fn message_ids_general(input: &[u8]) -> (Vec<String>, bool) {
                 if parts > 3 {
                     obsolete = true;
                 }
-                ids.push(crate::charset::lossy_string(&id));
+                ids.push(Cow::Owned(crate::charset::lossy_string(&id)));
             }
         }
     }
     if !saw_angle && !bare.is_empty() {
         // No brackets at all: the bare words that look like ids.
         obsolete = true;
-        ids.extend(bare);
+        ids.extend(bare.into_iter().map(Cow::Owned));
     }
     (ids, obsolete)
 }
@@ -1426,6 +1433,43 @@ mod tests {
         assert_eq!(parse_message_ids(b"Your message of <a@b>").0, ["a@b"]);
         assert_eq!(parse_message_ids(b"<\"q p\"@x>").0, ["\"q p\"@x"]);
         assert!(parse_message_ids(b"").0.is_empty());
+    }
+
+    /// Plain `<left@right>` ids (the common path) borrow the input, folded or not; ids the
+    /// general parser assembles (CFWS inside, quoted parts, bare words), unfolded copies and
+    /// non-UTF-8 ones are owned; the Message's accessors give the same.
+    #[test]
+    fn plain_ids_borrow_the_input() {
+        let borrowed = |ids: &[Cow<'_, str>]| -> Vec<bool> {
+            ids.iter()
+                .map(|id| matches!(id, Cow::Borrowed(_)))
+                .collect()
+        };
+        let input = b" <a@b>\r\n\t<c.d@e.f>";
+        let (ids, _) = parse_message_ids(input);
+        assert_eq!(ids, ["a@b", "c.d@e.f"]);
+        assert_eq!(borrowed(&ids), [true, true]);
+        assert!(
+            matches!(&ids[0], Cow::Borrowed(id) if input.as_ptr_range().contains(&id.as_ptr()))
+        );
+        for input in [
+            &b"< a . b @ c (comment) >"[..],
+            b"<\"q p\"@x>",
+            b"bare@id.example",
+            b"<a@b> <c\rd@e>",
+            b"<a@\xe9>",
+        ] {
+            let (ids, _) = parse_message_ids(input);
+            assert!(!ids.is_empty(), "{input:?}");
+            assert!(borrowed(&ids).iter().all(|b| !b), "{input:?}");
+        }
+        let msg = crate::Message::parse(
+            b"Message-ID: <1@x>\r\nReferences: <2@x>\r\n <3@x>\r\nIn-Reply-To: <3@x>\r\n\r\n",
+        );
+        assert!(matches!(msg.message_id(), Some(Cow::Borrowed("1@x"))));
+        assert_eq!(borrowed(&msg.references()), [true, true]);
+        assert_eq!(msg.references(), ["2@x", "3@x"]);
+        assert_eq!(msg.in_reply_to(), ["3@x"]);
     }
 
     /// The reader of plain `<a@b>` lists, where it answers, answers as the general parser;

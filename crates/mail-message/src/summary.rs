@@ -80,7 +80,7 @@ impl<'a> Summary<'a> {
             cc: flat(msg.cc()),
             subject: msg.subject().map(Cow::into_owned),
             date: msg.date().map(|d| d.to_rfc3339()),
-            message_id: msg.message_id(),
+            message_id: msg.message_id().map(Cow::into_owned),
             parts: msg
                 .leaves()
                 .into_iter()
