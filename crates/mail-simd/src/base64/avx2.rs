@@ -104,7 +104,7 @@ fn run<const W: usize, const EOL: usize>(
             line_out,
             spare,
             |lines, dst| decode::<W, EOL, u8>(shape, &tables, lines, dst),
-            |dst, src| stream_chunk(dst, src),
+            |dst, src| stream_chunks(dst, src),
         );
         // The streaming stores before any later store (see `streamed`).
         _mm_sfence();
@@ -121,26 +121,31 @@ fn run<const W: usize, const EOL: usize>(
     used
 }
 
-/// Stores the 64 bytes of `src` into `dst` with two streaming stores, which write the cache
-/// line to memory without reading it first or keeping it in the caches (ordinary stores if
-/// `dst` is not 32-byte aligned, which [`stream::streamed`] rules out).
+/// Stores the chunks of `src` into `dst` with streaming stores (two a chunk), which write each
+/// cache line to memory without reading it first or keeping it in the caches (ordinary stores
+/// if `dst` is not 32-byte aligned, which [`stream::streamed`] rules out).
 #[target_feature(enable = "avx2")]
 #[inline]
-fn stream_chunk(dst: &mut [MaybeUninit<u8>; stream::CHUNK], src: &[u8; stream::CHUNK]) {
-    let [low, high] = bytemuck::cast::<[u8; stream::CHUNK], [__m256i; 2]>(*src);
-    let to = dst.as_mut_ptr().cast::<__m256i>();
-    if to.is_aligned() {
-        #[allow(unsafe_code)]
-        // SAFETY: `to` and `to.add(1)` point to the two halves of the 64 bytes of `dst`, which
-        // this function borrows uniquely (valid for writes of two `__m256i`), each 32-byte
-        // aligned (`to` checked above, and 32 bytes on), as the instruction requires; the CPU
-        // has AVX (this function's target feature).
-        unsafe {
-            _mm256_stream_si256(to, low);
-            _mm256_stream_si256(to.add(1), high);
+fn stream_chunks(dst: &mut [[MaybeUninit<u8>; stream::CHUNK]], src: &[[u8; stream::CHUNK]]) {
+    // Each chunk is 64 bytes, so all halves are aligned if the first is.
+    let aligned = dst.as_ptr().cast::<__m256i>().is_aligned();
+    for (dst, src) in dst.iter_mut().zip(src) {
+        if aligned {
+            let [low, high] = bytemuck::cast::<[u8; stream::CHUNK], [__m256i; 2]>(*src);
+            let to = dst.as_mut_ptr().cast::<__m256i>();
+            #[allow(unsafe_code)]
+            // SAFETY: `to` and `to.add(1)` point to the two halves of the 64 bytes of `dst`, a
+            // chunk this function borrows uniquely (valid for writes of two `__m256i`), each
+            // 32-byte aligned (the first chunk's start is, checked above, and the chunks are
+            // 64 bytes each), as the instruction requires; the CPU has AVX (this function's
+            // target feature).
+            unsafe {
+                _mm256_stream_si256(to, low);
+                _mm256_stream_si256(to.add(1), high);
+            }
+        } else {
+            MaybeUninit::store(dst, *src);
         }
-    } else {
-        *dst = src.map(MaybeUninit::new);
     }
 }
 

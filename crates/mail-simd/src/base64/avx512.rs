@@ -112,7 +112,7 @@ fn run<const W: usize, const EOL: usize>(
             line_out,
             spare,
             |lines, dst| decode::<W, EOL, u8>(shape, &tables, lines, dst),
-            |dst, src| stream_chunk(dst, src),
+            |dst, src| stream_chunks(dst, src),
         );
         // The streaming stores before any later store (see `streamed`).
         _mm_sfence();
@@ -129,24 +129,28 @@ fn run<const W: usize, const EOL: usize>(
     used
 }
 
-/// Stores the 64 bytes of `src` into `dst` with a streaming store, which writes the cache line
-/// to memory without reading it first or keeping it in the caches (an ordinary store if `dst`
+/// Stores the chunks of `src` into `dst` with streaming stores, which write each cache line
+/// to memory without reading it first or keeping it in the caches (ordinary stores if `dst`
 /// is not 64-byte aligned, which [`stream::streamed`] rules out).
 #[target_feature(enable = "avx512f,avx512bw,avx512vbmi")]
 #[inline]
-fn stream_chunk(dst: &mut [MaybeUninit<u8>; stream::CHUNK], src: &[u8; stream::CHUNK]) {
-    let v = bytemuck::cast::<[u8; stream::CHUNK], __m512i>(*src);
-    let to = dst.as_mut_ptr().cast::<__m512i>();
-    if to.is_aligned() {
-        #[allow(unsafe_code)]
-        // SAFETY: `to` points to the 64 bytes of `dst`, which this function borrows uniquely
-        // (valid for writes of a `__m512i`), and is 64-byte aligned (checked above), as the
-        // instruction requires; the CPU has AVX-512 F (this function's target features).
-        unsafe {
-            _mm512_stream_si512(to, v);
+fn stream_chunks(dst: &mut [[MaybeUninit<u8>; stream::CHUNK]], src: &[[u8; stream::CHUNK]]) {
+    // Each chunk is 64 bytes, so all are aligned if the first is.
+    let aligned = dst.as_ptr().cast::<__m512i>().is_aligned();
+    for (dst, src) in dst.iter_mut().zip(src) {
+        if aligned {
+            let v = bytemuck::cast::<[u8; stream::CHUNK], __m512i>(*src);
+            #[allow(unsafe_code)]
+            // SAFETY: the pointer is to the 64 bytes of `dst`, a chunk this function borrows
+            // uniquely (valid for writes of a `__m512i`), and is 64-byte aligned (the first
+            // chunk's is, checked above, and the chunks are 64 bytes each), as the instruction
+            // requires; the CPU has AVX-512 F (this function's target features).
+            unsafe {
+                _mm512_stream_si512(dst.as_mut_ptr().cast::<__m512i>(), v);
+            }
+        } else {
+            MaybeUninit::store(dst, *src);
         }
-    } else {
-        *dst = src.map(MaybeUninit::new);
     }
 }
 

@@ -26,8 +26,9 @@ struct Stage([u8; STAGE]);
 
 /// Decodes the lines at the front of `input` (`stride` bytes each, `line_out` bytes of output
 /// each) with `decode` a batch at a time into a staging buffer and writes the output into
-/// `spare`: the bytes before its first 64-byte boundary with ordinary stores, then each whole
-/// 64-byte chunk with `stream` (the path's streaming store), then the last bytes with ordinary
+/// `spare`: the bytes before its first 64-byte boundary with ordinary stores, then the whole
+/// 64-byte chunks of each batch with `stream(dst, src)` (the path's streaming stores, from
+/// `src` into `dst`, whose first chunk is 64-byte aligned), then the last bytes with ordinary
 /// stores again. `decode(lines, dst)` decodes the regular lines at the front of `lines` into
 /// `dst` and returns how many bytes of `lines` and of `dst` they are.
 ///
@@ -45,7 +46,7 @@ pub(super) fn streamed(
     line_out: usize,
     spare: &mut [MaybeUninit<u8>],
     mut decode: impl FnMut(&[u8], &mut [u8]) -> (usize, usize),
-    mut stream: impl FnMut(&mut [MaybeUninit<u8>; CHUNK], &[u8; CHUNK]),
+    mut stream: impl FnMut(&mut [[MaybeUninit<u8>; CHUNK]], &[[u8; CHUNK]]),
 ) -> (usize, usize) {
     let mut stage = Stage([0; STAGE]);
     // Whole lines a batch: the staging buffer holds them after a partial chunk left over from
@@ -71,17 +72,16 @@ pub(super) fn streamed(
             head -= from;
         }
         if head == 0 {
-            let (chunks, _) = ready.get(from..).unwrap_or_default().as_chunks::<CHUNK>();
-            for chunk in chunks {
-                let Some(dst) = spare
-                    .get_mut(written..)
-                    .and_then(<[MaybeUninit<u8>]>::first_chunk_mut::<CHUNK>)
-                else {
-                    break;
-                };
-                stream(dst, chunk);
-                written += CHUNK;
-                from += CHUNK;
+            let (src, _) = ready.get(from..).unwrap_or_default().as_chunks::<CHUNK>();
+            let (dst, _) = spare
+                .get_mut(written..)
+                .unwrap_or_default()
+                .as_chunks_mut::<CHUNK>();
+            let n = src.len().min(dst.len());
+            if let (Some(dst), Some(src)) = (dst.get_mut(..n), src.get(..n)) {
+                stream(dst, src);
+                written += n * CHUNK;
+                from += n * CHUNK;
             }
         }
         stage.0.copy_within(from..pending, 0);
