@@ -599,8 +599,12 @@ fn scan_block_with<'a, const USUAL: bool>(
         // pass over the line. Anything else (the empty line, a fold, white space before the
         // colon, a line at the end of the input, a limit) goes the general way below, which
         // reads the line again.
+        // What the lane read of the line, for the general path (a folded field's first line
+        // is not read twice).
+        let mut read = None;
         if USUAL {
             if let Some(line) = mail_simd::field_line(rest) {
+                read = Some(line);
                 let k = line.name_end;
                 let next = pos + line.lf + 1;
                 if k > 0
@@ -628,7 +632,13 @@ fn scan_block_with<'a, const USUAL: bool>(
                 }
             }
         }
-        let (nl, clean) = mail_simd::find_line_end(rest);
+        let (nl, clean, name_end) = match read {
+            Some(line) => (Some(line.lf), line.clean, Some(line.name_end)),
+            None => {
+                let (nl, clean) = mail_simd::find_line_end(rest);
+                (nl, clean, None)
+            }
+        };
         if pos >= end {
             if !at_eof {
                 return None;
@@ -663,7 +673,7 @@ fn scan_block_with<'a, const USUAL: bool>(
             continue;
         }
         // The usual shape first: printable ASCII straight up to the colon, found in one pass.
-        let k = mail_simd::name_end(line_content);
+        let k = name_end.unwrap_or_else(|| mail_simd::name_end(line_content));
         // Each shape checks its own name: the usual one is empty only at a colon first, and
         // has no white space before the colon.
         let (colon, name) = match line_content.get(k) {
