@@ -78,6 +78,12 @@ impl<'a> HeaderField<'a> {
         // The usual short value: one line with no "=?", found in one pass; the text is the
         // value when it is UTF-8.
         let value = trim_start_fws(self.raw_value);
+        // One line (no CR, no LF) with no `=` at all, in ASCII: one test a word.
+        if self.one_line {
+            if let Some(text) = mail_simd::short_ascii_without(value, b'=') {
+                return Cow::Borrowed(text);
+            }
+        }
         if is_short_plain_line(value) {
             if let Some(text) = crate::charset::utf8(value) {
                 return Cow::Borrowed(text);

@@ -8,8 +8,8 @@
 //! - [`decode_base64_lines`]: base64 in the regular lines of a MIME body (76, 72, 64
 //!   characters...) decoded with AVX-512 VBMI or AVX2 straight from the lines, without
 //!   gathering them first.
-//! - [`utf8`], [`utf8_string`]: `&[u8]` to `&str` (`Vec<u8>` to `String`) with a fast path for
-//!   short ASCII (header values).
+//! - [`utf8`], [`utf8_string`], [`short_ascii_without`]: `&[u8]` to `&str` (`Vec<u8>` to
+//!   `String`) with a fast path for short ASCII (header values).
 //! - [`dash_line_starts`]: the line starts with `--` of a MIME body (where its boundary lines
 //!   can be), 64 bytes compared at a time with AVX-512 BW or AVX2.
 //! - [`find_lf`], [`find_line_end`], [`find_break`], [`name_end`], [`field_line`]: the end of
@@ -38,9 +38,10 @@
 //! once, for the call of its `#[target_feature]` function after the feature check. Loads and
 //! stores go through safe casts between byte arrays and `__m128i`, `__m256i`, `__m512i`
 //! (`bytemuck`), and the arithmetic intrinsics are safe inside `#[target_feature]` functions.
-//! [`utf8`] uses it once, for `str::from_utf8_unchecked` on bytes it has just checked are all
-//! ASCII, and [`utf8_string`] once, for `String::from_utf8_unchecked` after `utf8`; the line scans once each, for the SSE2 compare-and-mask (SSE2 is compiled in on every
-//! x86-64 target).
+//! [`utf8`] and [`short_ascii_without`] share one use, `str::from_utf8_unchecked` on bytes
+//! just checked to be all ASCII; [`utf8_string`] has one, `String::from_utf8_unchecked` after
+//! `utf8`; the line scans have one each, the SSE2 compare-and-mask (SSE2 is compiled in on
+//! every x86-64 target).
 #![deny(unsafe_code)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
@@ -61,4 +62,4 @@ pub use base64::{decode_base64_lines_with, Path};
 pub use dash::dash_line_starts_with;
 pub use dash::{dash_line_starts, dash_line_starts_scalar};
 pub use lines::{field_line, find_break, find_lf, find_line_end, name_end, FieldLine, SHORT_LINE};
-pub use utf8::{utf8, utf8_string};
+pub use utf8::{short_ascii_without, utf8, utf8_string};

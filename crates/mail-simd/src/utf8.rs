@@ -19,6 +19,38 @@ pub fn utf8(bytes: &[u8]) -> Option<&str> {
     utf8_general(bytes)
 }
 
+/// `bytes` as a `str` when it is under 64 bytes, all ASCII and without `byte` (an unstructured
+/// header value with no `=`, so no RFC 2047 encoded-word: the text is the value as it is), in
+/// one pass of one test per word; `None` otherwise (the caller then takes its general path).
+///
+/// ```
+/// assert_eq!(mail_simd::short_ascii_without(b"Star Trek Party!", b'='), Some("Star Trek Party!"));
+/// assert_eq!(mail_simd::short_ascii_without(b"=?utf-8?q?x?=", b'='), None);
+/// assert_eq!(mail_simd::short_ascii_without("Grüße".as_bytes(), b'='), None);
+/// ```
+#[inline]
+pub fn short_ascii_without(bytes: &[u8], byte: u8) -> Option<&str> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    // Bit 7 of some byte set when the word has a byte of 0x80 or more, or a `byte` (the zero
+    // test on `w ^ splat(byte)`, exact for the word as a whole).
+    let flagged = |w: u64| {
+        let x = w ^ ONES.wrapping_mul(u64::from(byte));
+        (x.wrapping_sub(ONES) & !x | w) & HIGH != 0
+    };
+    if bytes.len() >= 64 {
+        return None;
+    }
+    let clean = if let Some(last) = bytes.last_chunk::<8>() {
+        let (words, _) = bytes.as_chunks::<8>();
+        !flagged(u64::from_le_bytes(*last))
+            && !words.iter().any(|w| flagged(u64::from_le_bytes(*w)))
+    } else {
+        bytes.iter().all(|&c| c < 0x80 && c != byte)
+    };
+    clean.then(|| ascii_str(bytes))
+}
+
 /// `String::from_utf8(bytes)`, checked as [`utf8`] checks (short ASCII a word at a time, SIMD
 /// from 64 bytes on); the bytes back when they are not UTF-8.
 ///
@@ -75,8 +107,8 @@ pub(crate) fn is_ascii_short(bytes: &[u8]) -> bool {
 #[allow(unsafe_code)]
 fn ascii_str(bytes: &[u8]) -> &str {
     debug_assert!(bytes.is_ascii());
-    // SAFETY: the only caller, `utf8`, has checked that every byte is below 0x80
-    // (`is_ascii_short`), and a sequence of ASCII bytes is valid UTF-8.
+    // SAFETY: both callers (`utf8`, `short_ascii_without`) have checked that every byte is
+    // below 0x80, and a sequence of ASCII bytes is valid UTF-8.
     unsafe { std::str::from_utf8_unchecked(bytes) }
 }
 
@@ -98,6 +130,11 @@ mod tests {
                     v[at] = c;
                     assert_eq!(utf8(&v), std::str::from_utf8(&v).ok(), "{v:?}");
                     assert_eq!(is_ascii_short(&v), v.is_ascii(), "{v:?}");
+                    for stop in [b'=', c] {
+                        let plain = (len < 64 && v.is_ascii() && !v.contains(&stop))
+                            .then(|| std::str::from_utf8(&v).unwrap());
+                        assert_eq!(short_ascii_without(&v, stop), plain, "{v:?} {stop}");
+                    }
                     assert_eq!(
                         utf8_string(v.clone()),
                         String::from_utf8(v.clone()).map_err(|e| e.into_bytes())
@@ -146,6 +183,9 @@ mod tests {
             let at = at.min(v.len());
             v.splice(at..at, bytes);
             prop_assert_eq!(utf8(&v), std::str::from_utf8(&v).ok());
+            let plain = (v.len() < 64 && v.is_ascii() && !v.contains(&b'='))
+                .then(|| std::str::from_utf8(&v).unwrap());
+            prop_assert_eq!(short_ascii_without(&v, b'='), plain);
         }
     }
 }
