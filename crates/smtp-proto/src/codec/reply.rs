@@ -366,6 +366,28 @@ mod tests {
     use super::{parse, parse_reply, ReplyLimits, ReplyText};
 
     proptest! {
+        /// Any reply owned equals, hashes and writes as the parsed one; a one-line reply's
+        /// text is held in place exactly when it has at most 46 bytes.
+        #[test]
+        fn owned_reply_equals_parsed(
+            lines in proptest::collection::vec("(2\\.0\\.0 )?[ -~\té€]{0,60}", 1..4),
+        ) {
+            use std::hash::{BuildHasher, RandomState};
+            let mut wire = Vec::new();
+            for (i, l) in lines.iter().enumerate() {
+                let sep = if i + 1 == lines.len() { ' ' } else { '-' };
+                wire.extend_from_slice(format!("250{sep}{l}\r\n").as_bytes());
+            }
+            let (r, _) = parse_reply(&wire).unwrap().complete().unwrap();
+            let owned = r.clone().into_owned();
+            prop_assert_eq!(&owned, &r);
+            let hasher = RandomState::new();
+            prop_assert_eq!(hasher.hash_one(&owned), hasher.hash_one(&r));
+            prop_assert_eq!(owned.to_bytes(), r.to_bytes());
+            let inline = matches!(owned.text, ReplyText::Inline { .. });
+            prop_assert_eq!(inline, lines.len() == 1 && r.text.len() <= 46);
+        }
+
         /// The one-line reading and the common-line reading (one scan that finds the line end
         /// and checks the text) give what the general reading gives, results and errors alike, on lines of codes,
         /// separators, enhanced codes, printable text, tabs, controls, UTF-8 and every kind of
