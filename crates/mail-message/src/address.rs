@@ -376,15 +376,10 @@ pub fn parse_address_list(input: &[u8]) -> AddressList<'_> {
     }
 }
 
-/// The general parser on `input`, unfolded first when a line break in it is no fold (which
-/// would split a word that unfolding joins).
+/// The general parser, for what the fast path leaves.
 #[cold]
 fn parse_folded(input: &[u8]) -> AddressList<'_> {
-    if crate::lexer::has_bare_break(input) {
-        parse_address_list_with(&crate::header::unfold(input), true).into_owned()
-    } else {
-        parse_address_list_with(input, true)
-    }
+    parse_address_list_with(input, true)
 }
 
 /// What [`Scan::next`] read: `<`, `>`, `@` and `,` stand for themselves; an atom or a quoted
@@ -654,6 +649,20 @@ const WHOLE_STR_FROM: usize = 64;
 /// [`parse_address_list`], cutting words from the input's `str` when `whole_str` and the
 /// input is valid UTF-8, else checking each word on its own (the tests hold both ways equal).
 pub(crate) fn parse_address_list_with(input: &[u8], whole_str: bool) -> AddressList<'_> {
+    match parse_tokens(input, whole_str) {
+        Some(list) => list,
+        // A line break that is no fold, which the lexer found on its way (no scan of its own
+        // for them: a 135 KB To of 2,710 folded lines in the corpus spent ~200K instructions
+        // in one): the unfolded value, which has no line break left, is read instead.
+        None => parse_tokens(&crate::header::unfold(input), whole_str)
+            .unwrap_or_default()
+            .into_owned(),
+    }
+}
+
+/// [`parse_address_list_with`] from the lexer's tokens; `None` when the lexer met a line break
+/// that is no fold.
+fn parse_tokens(input: &[u8], whole_str: bool) -> Option<AddressList<'_>> {
     // One UTF-8 check of the whole list (the SIMD validator) instead of one `from_utf8` call
     // per word, each of which costs ~90 instructions on a short word. A short list (one bare
     // address, say) has a word or two: they are checked on their own.
@@ -667,6 +676,9 @@ pub(crate) fn parse_address_list_with(input: &[u8], whole_str: bool) -> AddressL
     // not grow (and copy) the vector over and over.
     let mut tokens: Vec<Token<'_>> = Vec::with_capacity((input.len() / 3).clamp(16, 4096));
     tokens.extend(lexer.by_ref());
+    if lexer.bare_break {
+        return None;
+    }
     let mut p = Parser {
         toks: &tokens,
         input,
@@ -701,11 +713,11 @@ pub(crate) fn parse_address_list_with(input: &[u8], whole_str: bool) -> AddressL
         }
     }
     // Empty elements before the first address or at the end are obs-addr-list too.
-    AddressList {
+    Some(AddressList {
         addresses,
         malformed: p.malformed,
         obsolete: p.obsolete,
-    }
+    })
 }
 
 struct Parser<'t, 'a> {
@@ -1330,10 +1342,15 @@ mod tests {
                 0..200,
             )
         ) {
-            // A line break that is no fold: both ways read the unfolded value.
-            let unfolded = crate::header::unfold(&bytes);
-            let input = if crate::lexer::has_bare_break(&bytes) { &unfolded[..] } else { &bytes[..] };
-            proptest::prop_assert_eq!(parse_address_list_with(input, false), parse_address_list(&bytes));
+            proptest::prop_assert_eq!(parse_address_list_with(&bytes, false), parse_address_list(&bytes));
+            // The lexer finds a line break that is no fold only where the plain test does, or
+            // at a quoted CR or LF (in a comment).
+            let mut lexer = Lexer::new(&bytes, Specials::Rfc5322);
+            lexer.by_ref().for_each(drop);
+            if lexer.bare_break {
+                let quoted_break = bytes.windows(2).any(|w| matches!(w, [b'\\', b'\r' | b'\n']));
+                proptest::prop_assert!(crate::lexer::has_bare_break(&bytes) || quoted_break);
+            }
         }
     }
 
