@@ -75,15 +75,16 @@ impl<'a> HeaderField<'a> {
     /// The value unfolded and RFC 2047-decoded, as unstructured text (RFC 6532 UTF-8 read as is;
     /// other non-ASCII bytes replaced with U+FFFD).
     pub fn text(&self) -> Cow<'a, str> {
-        // The usual short value: one line with no "=?", found in one pass; the text is the
-        // value when it is UTF-8.
         let value = trim_start_fws(self.raw_value);
-        // One line (no CR, no LF) with no `=` at all, in ASCII: one test a word.
+        // The usual value: one line (the scan found no CR or LF in it) of ASCII with no `=`
+        // at all, so no encoded-word; the text is the value, found with one test a word.
         if self.one_line {
             if let Some(text) = mail_simd::short_ascii_without(value, b'=') {
                 return Cow::Borrowed(text);
             }
         }
+        // A short value with a lone `=` or UTF-8: one line with no "=?", found in one pass;
+        // the text is the value when it is UTF-8.
         if is_short_plain_line(value) {
             if let Some(text) = crate::charset::utf8(value) {
                 return Cow::Borrowed(text);
