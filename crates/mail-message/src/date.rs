@@ -256,12 +256,14 @@ fn parse_date_folded(input: &[u8]) -> Option<ParsedDate> {
     }
 }
 
-/// Three ASCII letters, lower case; `None` if any is not a letter.
+/// Three ASCII letters, lower case; `None` if any is not a letter. (An ASCII letter with its
+/// case bit set is its lower case; a byte that is no letter is not a lower-case letter with
+/// it set either. No `array::map`, which is not always inlined.)
+#[inline]
 fn lower3(a: u8, b: u8, c: u8) -> Option<[u8; 3]> {
-    let l = [a, b, c];
-    l.iter()
-        .all(u8::is_ascii_alphabetic)
-        .then(|| l.map(|c| c.to_ascii_lowercase()))
+    let l = [a | 0x20, b | 0x20, c | 0x20];
+    (l[0].is_ascii_lowercase() && l[1].is_ascii_lowercase() && l[2].is_ascii_lowercase())
+        .then_some(l)
 }
 
 /// `n` ASCII digits at the start of `s`, as a number, and the rest.
@@ -502,6 +504,20 @@ pub(crate) fn parse_date_general(input: &[u8]) -> Option<ParsedDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `lower3` is the three letters lower-cased, and `None` for any byte that is no letter.
+    #[test]
+    fn lower3_is_ascii_lowercase_of_letters() {
+        for x in 0..=255u8 {
+            for (a, b, c) in [(x, b'a', b'Z'), (b'M', x, b'o'), (b'n', b'D', x)] {
+                let plain = [a, b, c]
+                    .iter()
+                    .all(u8::is_ascii_alphabetic)
+                    .then(|| [a, b, c].map(|c| c.to_ascii_lowercase()));
+                assert_eq!(lower3(a, b, c), plain, "{a} {b} {c}");
+            }
+        }
+    }
 
     fn p(s: &str) -> Option<(String, bool)> {
         parse_date(s.as_bytes()).map(|d| (d.date.to_rfc3339(), d.obsolete))
