@@ -1,7 +1,8 @@
 //! One SMTP reply bench case run a fixed number of times, for `valgrind --tool=callgrind`
 //! (instruction counts hold still on a loaded machine where wall-clock time does not):
 //!
-//! `smtp_reply_profile <ehlo|ehlo-owned|replies|replies-owned> <ours|peer> [iterations]`, for example
+//! `smtp_reply_profile <ehlo|ehlo-owned|replies|replies-owned|client-ehlo> <ours|peer> [iterations]`,
+//! for example
 //!
 //! ```text
 //! cargo build --profile bench -p mail-benches --example smtp_reply_profile
@@ -10,7 +11,8 @@
 //! ```
 //!
 //! Divide the instructions by the iterations for one parse (of the 20-line EHLO reply, or of
-//! the six single-line replies back to back).
+//! the six single-line replies back to back). `client-ehlo` (ours only) is a client session
+//! taking the greeting and the EHLO reply until it is ready with the capabilities.
 
 // Wrong arguments end the run with a message: this is a tool, not a library.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
@@ -21,6 +23,8 @@ use mail_benches::smtp::{peer_replies, EHLO, REPLIES};
 use mail_wire::Status;
 use smtp_proto::codec::ehlo::EhloReply;
 use smtp_proto::codec::reply::parse_reply;
+use smtp_proto::session::client::{ClientConfig, ClientEvent, ClientSession, TlsPolicy};
+use smtp_proto::types::Domain;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -64,6 +68,19 @@ fn run(case: &str, who: &str, iterations: usize) -> usize {
                 k
             }
             ("replies" | "replies-owned", "peer") => peer_replies(black_box(REPLIES)),
+            ("client-ehlo", "ours") => {
+                let host = Domain::new("client.example.org").expect("domain");
+                // Without STARTTLS (which the reply offers), to be ready after EHLO.
+                let mut config = ClientConfig::new(host);
+                config.tls = TlsPolicy::Never;
+                let mut client = ClientSession::new(config);
+                client.handle_input(b"220 mx.example.com ESMTP\r\n");
+                client.handle_input(black_box(EHLO));
+                match client.poll_event() {
+                    Some(ClientEvent::Ready(ehlo)) => black_box(ehlo).len(),
+                    other => panic!("not ready: {other:?}"),
+                }
+            }
             _ => panic!("unknown case {case} {who}"),
         };
     }

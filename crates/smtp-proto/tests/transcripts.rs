@@ -360,6 +360,37 @@ fn rfc2920_all_recipients_fail_yet_354() {
     client_side(PIPELINING_ALL_FAIL_354, "dbc.mtview.ca.us");
 }
 
+/// A client reads an EHLO reply in the common shape in one pass, one with enhanced codes the
+/// general way, and either split across inputs once it is whole: the capabilities it is ready
+/// with are the same.
+#[test]
+fn client_ehlo_reply_read_either_way() {
+    let plain = "250-mx.example.org hi\r\n250-PIPELINING\r\n250-SIZE 100\r\n250-X-A b\r\n250 AUTH PLAIN\r\n";
+    let enhanced = "250-2.0.0 mx.example.org hi\r\n250-2.0.0 PIPELINING\r\n250-2.0.0 SIZE 100\r\n\
+250-2.0.0 X-A b\r\n250 2.0.0 AUTH PLAIN\r\n";
+    let ready = |inputs: &[&[u8]]| {
+        let mut client = ClientSession::new(ClientConfig::new(Domain::new("c.example").unwrap()));
+        client.handle_input(b"220 mx\r\n");
+        for input in inputs {
+            client.handle_input(input);
+        }
+        match client.poll_event() {
+            Some(ClientEvent::Ready(ehlo)) => ehlo,
+            other => panic!("{other:?}"),
+        }
+    };
+    let want = ready(&[plain.as_bytes()]);
+    assert_eq!(want.size(), Some(100));
+    assert_eq!(want.unknown().len(), 1);
+    assert_eq!(ready(&[enhanced.as_bytes()]), want);
+    for wire in [plain, enhanced] {
+        for cut in 0..wire.len() {
+            let (a, b) = wire.as_bytes().split_at(cut);
+            assert_eq!(ready(&[a, b]), want, "{cut}");
+        }
+    }
+}
+
 #[test]
 fn rfc1870_size() {
     // The client sends SIZE when offered: run it with the declaration.

@@ -342,6 +342,23 @@ impl ClientSession {
         let mut pos = 0;
         while self.phase != Phase::Closed && self.phase != Phase::WaitTls {
             let rest = self.buf.get(pos..).unwrap_or_default();
+            // A positive EHLO reply is read straight into capabilities (one pass in the common
+            // shape, one copy of its text); a refusal or an error is read as a reply below.
+            if self.expect.front() == Some(&Expect::Ehlo) {
+                match EhloReply::parse(rest) {
+                    Ok(Status::Complete(ehlo, n)) => {
+                        let ehlo = ehlo.into_owned();
+                        pos += n;
+                        self.expect.pop_front();
+                        self.ehlo = Some(ehlo);
+                        self.after_hello();
+                        continue;
+                    }
+                    // Incomplete exactly when `parse_reply` is.
+                    Ok(Status::Incomplete) => break,
+                    Err(_) => {}
+                }
+            }
             match parse_reply(rest) {
                 Ok(Status::Incomplete) => break,
                 Ok(Status::Complete(reply, n)) => {
