@@ -82,10 +82,9 @@ pub(crate) struct Lexer<'a> {
     pos: usize,
     specials: Specials,
     pub(crate) malformed: bool,
-    /// Whether a line break that is no fold was read where unfolding the value would read
-    /// differently (between tokens, where it splits what unfolding joins, or quoted in a
-    /// comment): the tokens are then not those of the unfolded value, which a caller reads
-    /// instead (see [`has_bare_break`], the same test on its own).
+    /// Whether a line break that is no fold was read (anywhere: see [`Self::note_break`]):
+    /// the tokens may then not be those of the unfolded value, which a caller reads instead.
+    /// Once every token is read, this is [`has_bare_break`] of the input.
     pub(crate) bare_break: bool,
 }
 
@@ -137,15 +136,8 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         while let Some(&c) = self.input.get(self.pos) {
             if is_wsp(c) {
+                self.note_break(self.pos);
                 self.pos += 1;
-                if matches!(c, b'\r' | b'\n')
-                    && !matches!(
-                        self.input.get(self.pos),
-                        None | Some(b' ' | b'\t' | b'\r' | b'\n')
-                    )
-                {
-                    self.bare_break = true;
-                }
             } else if c == b'(' {
                 self.skip_comment();
             } else {
@@ -153,6 +145,23 @@ impl<'a> Lexer<'a> {
             }
         }
         self.pos != start
+    }
+
+    /// Sets [`bare_break`](Self::bare_break) if the byte at `at` is a CR or LF followed by a
+    /// byte that is neither white space nor CR or LF: called for every CR and LF the lexer
+    /// reads (between tokens, in a comment, a quoted string or a domain literal, quoted or
+    /// not), since a break that is no fold can change the tokens anywhere (an encoded-word it
+    /// splits leaves a `"` or `(` of its text to start a quoted string or a comment).
+    #[inline]
+    fn note_break(&mut self, at: usize) {
+        if matches!(self.input.get(at), Some(b'\r' | b'\n'))
+            && !matches!(
+                self.input.get(at + 1),
+                None | Some(b' ' | b'\t' | b'\r' | b'\n')
+            )
+        {
+            self.bare_break = true;
+        }
     }
 
     fn skip_comment(&mut self) {
@@ -168,13 +177,10 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 b'\\' => {
-                    // A quoted CR or LF: unfolding would quote the byte after the break.
-                    if matches!(self.input.get(self.pos), Some(b'\r' | b'\n')) {
-                        self.bare_break = true;
-                    }
+                    self.note_break(self.pos);
                     self.pos += 1;
                 }
-                _ => {}
+                _ => self.note_break(self.pos - 1),
             }
         }
         self.pos = self.input.len();
@@ -209,6 +215,7 @@ impl<'a> Lexer<'a> {
                     // in the unfolded value: the line break is no part of it.
                     let mut next = self.pos + 1;
                     while matches!(self.input.get(next), Some(b'\r' | b'\n')) {
+                        self.note_break(next);
                         next += 1;
                     }
                     if let Some(&c) = self.input.get(next) {
@@ -218,6 +225,7 @@ impl<'a> Lexer<'a> {
                 }
                 b'\r' | b'\n' => {
                     owned.get_or_insert_with(|| self.input[start..self.pos].to_vec());
+                    self.note_break(self.pos);
                     self.pos += 1;
                 }
                 _ => {

@@ -196,7 +196,7 @@ proptest! {
             "\"q r\"", "\"a\\\"b\"", "\"open", "(c)", "(a (b) c", "\\", "<", ">", "@", ",",
             ":", ";", "[1.2]", "/", "=", "text/plain", "charset", "name*0", "*=utf-8''%E2%82%AC",
             "Thu,", "19", "Sep", "91", "12:41:43", "EDT", "+0200", " ", "  ", "\t", "\r\n ",
-            "\r\n\t", "\n ", "\r ", "\\\r\n ", "\r\n", "\r", "\n", "\u{e9}",
+            "\r\n\t", "\n ", "\r ", "\\\r\n ", "\r\n", "\r", "\n", "\u{e9}", "=?u?Q?\"=", "=?u?Q?(=", "r?=",
         ]),
         0..24,
     )) {
@@ -337,6 +337,22 @@ proptest! {
         let mut out = vec![7u8];
         prop_assert!(mail_message::decode::base64_decode_into(enc.as_bytes(), &mut out));
         prop_assert_eq!(&out[1..], data.as_slice());
+    }
+}
+
+/// A line break that is no fold inside an encoded-word whose text holds a `"` or a `(` (found
+/// by fuzzing): unfolded, one word; raw, the word is split and the `"` or `(` starts a quoted
+/// string or a comment that reads the break.
+#[test]
+fn bare_breaks_inside_encoded_words_read_as_unfolded() {
+    for raw in [
+        &b"\t=?u?Q?\"=\nr?="[..],
+        b"Fr\t=?u?Q?e\"=\nu6r?=",
+        b"=?u?Q?(\nx?= <a@b>",
+        b"=?u?Q?[\rx?=@y",
+        b"a <b@c>, =?u?Q?\"\\\nx?=",
+    ] {
+        raw_reads_as_unfolded(raw).unwrap();
     }
 }
 
