@@ -398,7 +398,8 @@ mod tok {
 /// The lexer's tokens for the common shapes, read in place: [`tok::OTHER`] at anything
 /// [`Lexer`] would read differently from a plain slice of the input or that only the general
 /// parser handles (a quoted-string with a quoted-pair or line break or not closed, a nested,
-/// escaped or unclosed comment, a domain literal, the specials `)`, `:`, `;`, `]`).
+/// escaped or unclosed comment or one with a line break, a domain literal, the specials `)`,
+/// `:`, `;`, `]`).
 struct Scan<'a> {
     input: &'a [u8],
     pos: usize,
@@ -471,7 +472,13 @@ impl Scan<'_> {
     fn comment(&mut self) -> bool {
         let body = self.input.get(self.pos + 1..).unwrap_or_default();
         match memchr::memchr3(b')', b'(', b'\\', body) {
-            Some(close) if body.get(close) == Some(&b')') => {
+            // A line break inside (a fold, or one that is no fold, for which the general
+            // parser reads the unfolded value) is left to the general parser too.
+            Some(close)
+                if body.get(close) == Some(&b')')
+                    && memchr::memchr2(b'\r', b'\n', body.get(..close).unwrap_or_default())
+                        .is_none() =>
+            {
                 self.pos += close + 2;
                 true
             }
@@ -1322,6 +1329,8 @@ mod tests {
             b"<>",
             b"\xe9 <k@x>",
             b"Mary  Smith <two@spaces.test>",
+            b"(\x01\r)\x0b3",
+            b"a@b (folded\r\n comment)",
             b"a b c d e f g h i j k l m n o p q <seventeen@words.test>",
         ] {
             assert!(parse_common(rare).is_none(), "{rare:?}");
