@@ -94,20 +94,6 @@ pub enum Address<'a> {
 }
 
 impl Address<'_> {
-    /// Whether every string of this mailbox borrows (so dropping it frees nothing); false for
-    /// a group.
-    #[inline]
-    fn borrows_only(&self) -> bool {
-        match self {
-            Address::Mailbox(m) => {
-                matches!(m.name, None | Some(Cow::Borrowed(_)))
-                    && matches!(m.local_part, Cow::Borrowed(_))
-                    && matches!(m.domain, None | Some(Cow::Borrowed(_)))
-            }
-            Address::Group { .. } => false,
-        }
-    }
-
     /// This address with every string owned.
     pub fn into_owned(self) -> Address<'static> {
         match self {
@@ -123,11 +109,6 @@ impl Address<'_> {
 /// The addresses of a list in order: a slice (through `Deref`), kept in place when there is
 /// one (most From, Sender and To fields hold one address; a list of one then costs no
 /// allocation) and in a `Vec` from the second on.
-///
-/// It implements `Drop` (a list whose strings all borrow frees its buffer alone, with no drop
-/// of each address): a list that borrows an input lives, for the borrow checker, to the end
-/// of its scope, so an input it borrows can be moved only after the list is dropped or has
-/// gone out of scope.
 #[derive(Clone, Default)]
 pub struct Addresses<'a>(AddressesRepr<'a>);
 
@@ -136,13 +117,7 @@ enum AddressesRepr<'a> {
     /// None or one address.
     Inline(Option<Address<'a>>),
     /// Two or more (or any number, when made from a `Vec`).
-    Heap {
-        list: Vec<Address<'a>>,
-        /// Whether every address is a mailbox whose strings all borrow: dropping the list then
-        /// frees its buffer and nothing else, with no drop of each address (~30 instructions
-        /// each, 18 in startrek.eml's To). Kept by `push`; any mutable access clears it.
-        borrows_only: bool,
-    },
+    Heap(Vec<Address<'a>>),
 }
 
 impl Default for AddressesRepr<'_> {
@@ -166,10 +141,7 @@ impl<'a> Addresses<'a> {
     #[inline]
     pub(crate) fn push_reserving(&mut self, address: Address<'a>, capacity: usize) {
         match &mut self.0 {
-            AddressesRepr::Heap { list, borrows_only } => {
-                *borrows_only &= address.borrows_only();
-                list.push(address);
-            }
+            AddressesRepr::Heap(v) => v.push(address),
             AddressesRepr::Inline(slot @ None) => *slot = Some(address),
             AddressesRepr::Inline(Some(_)) => self.spill(address, capacity),
         }
@@ -180,11 +152,10 @@ impl<'a> Addresses<'a> {
     #[inline(never)]
     fn spill(&mut self, address: Address<'a>, capacity: usize) {
         if let AddressesRepr::Inline(slot) = &mut self.0 {
-            let mut list = Vec::with_capacity(capacity.max(2));
-            list.extend(slot.take());
-            list.push(address);
-            let borrows_only = list.iter().all(Address::borrows_only);
-            self.0 = AddressesRepr::Heap { list, borrows_only };
+            let mut v = Vec::with_capacity(capacity.max(2));
+            v.extend(slot.take());
+            v.push(address);
+            self.0 = AddressesRepr::Heap(v);
         }
     }
 
@@ -193,7 +164,7 @@ impl<'a> Addresses<'a> {
     pub fn as_slice(&self) -> &[Address<'a>] {
         match &self.0 {
             AddressesRepr::Inline(one) => one.as_slice(),
-            AddressesRepr::Heap { list, .. } => list,
+            AddressesRepr::Heap(v) => v,
         }
     }
 
@@ -201,33 +172,15 @@ impl<'a> Addresses<'a> {
     pub fn as_mut_slice(&mut self) -> &mut [Address<'a>] {
         match &mut self.0 {
             AddressesRepr::Inline(one) => one.as_mut_slice(),
-            AddressesRepr::Heap { list, borrows_only } => {
-                // What the caller writes may own a string.
-                *borrows_only = false;
-                list
-            }
+            AddressesRepr::Heap(v) => v,
         }
     }
 
     /// The addresses in a `Vec`.
-    pub fn into_vec(mut self) -> Vec<Address<'a>> {
-        match std::mem::take(&mut self.0) {
+    pub fn into_vec(self) -> Vec<Address<'a>> {
+        match self.0 {
             AddressesRepr::Inline(one) => one.into_iter().collect(),
-            AddressesRepr::Heap { list, .. } => list,
-        }
-    }
-}
-
-impl Drop for Addresses<'_> {
-    fn drop(&mut self) {
-        if let AddressesRepr::Heap {
-            list,
-            borrows_only: true,
-        } = &mut self.0
-        {
-            // Every string borrows: the buffer is freed and the addresses, which hold nothing
-            // to free, are forgotten rather than dropped one by one (the loop compiles away).
-            std::mem::take(list).into_iter().for_each(std::mem::forget);
+            AddressesRepr::Heap(v) => v,
         }
     }
 }
@@ -285,11 +238,7 @@ impl<'a, 'b> PartialEq<[Address<'b>]> for Addresses<'a> {
 
 impl<'a> From<Vec<Address<'a>>> for Addresses<'a> {
     fn from(v: Vec<Address<'a>>) -> Self {
-        let borrows_only = v.iter().all(Address::borrows_only);
-        Self(AddressesRepr::Heap {
-            list: v,
-            borrows_only,
-        })
+        Self(AddressesRepr::Heap(v))
     }
 }
 
@@ -1003,7 +952,7 @@ mod tests {
         assert_eq!(state.hash_one(&inline), state.hash_one(&heap));
         assert_eq!(format!("{inline:?}"), format!("{heap:?}"));
         inline.push(m("b"));
-        assert!(matches!(inline.0, AddressesRepr::Heap { .. }));
+        assert!(matches!(inline.0, AddressesRepr::Heap(_)));
         inline.push(m("c"));
         let all = vec![m("a"), m("b"), m("c")];
         assert_eq!(inline, all);
@@ -1024,88 +973,9 @@ mod tests {
             let one = parse(b"a@example.org");
             assert!(matches!(one.addresses.0, AddressesRepr::Inline(Some(_))));
             let two = parse(b"a@example.org, b@example.org");
-            assert!(matches!(
-                two.addresses.0,
-                AddressesRepr::Heap {
-                    borrows_only: true,
-                    ..
-                }
-            ));
+            assert!(matches!(two.addresses.0, AddressesRepr::Heap(_)));
             assert_eq!(two.addresses, [m("a"), m("b")]);
         }
-    }
-
-    /// Whether a list on the heap is marked as borrowing only (its drop then frees the buffer
-    /// alone); `None` for a list in place.
-    fn marked_borrowing(a: &Addresses<'_>) -> Option<bool> {
-        match &a.0 {
-            AddressesRepr::Heap { borrows_only, .. } => Some(*borrows_only),
-            AddressesRepr::Inline(_) => None,
-        }
-    }
-
-    /// A list on the heap is marked as borrowing only while every address is a mailbox whose
-    /// strings borrow: an owned string (pushed, parsed, or possibly written through a mutable
-    /// slice) or a group clears the mark, so that such a list's drop frees what it owns.
-    #[test]
-    fn heap_lists_that_only_borrow_are_marked_and_others_not() {
-        for general in [false, true] {
-            let parse = |s: &'static [u8]| {
-                if general {
-                    parse_address_list_with(s, true)
-                } else {
-                    parse_common(s).unwrap()
-                }
-            };
-            assert_eq!(marked_borrowing(&parse(b"a@b").addresses), None);
-            let l = parse(b"Ann <a@b>, c@d, \"Q\" <e@f>, bare");
-            assert_eq!(marked_borrowing(&l.addresses), Some(true));
-            // An encoded name is decoded into a String.
-            let l = parse(b"a@b, =?utf-8?q?J=C3=B6rg?= <j@x>");
-            assert_eq!(marked_borrowing(&l.addresses), Some(false));
-        }
-        // Folded and quoted-pair pieces, groups: owned or not a mailbox.
-        for input in [
-            &b"a@b, Mary\r\n Smith <m@x>"[..],
-            b"a@b, \"x\\\"y\"@z",
-            b"a@b, g: c@d;",
-        ] {
-            let l = parse_address_list(input);
-            assert_eq!(marked_borrowing(&l.addresses), Some(false), "{input:?}");
-        }
-        let owned = |s: &str| {
-            Address::Mailbox(Mailbox {
-                name: None,
-                local_part: Cow::Owned(s.to_owned()),
-                domain: None,
-            })
-        };
-        let mut l = parse_address_list(b"a@b, c@d").addresses;
-        l.push(owned("e"));
-        assert_eq!(marked_borrowing(&l), Some(false));
-        let mut l = parse_address_list(b"a@b, c@d").addresses;
-        l[0] = owned("x");
-        assert_eq!(marked_borrowing(&l), Some(false));
-        assert_eq!(l[0], owned("x"));
-        let l = parse_address_list(b"a@b, c@d").addresses;
-        let _ = l.as_slice();
-        let copy = l.clone();
-        assert_eq!(marked_borrowing(&copy), Some(true));
-        assert_eq!(copy, l);
-        assert_eq!(
-            marked_borrowing(&Addresses::from(vec![owned("a"), owned("b")])),
-            Some(false)
-        );
-        let borrowed = parse_address_list(b"a@b").addresses.into_vec();
-        assert_eq!(
-            marked_borrowing(&Addresses::from([borrowed.clone(), borrowed].concat())),
-            Some(true)
-        );
-        // Read back, moved out or dropped, every list gives its addresses.
-        let l = parse_address_list(b"Ann <a@b>, c@d, e@f").addresses;
-        assert_eq!(l.len(), 3);
-        assert_eq!(l.clone().into_vec().len(), 3);
-        assert_eq!(l.into_iter().count(), 3);
     }
 
     type Flat = (Option<String>, String);

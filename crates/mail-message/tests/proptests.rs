@@ -129,7 +129,7 @@ proptest! {
         }
         let mut out = Vec::new();
         msg.write_to(&mut out);
-        prop_assert_eq!(&out, &bytes);
+        prop_assert_eq!(out, bytes);
     }
 
     #[test]
