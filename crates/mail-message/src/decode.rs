@@ -651,10 +651,7 @@ mod tests {
     fn base64_simd_lines_read_as_the_tolerant_decoder() {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         let mut seed = 0x9e37_79b9u32;
-        let mut next = |n: u32| {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (seed >> 8) % n
-        };
+        let mut next = |n: u32| crate::test_rng::below(&mut seed, n);
         let (mut simd, mut refused) = (0, 0);
         for round in 0..200 {
             // Sizes around the chunk size too, so data crosses from one SIMD call to the next.

@@ -944,7 +944,7 @@ mod tests {
         // near misses and other names.
         let mut seed = 7u32;
         let mut next = || {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            seed = crate::test_rng::step(seed);
             seed >> 16
         };
         let general = |name: &[u8]| {
@@ -1137,10 +1137,7 @@ mod tests {
         // block, at the end of the input and cut at every byte (still arriving), scans to the
         // same fields, defects and end with the lane for the usual field as without it.
         let mut seed = 5u32;
-        let mut next = |n: u32| {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (seed >> 8) % n
-        };
+        let mut next = |n: u32| crate::test_rng::below(&mut seed, n);
         let names: [&[u8]; 10] = [
             b"Subject",
             b"To",
@@ -1240,10 +1237,7 @@ mod tests {
         // the text what the general decoding makes of it, and a field is one line only when
         // its raw value holds no CR and no LF.
         let mut seed = 11u32;
-        let mut next = |n: u32| {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (seed >> 8) % n
-        };
+        let mut next = |n: u32| crate::test_rng::below(&mut seed, n);
         let pieces: [&[u8]; 16] = [
             b"word",
             b" ",

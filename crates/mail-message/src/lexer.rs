@@ -388,7 +388,7 @@ mod tests {
         for n in 0..4000 {
             let mut v = Vec::new();
             for _ in 0..n % 200 {
-                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                seed = crate::test_rng::step(seed);
                 // Mostly words and folds; now and then a bare break.
                 let k = (seed >> 16) as usize % 64;
                 v.extend_from_slice(pieces[if k < 56 { k % 6 } else { 6 + k % 3 }]);

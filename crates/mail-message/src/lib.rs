@@ -68,6 +68,8 @@ pub mod mime;
 pub mod params;
 pub mod rfc2047;
 pub mod summary;
+#[cfg(test)]
+mod test_rng;
 
 pub use defect::{Defect, DefectKind};
 pub use mail_wire::Status;

@@ -1574,7 +1574,7 @@ mod tests {
             let mut region = Vec::new();
             let n = (seed % 150) as usize;
             for _ in 0..n {
-                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                seed = crate::test_rng::step(seed);
                 region.push(match seed >> 29 {
                     0..=2 => b'-',
                     3 | 4 => b'\n',
@@ -1604,10 +1604,7 @@ mod tests {
     #[test]
     fn dash_line_starts_match_a_plain_scan_on_regular_lines() {
         let mut seed = 17u32;
-        let mut next = |n: u32| {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (seed >> 8) % n.max(1)
-        };
+        let mut next = |n: u32| crate::test_rng::below(&mut seed, n);
         for _ in 0..1500 {
             let crlf = next(2) == 0;
             let brk: &[u8] = if crlf { b"\r\n" } else { b"\n" };
@@ -1688,7 +1685,7 @@ mod tests {
             let mut region = Vec::new();
             let n = (seed % 120) as usize;
             for _ in 0..n {
-                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                seed = crate::test_rng::step(seed);
                 region.push(match seed >> 29 {
                     0 | 1 => b'-',
                     2 => b'\n',
@@ -1714,7 +1711,7 @@ mod tests {
             let mut body = Vec::new();
             let n = (seed % 200) as usize;
             for _ in 0..n {
-                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                seed = crate::test_rng::step(seed);
                 body.push(match seed >> 28 {
                     0 => b'\n',
                     1 => b'\r',
@@ -1752,10 +1749,7 @@ mod tests {
     #[test]
     fn long_line_of_regular_lines_matches_a_plain_scan() {
         let mut seed = 3u32;
-        let mut next = |n: u32| {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (seed >> 8) % n
-        };
+        let mut next = |n: u32| crate::test_rng::below(&mut seed, n);
         let mut checked = 0;
         for max in [0usize, 1, 2, 5, 9, 16, 40, 76, 77, 78, 998] {
             let near = [

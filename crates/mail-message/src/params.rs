@@ -1054,13 +1054,13 @@ mod tests {
         let (mut fast, mut fallback) = (0, 0);
         for _ in 0..20_000 {
             let mut value = String::new();
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            seed = crate::test_rng::step(seed);
             // Mostly well-formed starts, so that the parameters get exercised.
             if seed >> 30 != 0 {
                 value.push_str("text/plain; charset=");
             }
             for _ in 0..(seed >> 8) % 12 {
-                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                seed = crate::test_rng::step(seed);
                 value.push_str(PIECES[(seed >> 16) as usize % PIECES.len()]);
             }
             let mut bytes = value.into_bytes();

@@ -360,9 +360,9 @@ mod tests {
         let mut seed = 9u32;
         for _ in 0..5000 {
             let mut t = Vec::new();
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            seed = crate::test_rng::step(seed);
             for _ in 0..(seed >> 27) + (seed >> 30) * 8 {
-                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                seed = crate::test_rng::step(seed);
                 t.extend_from_slice(pieces[(seed >> 20) as usize % pieces.len()]);
             }
             for start in [&b""[..], b"kept"] {
