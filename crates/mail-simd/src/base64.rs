@@ -100,6 +100,29 @@ impl Shape {
         (width % 4 == 0 && (MIN_LINE..=MAX_LINE).contains(&width)).then_some(Self { width, eol })
     }
 
+    /// This shape as a kernel monomorphised for width `W` and line break `EOL` sees it: those
+    /// constants, or the run-time shape itself when `W` is 0 (the kernel's general instance).
+    #[inline(always)]
+    fn fixed<const W: usize, const EOL: usize>(self) -> Self {
+        if W == 0 {
+            self
+        } else {
+            Self { width: W, eol: EOL }
+        }
+    }
+
+    /// The bytes of one line with its line break.
+    #[inline(always)]
+    fn stride(self) -> usize {
+        self.width + self.eol
+    }
+
+    /// The bytes one line decodes to.
+    #[inline(always)]
+    fn line_out(self) -> usize {
+        self.width / 4 * 3
+    }
+
     /// Whether `end` (the bytes after a line's characters) is this shape's line break.
     fn is_line_end(self, end: &[u8]) -> bool {
         match self.eol {
@@ -223,8 +246,8 @@ pub static VALUE: [u8; 256] = {
 pub const INVALID: u8 = 0xff;
 
 fn scalar_lines(shape: Shape, input: &[u8], out: &mut Vec<u8>) -> usize {
-    let stride = shape.width + shape.eol;
-    out.reserve(input.len() / stride * (shape.width / 4 * 3));
+    let stride = shape.stride();
+    out.reserve(input.len() / stride * shape.line_out());
     let mut used = 0;
     for line in input.chunks_exact(stride) {
         let (data, end) = line.split_at(shape.width);

@@ -81,14 +81,8 @@ fn run<const W: usize, const EOL: usize>(
     out: &mut Vec<u8>,
     streaming: Streaming,
 ) -> usize {
-    let (width, eol) = if W == 0 {
-        (shape.width, shape.eol)
-    } else {
-        (W, EOL)
-    };
-    let shape = Shape { width, eol };
-    let stride = width + eol;
-    let line_out = width / 4 * 3;
+    let shape = shape.fixed::<W, EOL>();
+    let (width, stride, line_out) = (shape.width, shape.stride(), shape.line_out());
     if width < BLOCK {
         return 0;
     }
@@ -160,14 +154,8 @@ fn decode<const W: usize, const EOL: usize, T: OutByte>(
     input: &[u8],
     spare: &mut [T],
 ) -> (usize, usize) {
-    let (width, eol) = if W == 0 {
-        (shape.width, shape.eol)
-    } else {
-        (W, EOL)
-    };
-    let shape = Shape { width, eol };
-    let stride = width + eol;
-    let line_out = width / 4 * 3;
+    let shape = shape.fixed::<W, EOL>();
+    let (width, stride, line_out) = (shape.width, shape.stride(), shape.line_out());
     // The last block of a line; the others start at 0, 32, ... before it.
     let Some(last) = width.checked_sub(BLOCK) else {
         return (0, 0);
