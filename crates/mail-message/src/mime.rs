@@ -1567,6 +1567,17 @@ mod tests {
             .collect()
     }
 
+    /// `dash_line_starts` from `start` finds what the plain scan finds.
+    fn assert_scan_is_plain(region: &[u8], start: usize) {
+        let mut got = Vec::new();
+        super::dash_line_starts(region, start, &mut got);
+        assert_eq!(
+            got,
+            plain_dash_line_starts(region, start),
+            "{region:?} from {start}"
+        );
+    }
+
     #[test]
     fn dash_line_starts_match_a_plain_scan() {
         let mut seed = 5u32;
@@ -1584,13 +1595,7 @@ mod tests {
             }
             for start in [0, 1, n / 2] {
                 let start = start.min(region.len());
-                let mut got = Vec::new();
-                super::dash_line_starts(&region, start, &mut got);
-                assert_eq!(
-                    got,
-                    plain_dash_line_starts(&region, start),
-                    "{region:?} from {start}"
-                );
+                assert_scan_is_plain(&region, start);
             }
             seed = seed.wrapping_add(1);
         }
@@ -1652,13 +1657,7 @@ mod tests {
             }
             for start in [0, 1, region.len() / 2] {
                 let start = start.min(region.len());
-                let mut got = Vec::new();
-                super::dash_line_starts(&region, start, &mut got);
-                assert_eq!(
-                    got,
-                    plain_dash_line_starts(&region, start),
-                    "{region:?} from {start}"
-                );
+                assert_scan_is_plain(&region, start);
                 // The scan each multipart makes of its own where the shared one is behind.
                 let mut lines = super::DashLines::new(&region, start);
                 let dashes: Vec<_> = std::iter::from_fn(|| lines.next_dash_line())
